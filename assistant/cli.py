@@ -1,0 +1,178 @@
+"""The `spine-assist` command. Headless commands never import Textual; the TUI is lazy."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant import __version__
+from assistant.core.errors import ExitCode, SpineAssistError
+
+
+def _error(message: str) -> None:
+    print(f"spine-assist: error: {message}", file=sys.stderr)
+
+
+def _add_tree(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tree", metavar="T", default=None,
+                        help="a tree id from trees/ or a path (default: miss-vs-oss)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spine-assist",
+        description="Guided decision support: MISS, open surgery or nonoperative care for "
+                    "metastatic spine disease. Decision support only: the surgeon decides.",
+    )
+    parser.add_argument("--version", action="version", version=f"spine-assist {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    consult = sub.add_parser("consult", help="consultation in the terminal (the default)")
+    _add_tree(consult)
+    consult.set_defaults(handler=cmd_consult)
+
+    resume = sub.add_parser("resume", help="list saved sessions and resume one")
+    resume.add_argument("session", nargs="?", help="a session id (default: the latest)")
+    resume.add_argument("--list", action="store_true", help="only list the saved sessions")
+    resume.set_defaults(handler=cmd_resume)
+
+    run = sub.add_parser("run", help="answer files (YAML or JSON) to notes, headless")
+    run.add_argument("answers", nargs="+", metavar="ANSWERS")
+    _add_tree(run)
+    run.add_argument("--format", "-f", default="md",
+                     choices=("md", "txt", "html", "json", "fhir"))
+    run.add_argument("--output", "-o", metavar="PATH",
+                     help="a file for one input, a folder for several")
+    run.add_argument("--templates", metavar="DIR", help="a site's own template folder")
+    run.add_argument("--force", action="store_true", help="overwrite existing notes")
+    run.set_defaults(handler=cmd_run)
+
+    check = sub.add_parser("check", help="validate trees and their templates")
+    check.add_argument("trees", nargs="*", metavar="TREE")
+    check.add_argument("--templates", metavar="DIR", help="also validate a site template folder")
+    check.set_defaults(handler=cmd_check)
+
+    graph = sub.add_parser("graph", help="the tree as a Mermaid or DOT diagram")
+    _add_tree(graph)
+    graph.add_argument("--answers", metavar="F", help="highlight the path of this answer file")
+    graph.add_argument("--format", "-f", default="mermaid", choices=("mermaid", "dot"))
+    graph.set_defaults(handler=cmd_graph)
+
+    trees = sub.add_parser("trees", help="list the trees available")
+    trees.set_defaults(handler=cmd_trees)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(sub)
+    return parser
+
+
+# Later modules register subcommands here (train, map, export-fhir) without touching main().
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    _load_extra_commands()
+    parser = build_parser()
+    if not args_list:
+        args_list = ["consult"]
+    args = parser.parse_args(args_list)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return ExitCode.BAD_INPUT
+    try:
+        return int(args.handler(args))
+    except SpineAssistError as exc:
+        _error(str(exc))
+        return ExitCode.BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as exc:  # the last line of defence: one line, no traceback
+        if os.environ.get("SPINE_ASSIST_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (set SPINE_ASSIST_DEBUG=1 for details)")
+        return ExitCode.UNEXPECTED
+
+
+def _load_extra_commands() -> None:
+    """Optional command modules; each appends to _EXTRA_COMMANDS when imported."""
+    import importlib
+
+    for name in ("assistant.commands",):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+# ---------------------------------------------------------------------------- handlers
+def cmd_consult(args: argparse.Namespace) -> int:
+    from assistant.core.catalog import open_tree
+
+    tree = open_tree(args.tree)  # bad trees fail here, before the terminal is taken over
+    from assistant.tui.app import run_app
+
+    return run_app(tree)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from assistant.tui.app import run_resume
+
+    return run_resume(args.session, list_only=args.list)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from assistant.core.batch import run_batch
+
+    return run_batch(
+        [Path(a) for a in args.answers], tree_name=args.tree, fmt=args.format,
+        output=Path(args.output) if args.output else None,
+        templates=args.templates, force=args.force,
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from assistant.core.lint import check_command
+
+    return check_command(args.trees, templates=args.templates)
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from assistant.core.catalog import open_tree
+    from assistant.core.graph import render_graph
+
+    tree = open_tree(args.tree)
+    path: list[str] = []
+    if args.answers:
+        from assistant.core.headless import run_file
+
+        path = list(run_file(tree, args.answers).outcome.walk.path)
+    sys.stdout.write(render_graph(tree, args.format, path))
+    return ExitCode.OK
+
+
+def cmd_trees(args: argparse.Namespace) -> int:
+    from assistant.core.catalog import tree_files
+    from assistant.core.errors import InputError
+    from assistant.core.loader import load_tree
+
+    status = ExitCode.OK
+    for file in tree_files():
+        try:
+            tree = load_tree(file)
+        except InputError as exc:
+            _error(str(exc))
+            status = ExitCode.BAD_INPUT
+            continue
+        print(f"{tree.id}\t{tree.version}\t{len(tree.questions)} questions\t{tree.title}\t{file}")
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

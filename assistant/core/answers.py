@@ -1,0 +1,187 @@
+"""Answers: turning raw values (typed, or from YAML/JSON files) into checked values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
+from assistant.core.model import Question, Tree
+from assistant.core.yamlio import LocDict, load_file, loc_of
+
+META_KEYS = ("case_label", "comments")
+MAX_TEXT = 500
+
+
+def allowed_text(question: Question) -> str:
+    """What a question accepts, in words (for error messages and hints)."""
+    if question.kind == "single":
+        return one_of(question.choice_ids, limit=20)
+    if question.kind == "multi":
+        only = f"; or [{', '.join(question.exclusive)}] alone" if question.exclusive else ""
+        others = [c for c in question.choice_ids if c not in question.exclusive]
+        return f"a list of {', '.join(others)}{only}"
+    if question.kind == "integer":
+        low = question.minimum if question.minimum is not None else "any"
+        high = question.maximum if question.maximum is not None else "any"
+        return f"a whole number from {low} to {high}"
+    hint = question.pattern_hint or (f"text matching {question.pattern}" if question.pattern
+                                     else "text")
+    return hint
+
+
+def parse_answer(question: Question, raw: Any) -> Any:
+    """Check one raw answer; return the canonical value or raise AnswerError (unlocated)."""
+    kind = question.kind
+    if kind == "single":
+        if isinstance(raw, (list, dict)):
+            raise AnswerError(f"'{question.id}' takes one value, found a list"
+                              if isinstance(raw, list) else
+                              f"'{question.id}' takes one value, found a mapping",
+                              allowed=allowed_text(question))
+        value = _choice_text(raw)
+        if value not in question.choice_ids:
+            raise AnswerError(
+                f"'{value}' is not a value of '{question.id}'"
+                f"{did_you_mean(value, question.choice_ids)}",
+                allowed=allowed_text(question),
+            )
+        return value
+    if kind == "multi":
+        items = raw if isinstance(raw, list) else [raw]
+        if isinstance(raw, dict) or not items:
+            raise AnswerError(f"'{question.id}' needs a list of choices",
+                              allowed=allowed_text(question))
+        values: list[str] = []
+        for item in items:
+            if isinstance(item, (list, dict)):
+                raise AnswerError(f"'{question.id}' takes a flat list of choices",
+                                  allowed=allowed_text(question))
+            value = _choice_text(item)
+            if value not in question.choice_ids:
+                raise AnswerError(
+                    f"'{value}' is not a value of '{question.id}'"
+                    f"{did_you_mean(value, question.choice_ids)}",
+                    allowed=allowed_text(question),
+                )
+            if value in values:
+                raise AnswerError(f"'{value}' is given twice in '{question.id}'",
+                                  allowed=allowed_text(question))
+            values.append(value)
+        exclusive = [v for v in values if v in question.exclusive]
+        if exclusive and len(values) > 1:
+            raise AnswerError(
+                f"'{exclusive[0]}' cannot be combined with other choices in '{question.id}'",
+                allowed=allowed_text(question),
+            )
+        order = {c: i for i, c in enumerate(question.choice_ids)}
+        return sorted(values, key=order.__getitem__)
+    if kind == "integer":
+        if isinstance(raw, (bool, list, dict)) or raw is None:
+            raise AnswerError(f"'{question.id}' needs a whole number, found {_shown(raw)}",
+                              allowed=allowed_text(question))
+        if isinstance(raw, float):
+            if not raw.is_integer():
+                raise AnswerError(f"'{question.id}' needs a whole number, found {raw}",
+                                  allowed=allowed_text(question))
+            raw = int(raw)
+        if isinstance(raw, str):
+            text = raw.strip()
+            if not re.fullmatch(r"[+-]?\d{1,9}", text):
+                raise AnswerError(f"'{question.id}' needs a whole number, found '{raw}'",
+                                  allowed=allowed_text(question))
+            raw = int(text)
+        if (question.minimum is not None and raw < question.minimum) or (
+            question.maximum is not None and raw > question.maximum
+        ):
+            raise AnswerError(f"{raw} is out of range for '{question.id}'",
+                              allowed=allowed_text(question))
+        return raw
+    # text
+    if isinstance(raw, (list, dict, bool)) or raw is None:
+        raise AnswerError(f"'{question.id}' needs text, found {_shown(raw)}",
+                          allowed=allowed_text(question))
+    text = str(raw).strip()
+    if len(text) > MAX_TEXT:
+        raise AnswerError(f"'{question.id}' is too long", allowed=f"at most {MAX_TEXT} characters")
+    if question.pattern:
+        normalized = text.upper() if question.pattern_hint.startswith("a vertebral") else text
+        if not re.fullmatch(question.pattern, normalized):
+            raise AnswerError(f"'{text}' does not fit '{question.id}'",
+                              allowed=allowed_text(question))
+        return normalized
+    return text
+
+
+def _choice_text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    if raw is None:
+        return ""
+    return str(raw).strip()
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    return f"'{value}'"
+
+
+@dataclass
+class AnswerFile:
+    """A parsed answer file: checked values by id, free-text metadata, and locations."""
+
+    path: str
+    values: dict[str, Any]
+    meta: dict[str, str] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+
+def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
+    """Read a YAML or JSON answer file and check every id and value against the tree."""
+    name = str(path)
+    data = load_file(Path(path), "answer file")
+    return answers_from_data(tree, data, name)
+
+
+def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
+    if not isinstance(data, dict):
+        where = loc_of(data) or Location(name, 1, 1)
+        raise AnswerError("an answer file must map question ids to values", where,
+                          "e.g. 'fit_for_surgery: yes'")
+    result = AnswerFile(name, {})
+    for key, raw in data.items():
+        key_loc = data.key_loc(key) if isinstance(data, LocDict) else Location(name)
+        value_loc = data.value_loc(key) if isinstance(data, LocDict) else Location(name)
+        ident = str(key)
+        if ident in META_KEYS:
+            if raw is None:
+                continue
+            if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+                raise AnswerError(f"'{ident}' must be text", value_loc)
+            text = str(raw)
+            if len(text) > 2000:
+                raise AnswerError(f"'{ident}' is too long", value_loc, "at most 2000 characters")
+            result.meta[ident] = text
+            continue
+        question = tree.questions.get(ident)
+        if question is None:
+            raise AnswerError(
+                f"unknown question id '{ident}'{did_you_mean(ident, tree.questions)}",
+                key_loc,
+                one_of([*tree.questions, *META_KEYS], limit=40),
+            )
+        try:
+            result.values[ident] = parse_answer(question, raw)
+        except AnswerError as exc:
+            raise AnswerError(exc.message, value_loc, exc.allowed) from None
+        result.locations[ident] = value_loc
+    return result

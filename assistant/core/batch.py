@@ -1,0 +1,78 @@
+"""`spine-assist run`: one or many answer files to notes, each failure reported by file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from assistant.core.catalog import open_tree
+from assistant.core.errors import ExitCode, InputError, Location
+from assistant.core.fileio import atomic_write
+from assistant.core.headless import run_file
+from assistant.core.model import Tree
+from assistant.core.render import EXTENSIONS
+
+
+def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tuple[str, list[str]]:
+    """Render one answer file; returns the note and its warnings."""
+    result = run_file(tree, answers)
+    if fmt == "fhir":
+        from assistant.core.fhir import questionnaire_response_json
+
+        return questionnaire_response_json(result.outcome, templates), result.warnings
+    from assistant.core.render import render
+
+    return render(result.outcome, fmt, templates), result.warnings
+
+
+def run_batch(
+    inputs: list[Path], *, tree_name: str | None, fmt: str, output: Path | None,
+    templates: str | None, force: bool,
+) -> int:
+    tree = open_tree(tree_name)
+    if templates is not None and not Path(templates).is_dir():
+        raise InputError("the template folder does not exist", Location(templates))
+    if len(inputs) == 1 and (output is None or not output.is_dir()):
+        note, warnings = note_for(tree, inputs[0], fmt, templates)
+        for warning in warnings:
+            print(warning, file=sys.stderr)
+        if output is None:
+            sys.stdout.write(note)
+        else:
+            atomic_write(output, note, overwrite=force)
+        return ExitCode.OK
+    if output is None:
+        raise InputError(f"{len(inputs)} answer files need --output FOLDER",
+                         Location(str(inputs[0])), "a folder for the notes")
+    if output.exists() and not output.is_dir():
+        raise InputError("--output must be a folder for several answer files",
+                         Location(str(output)))
+    extension = EXTENSIONS.get(fmt, ".fhir.json")
+    failed = 0
+    seen: dict[Path, Path] = {}
+    show_progress = sys.stderr.isatty()
+    total = len(inputs)
+    for index, source in enumerate(inputs, 1):
+        target = output / f"{source.stem}{extension}"
+        try:
+            if target in seen:
+                raise InputError(f"would write the same note as {seen[target]}",
+                                 Location(str(source)), "give answer files distinct names")
+            seen[target] = source
+            note, warnings = note_for(tree, source, fmt, templates)
+            for warning in warnings:
+                print(warning, file=sys.stderr)
+            atomic_write(target, note, overwrite=force)
+        except InputError as exc:
+            failed += 1
+            if show_progress:
+                print("\r\033[K", end="", file=sys.stderr)
+            print(f"spine-assist: error: {exc}", file=sys.stderr)
+        if show_progress:
+            print(f"\r\033[K[{index}/{total}] {source.name}", end="", file=sys.stderr)
+    if show_progress:
+        print(file=sys.stderr)
+    written = total - failed
+    print(f"{written} of {total} notes written to {output}" +
+          (f"; {failed} failed" if failed else ""), file=sys.stderr)
+    return ExitCode.BAD_INPUT if failed else ExitCode.OK

@@ -1,0 +1,340 @@
+"""The declarative condition language of trees: parsed once at load, evaluated without eval.
+
+Forms (YAML):
+    {all: [c, ...]}  {any: [c, ...]}  {not: c}
+    {question_id: value}                  equals (for several-choice answers: contains)
+    {question_id: [v1, v2]}               one of (several-choice: any of them chosen)
+    {question_id: {eq|ne|in|not_in|lt|le|gt|ge|answered|matches: operand}}
+    {factor: factor_id}                   that factor was raised (outcome and advice rules)
+    {favoring: OSS}                       some factor favoring OSS was raised
+A mapping with several keys means all of them. A condition about an answer that was not
+given is false (use `answered: false` to test for absence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assistant.core.errors import Location, TreeError, did_you_mean, one_of
+from assistant.core.yamlio import loc_of
+
+COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "answered", "matches")
+NUMERIC = ("lt", "le", "gt", "ge")
+RESERVED = ("all", "any", "not", "factor", "favoring")
+
+
+class Context(Protocol):
+    """What a condition looks at: named values and the factors raised so far."""
+
+    values: Mapping[str, Any]
+    factor_ids: Collection[str]
+    favoring: Collection[str]
+
+
+@dataclass(frozen=True, slots=True)
+class EvalContext:
+    values: Mapping[str, Any]
+    factor_ids: Collection[str] = ()
+    favoring: Collection[str] = ()
+
+
+class Condition:
+    """Base class; subclasses are small immutable nodes."""
+
+    __slots__ = ()
+
+    def holds(self, ctx: Context) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def names(self) -> set[str]:
+        """Names (questions, derived values) this condition reads."""
+        return set()
+
+    def describe(self) -> str:
+        """Short human text for graphs and the decision map."""
+        return "always"
+
+
+@dataclass(frozen=True, slots=True)
+class Always(Condition):
+    def holds(self, ctx: Context) -> bool:
+        return True
+
+
+ALWAYS = Always()
+
+
+@dataclass(frozen=True, slots=True)
+class All(Condition):
+    items: tuple[Condition, ...]
+
+    def holds(self, ctx: Context) -> bool:
+        return all(item.holds(ctx) for item in self.items)
+
+    def names(self) -> set[str]:
+        return set().union(*(i.names() for i in self.items)) if self.items else set()
+
+    def describe(self) -> str:
+        return " and ".join(i.describe() for i in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(Condition):
+    items: tuple[Condition, ...]
+
+    def holds(self, ctx: Context) -> bool:
+        return any(item.holds(ctx) for item in self.items)
+
+    def names(self) -> set[str]:
+        return set().union(*(i.names() for i in self.items)) if self.items else set()
+
+    def describe(self) -> str:
+        return "(" + " or ".join(i.describe() for i in self.items) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Condition):
+    item: Condition
+
+    def holds(self, ctx: Context) -> bool:
+        return not self.item.holds(ctx)
+
+    def names(self) -> set[str]:
+        return self.item.names()
+
+    def describe(self) -> str:
+        return f"not ({self.item.describe()})"
+
+
+@dataclass(frozen=True, slots=True)
+class FactorRaised(Condition):
+    factor: str
+
+    def holds(self, ctx: Context) -> bool:
+        return self.factor in ctx.factor_ids
+
+    def describe(self) -> str:
+        return f"factor {self.factor}"
+
+
+@dataclass(frozen=True, slots=True)
+class Favoring(Condition):
+    favors: str
+
+    def holds(self, ctx: Context) -> bool:
+        return self.favors in ctx.favoring
+
+    def describe(self) -> str:
+        return f"a factor favors {self.favors}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Condition):
+    name: str
+    op: str
+    operand: Any
+
+    def holds(self, ctx: Context) -> bool:
+        present = self.name in ctx.values
+        if self.op == "answered":
+            return present == bool(self.operand)
+        if not present:
+            return False
+        value = ctx.values[self.name]
+        chosen = set(value) if isinstance(value, (list, tuple)) else {value}
+        if self.op == "eq":
+            return self.operand in chosen
+        if self.op == "ne":
+            return self.operand not in chosen
+        if self.op == "in":
+            return bool(chosen.intersection(self.operand))
+        if self.op == "not_in":
+            return not chosen.intersection(self.operand)
+        if self.op == "matches":
+            return isinstance(value, str) and re.fullmatch(self.operand, value) is not None
+        if not _is_number(value):
+            return False
+        return _OPS[self.op](value, self.operand)
+
+    def names(self) -> set[str]:
+        return {self.name}
+
+    def describe(self) -> str:
+        symbol = {"eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "lt": "<",
+                  "le": "≤", "gt": ">", "ge": "≥", "answered": "answered",
+                  "matches": "matches"}[self.op]
+        if self.op == "answered":
+            return f"{self.name} {'answered' if self.operand else 'not answered'}"
+        operand = (
+            "{" + ", ".join(map(str, self.operand)) + "}"
+            if isinstance(self.operand, (tuple, frozenset))
+            else self.operand
+        )
+        return f"{self.name} {symbol} {operand}"
+
+
+@dataclass(frozen=True, slots=True)
+class NameInfo:
+    """What the parser knows about a name: its allowed values, or that it is numeric."""
+
+    choices: tuple[str, ...] | None = None
+    numeric: bool = False
+    kind: str = "value"
+
+
+class ConditionParser:
+    """Parses YAML condition data against the names a tree defines, with located errors."""
+
+    def __init__(
+        self,
+        names: Mapping[str, NameInfo],
+        factor_ids: Collection[str] = (),
+        favors: Sequence[str] = (),
+        allow_factors: bool = False,
+    ) -> None:
+        self.names = names
+        self.factor_ids = factor_ids
+        self.favors = favors
+        self.allow_factors = allow_factors
+
+    def parse(self, data: Any, where: Location | None) -> Condition:
+        if data is None or data is True:
+            return ALWAYS
+        if isinstance(data, list):
+            return All(tuple(self.parse(item, loc_of(data, i) or where)
+                             for i, item in enumerate(data)))
+        if not isinstance(data, dict) or not data:
+            raise TreeError(
+                f"a condition must be a mapping, found {_shown(data)}",
+                where,
+                "e.g. {bone_quality: hypersclerotic} or {all: [...]}",
+            )
+        parts = [self._one(key, value, loc_of(data, key) or where, data)
+                 for key, value in data.items()]
+        return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+    def _one(self, key: Any, value: Any, where: Location | None, parent: Any) -> Condition:
+        key_where = parent.key_loc(key) if hasattr(parent, "key_loc") else where
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                raise TreeError(f"'{key}' needs a non-empty list of conditions", where)
+            items = tuple(self.parse(item, loc_of(value, i) or where)
+                          for i, item in enumerate(value))
+            return All(items) if key == "all" else AnyOf(items)
+        if key == "not":
+            return Not(self.parse(value, where))
+        if key in ("factor", "favoring"):
+            if not self.allow_factors:
+                raise TreeError(
+                    f"'{key}' can only be used in outcome and advice rules", key_where
+                )
+            if key == "factor":
+                if value not in self.factor_ids:
+                    raise TreeError(
+                        f"unknown factor '{value}'{did_you_mean(value, self.factor_ids)}",
+                        where,
+                        one_of(self.factor_ids),
+                    )
+                return FactorRaised(str(value))
+            if value not in self.favors:
+                raise TreeError(f"unknown favors value '{value}'", where, one_of(self.favors))
+            return Favoring(str(value))
+        name = str(key)
+        info = self.names.get(name)
+        if info is None:
+            raise TreeError(
+                f"condition names unknown question or value '{name}'"
+                f"{did_you_mean(name, self.names)}",
+                key_where,
+                one_of(list(self.names) + list(RESERVED)),
+            )
+        if isinstance(value, dict):
+            if not value:
+                raise TreeError("an empty comparison", where, one_of(COMPARISONS))
+            parts = [self._compare(name, info, op, operand, loc_of(value, op) or where,
+                                   value.key_loc(op) if hasattr(value, "key_loc") else where)
+                     for op, operand in value.items()]
+            return parts[0] if len(parts) == 1 else All(tuple(parts))
+        if isinstance(value, list):
+            return self._compare(name, info, "in", value, where, key_where)
+        return self._compare(name, info, "eq", value, where, key_where)
+
+    def _compare(
+        self, name: str, info: NameInfo, op: Any, operand: Any,
+        where: Location | None, op_where: Location | None,
+    ) -> Compare:
+        if op not in COMPARISONS:
+            raise TreeError(
+                f"unknown comparison '{op}'{did_you_mean(op, COMPARISONS)}",
+                op_where,
+                one_of(COMPARISONS),
+            )
+        if op == "answered":
+            if not isinstance(operand, bool):
+                raise TreeError("'answered' takes true or false", where)
+            return Compare(name, op, operand)
+        if op == "matches":
+            if info.choices is not None or info.numeric or not isinstance(operand, str):
+                raise TreeError("'matches' takes a regular expression, for text questions", where)
+            try:
+                re.compile(operand)
+            except re.error as exc:
+                raise TreeError(f"the pattern does not compile: {exc.msg}", where) from None
+            return Compare(name, op, operand)
+        if op in NUMERIC:
+            if not info.numeric:
+                raise TreeError(f"'{op}' compares numbers, but '{name}' is not a number", where)
+            if not _is_number(operand):
+                raise TreeError(f"'{op}' needs a number, found {_shown(operand)}", where)
+            return Compare(name, op, operand)
+        if op in ("in", "not_in"):
+            if not isinstance(operand, list) or not operand:
+                raise TreeError(f"'{op}' needs a non-empty list", where)
+            for i, item in enumerate(operand):
+                self._check_value(name, info, item, loc_of(operand, i) or where)
+            return Compare(name, op, tuple(self._norm(v) for v in operand))
+        self._check_value(name, info, operand, where)
+        return Compare(name, op, self._norm(operand))
+
+    @staticmethod
+    def _norm(value: Any) -> Any:
+        return value if _is_number(value) else str(value)
+
+    def _check_value(self, name: str, info: NameInfo, value: Any, where: Location | None) -> None:
+        if isinstance(value, (dict, list)):
+            raise TreeError(f"a plain value is needed for '{name}', found {_shown(value)}", where)
+        if info.choices is not None:
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            if text not in info.choices:
+                raise TreeError(
+                    f"'{name}' has no value '{text}'{did_you_mean(text, info.choices)}",
+                    where,
+                    one_of(info.choices),
+                )
+        elif info.numeric and not _is_number(value):
+            raise TreeError(f"'{name}' is a number, found {_shown(value)}", where)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"

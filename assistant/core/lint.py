@@ -1,0 +1,137 @@
+"""`spine-assist check`: is a tree sound, and do the templates render on every outcome?
+
+Loading already proves structure, references, no cycle and no unreachable question. Here
+we add what needs the whole tree: path counts (by counting over the DAG, never by walking
+each path), outcomes that can be reached, and templates rendered on each outcome.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.core.errors import ExitCode, InputError, Location, TemplateError
+from assistant.core.model import END, Tree
+
+
+@dataclass
+class Report:
+    tree: Tree
+    paths: int
+    questions: int
+
+
+def count_paths(tree: Tree) -> int:
+    """Distinct question sequences from the start to the end, counted bottom-up (linear)."""
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [(tree.start, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((b.goto, False) for b in tree.questions[node].next
+                     if b.goto != END and b.goto not in seen)
+    counts: dict[str, int] = {}
+    for node in order:  # post-order: successors first
+        counts[node] = sum(1 if b.goto == END else counts[b.goto]
+                           for b in _distinct_targets(tree, node))
+    return counts[tree.start]
+
+
+def _distinct_targets(tree: Tree, node: str) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for branch in tree.questions[node].next:
+        if branch.goto not in seen:
+            seen.add(branch.goto)
+            out.append(branch)
+    return out
+
+
+def sample_answers(tree: Tree) -> dict[str, Any]:
+    """One allowed answer for every question (for rendering templates on each outcome)."""
+    out: dict[str, Any] = {}
+    for q in tree.questions.values():
+        if q.kind == "single":
+            out[q.id] = q.choice_ids[0]
+        elif q.kind == "multi":
+            out[q.id] = [c for c in q.choice_ids if c not in q.exclusive][:1] or [q.choice_ids[0]]
+        elif q.kind == "integer":
+            out[q.id] = q.minimum if q.minimum is not None else 0
+        else:
+            out[q.id] = "T7" if q.pattern else "text"
+    return out
+
+
+def check_templates(tree: Tree, folder: str | None = None) -> None:
+    """Render every format on a synthetic result for each outcome, every factor raised."""
+    import datetime as dt
+
+    from assistant.core.machine import Evaluation, RaisedFactor, Walk, compute_scores
+    from assistant.core.render import FORMATS, render_template
+    from assistant.core.result import Outcome
+
+    values = sample_answers(tree)
+    walk = Walk(tuple(values), None, values)
+    factors = tuple(RaisedFactor(rule, values.get(rule.question or "")) for rule in tree.factors)
+    for outcome in tree.outcomes:
+        for provisional in (False, True):
+            evaluation = Evaluation(outcome.id, provisional, factors, compute_scores(tree, values),
+                                    tree.advice, values)
+            result = Outcome(tree, walk, evaluation,
+                             {"case_label": "check", "comments": "check"},
+                             dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+            context = result.context()
+            for name in FORMATS.values():
+                render_template(name, context, folder)
+
+
+def check_tree(path: Path, templates: str | None = None) -> Report:
+    from assistant.core.loader import load_tree
+
+    tree = load_tree(path)
+    check_templates(tree, templates)
+    return Report(tree, count_paths(tree), len(tree.questions))
+
+
+def check_command(names: Sequence[str], templates: str | None = None) -> int:
+    from assistant.core.catalog import resolve_tree_path, tree_files
+
+    files = [resolve_tree_path(n) for n in names] if names else tree_files()
+    if templates is not None and not Path(templates).is_dir():
+        raise TemplateError("the template folder does not exist", Location(templates))
+    status = ExitCode.OK
+    for file in files:
+        try:
+            report = check_tree(file, templates)
+        except InputError as exc:
+            print(f"spine-assist: error: {exc}", file=sys.stderr)
+            status = ExitCode.BAD_INPUT
+            continue
+        tree = report.tree
+        print(f"ok: {file}: tree '{tree.id}' {tree.version}: {report.questions} questions, "
+              f"{len(tree.factors)} factors, {len(tree.outcomes)} outcomes, "
+              f"{report.paths} paths")
+        for extra in _EXTRA_CHECKS:
+            try:
+                line = extra(tree, file)
+            except InputError as exc:
+                print(f"spine-assist: error: {exc}", file=sys.stderr)
+                status = ExitCode.BAD_INPUT
+                continue
+            if line:
+                print(line)
+    return status
+
+
+# Other modules (vignettes) register checks here: f(tree, file) -> message or None.
+_EXTRA_CHECKS: list[Any] = []

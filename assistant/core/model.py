@@ -1,0 +1,193 @@
+"""Plain, immutable data for a loaded tree. No behaviour beyond small lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.core.conditions import ALWAYS, Condition
+
+END = "end"
+FAVORS = ("MISS", "OSS", "nonoperative", "caution")
+KINDS = ("single", "multi", "integer", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    short: str
+    citation: str
+    doi: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """Where a statement comes from: a source and the section of it."""
+
+    source: str
+    section: str | None = None
+    passage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+    explain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    goto: str
+    when: Condition = ALWAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A value the interface preselects when earlier answers point to it (never imposed)."""
+
+    value: Any
+    when: Condition
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    section: str
+    prompt: str
+    kind: str
+    help: str = ""
+    cite: Cite | None = None
+    choices: tuple[Choice, ...] = ()
+    exclusive: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = None
+    pattern_hint: str = ""
+    optional: bool = False
+    unit: str = ""
+    next: tuple[Branch, ...] = ()
+    suggest: tuple[Suggestion, ...] = ()
+
+    @property
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.choices)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    def label_of(self, value: Any) -> str:
+        """The human label of an answer value (lists joined)."""
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.label_of(v) for v in value)
+        found = self.choice(str(value)) if self.choices else None
+        if found:
+            return found.label
+        return f"{value} {self.unit}".strip() if self.unit else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    cite: Cite | None = None
+    intro: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FactorRule:
+    id: str
+    section: str
+    favors: str
+    when: Condition
+    text: str
+    cite: Cite
+    question: str | None = None
+    title: str = ""
+    provisional: bool = False
+    added_rule: bool = False  # a rule outside the review's Table, labelled as such
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    maximum: int
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A derived score: the sum of points per answer (e.g. SINS), with bands."""
+
+    id: str
+    title: str
+    terms: dict[str, dict[str, int]]
+    bands: tuple[Band, ...]
+    cite: Cite | None = None
+
+    @property
+    def maximum(self) -> int:
+        return sum(max(points.values()) for points in self.terms.values())
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRule:
+    id: str
+    title: str
+    summary: str
+    when: Condition = ALWAYS
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A statement for the note (operative option, adjuvant plan, framework), by rule."""
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    when: Condition = ALWAYS
+    cite: Cite | None = None
+    skill: str = ""
+    equipment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    id: str
+    title: str
+    version: str
+    description: str
+    sources: dict[str, Source]
+    sections: dict[str, Section]
+    questions: dict[str, Question]
+    start: str
+    factors: tuple[FactorRule, ...]
+    scores: tuple[Score, ...]
+    outcomes: tuple[OutcomeRule, ...]
+    advice: tuple[Advice, ...]
+    disclaimer: str
+    sha256: str
+    path: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def question(self, qid: str) -> Question:
+        return self.questions[qid]
+
+    def outcome(self, outcome_id: str) -> OutcomeRule:
+        return next(o for o in self.outcomes if o.id == outcome_id)
+
+    @property
+    def outcome_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.outcomes)
+
+    def cite_text(self, cite: Cite | None) -> str:
+        """`Hui et al. 2024, "Tumor Characteristics"` for a citation."""
+        if cite is None:
+            return ""
+        source = self.sources.get(cite.source)
+        short = source.short if source else cite.source
+        return f'{short}, "{cite.section}"' if cite.section else short

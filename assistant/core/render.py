@@ -1,0 +1,123 @@
+"""Notes from templates: Jinja2's sandbox, StrictUndefined, autoescaping for HTML.
+
+Jinja2 is imported here only, when a note is first needed; each environment (and so each
+compiled template) is built once per process and folder.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from assistant.core import paths
+from assistant.core.errors import Location, TemplateError
+from assistant.core.result import Outcome
+
+FORMATS = {"md": "note.md.j2", "txt": "note.txt.j2", "html": "note.html.j2"}
+ALL_FORMATS = (*FORMATS, "json")
+EXTENSIONS = {"md": ".md", "txt": ".txt", "html": ".html", "json": ".json"}
+
+
+def _wrap(text: str, width: int = 80, indent: str = "", subsequent: str | None = None) -> str:
+    """Wrap prose for the plain-text note (keeps words whole)."""
+    return textwrap.fill(
+        " ".join(str(text).split()), width=width, initial_indent=indent,
+        subsequent_indent=indent if subsequent is None else subsequent,
+        break_long_words=True, break_on_hyphens=False,
+    )
+
+
+@cache
+def environment(folder: str | None = None) -> Any:
+    """A sandboxed environment over the site folder (if any) then the shipped templates."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loaders = [FileSystemLoader(folder)] if folder else []
+    loaders.append(FileSystemLoader(str(paths.templates_dir())))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
+                                     default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["wrap"] = _wrap
+    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
+    return env
+
+
+def _template_error(exc: Exception, name: str, folder: str | None) -> TemplateError:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    file = getattr(exc, "filename", None) or str(
+        Path(folder or paths.templates_dir()) / name
+    )
+    if isinstance(exc, TemplateSyntaxError):
+        return TemplateError(f"template syntax error: {exc.message}",
+                             Location(file, exc.lineno, 1))
+    line = _template_line(exc)
+    if isinstance(exc, UndefinedError):
+        return TemplateError(f"template uses an undefined variable: {exc.message}",
+                             Location(file, line, 1 if line else None),
+                             "see the context documented in templates/README.md")
+    if isinstance(exc, SecurityError):
+        return TemplateError(f"template refused by the sandbox: {exc}",
+                             Location(file, line, 1 if line else None),
+                             "templates may not reach Python internals")
+    return TemplateError(f"template failed: {type(exc).__name__}: {exc}",
+                         Location(file, line, 1 if line else None))
+
+
+def _template_line(exc: Exception) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2") or \
+                tb.tb_frame.f_globals.get("__jinja_template__") is not None:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def get_template(name: str, folder: str | None = None) -> Any:
+    from jinja2 import TemplateError as JinjaTemplateError
+    from jinja2 import TemplateNotFound
+
+    env = environment(folder)
+    try:
+        return env.get_template(name)
+    except TemplateNotFound:
+        raise TemplateError(f"template '{name}' not found",
+                            Location(str(folder or paths.templates_dir()))) from None
+    except JinjaTemplateError as exc:
+        raise _template_error(exc, name, folder) from None
+
+
+def render_template(name: str, context: dict[str, Any], folder: str | None = None) -> str:
+    from jinja2 import TemplateError as JinjaTemplateError
+
+    template = get_template(name, folder)
+    try:
+        return template.render(**context)
+    except JinjaTemplateError as exc:
+        raise _template_error(exc, name, folder) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise _template_error(exc, name, folder) from None
+
+
+def render(outcome: Outcome, fmt: str = "md", folder: str | None = None) -> str:
+    """The note in one format; JSON wraps the Markdown note per the contract."""
+    context = outcome.context()
+    if fmt == "json":
+        note = render_template(FORMATS["md"], context, folder)
+        return json.dumps(outcome.to_json(note), indent=2, ensure_ascii=False) + "\n"
+    if fmt not in FORMATS:
+        raise TemplateError(f"unknown format '{fmt}'", allowed=", ".join(ALL_FORMATS))
+    return render_template(FORMATS[fmt], context, folder)
