@@ -1,0 +1,110 @@
+"""What-if: change one answer of a finished consultation and say what changes.
+
+Pure and cheap (one replay and one evaluation), so the result screen can update on every
+key. `summary()` reads like `region: thoracic -> cervicothoracic turns MISS into OSS,
+adding: Cervicothoracic region`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.core.answers import parse_answer
+from assistant.core.errors import AnswerError
+from assistant.core.machine import Evaluation, RaisedFactor, Walk, evaluate, replay
+from assistant.core.model import Question, Tree
+
+
+def factor_title(factor: RaisedFactor) -> str:
+    rule = factor.rule
+    return rule.title or rule.id.replace("_", " ").capitalize()
+
+
+def value_text(value: Any) -> str:
+    """Answer values as ids, compact (`cord_compression, instability`)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return "(not answered)" if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """The effect of one changed answer on the path, the factors and the recommendation."""
+
+    question: Question
+    old: Any
+    new: Any
+    before: Evaluation
+    walk: Walk  # the replay with the new answer (optional questions not answered: skipped)
+    after: Evaluation | None  # None when the new path needs an answer not given yet
+    needs: Question | None  # the first question the new path asks that has no answer
+
+    @property
+    def complete(self) -> bool:
+        return self.after is not None
+
+    @property
+    def added(self) -> tuple[RaisedFactor, ...]:
+        if self.after is None:
+            return ()
+        old = {f.id for f in self.before.factors}
+        return tuple(f for f in self.after.factors if f.id not in old)
+
+    @property
+    def removed(self) -> tuple[RaisedFactor, ...]:
+        if self.after is None:
+            return ()
+        new = {f.id for f in self.after.factors}
+        return tuple(f for f in self.before.factors if f.id not in new)
+
+    @property
+    def recommendation_changed(self) -> bool:
+        return self.after is not None and \
+            self.after.recommendation != self.before.recommendation
+
+    @property
+    def unchanged(self) -> bool:
+        return self.old == self.new
+
+    def summary(self) -> str:
+        """One sentence: the change, the recommendation's fate, the factors that move."""
+        change = f"{self.question.id}: {value_text(self.old)} -> {value_text(self.new)}"
+        if self.unchanged:
+            return f"{change}: that is the answer given; nothing changes"
+        if self.after is None:
+            needs = self.needs.prompt if self.needs else "another question"
+            return f"{change} leads to a question not answered yet: {needs}"
+        before, after = self.before, self.after
+        if after.recommendation != before.recommendation:
+            verdict = f"turns {before.recommendation} into {after.recommendation}"
+        else:
+            verdict = f"keeps {after.recommendation}"
+        if after.provisional != before.provisional:
+            verdict += " (now provisional)" if after.provisional else " (no longer provisional)"
+        parts = [f"{change} {verdict}"]
+        if self.added:
+            parts.append("adding: " + "; ".join(factor_title(f) for f in self.added))
+        if self.removed:
+            parts.append("removing: " + "; ".join(factor_title(f) for f in self.removed))
+        if not self.added and not self.removed:
+            parts.append("with the same factors")
+        return ", ".join(parts)
+
+
+def what_if(tree: Tree, known: Mapping[str, Any], question_id: str, raw: Any) -> WhatIf:
+    """Replay `known` with one answer changed; AnswerError if the value does not fit."""
+    question = tree.questions.get(question_id)
+    if question is None:
+        raise AnswerError(f"unknown question id '{question_id}'")
+    new = parse_answer(question, raw)
+    before_walk = replay(tree, known, skip_missing_optional=True)
+    before = evaluate(tree, before_walk.values)
+    changed = dict(known)
+    changed[question_id] = new
+    walk = replay(tree, changed, skip_missing_optional=True)
+    after = evaluate(tree, walk.values) if walk.complete else None
+    needs = tree.questions[walk.current] if walk.current else None
+    return WhatIf(question, before_walk.values.get(question_id), new, before, walk, after,
+                  needs)
