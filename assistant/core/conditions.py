@@ -313,13 +313,16 @@ class ConditionParser:
 
     @staticmethod
     def _norm(value: Any) -> Any:
+        """Canonical operand: `true`/`false` mean the choices yes/no, as in answer files."""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         return value if _is_number(value) else str(value)
 
     def _check_value(self, name: str, info: NameInfo, value: Any, where: Location | None) -> None:
         if isinstance(value, (dict, list)):
             raise TreeError(f"a plain value is needed for '{name}', found {_shown(value)}", where)
         if info.choices is not None:
-            text = str(value).lower() if isinstance(value, bool) else str(value)
+            text = self._norm(value) if isinstance(value, bool) else str(value)
             if text not in info.choices:
                 raise TreeError(
                     f"'{name}' has no value '{text}'{did_you_mean(text, info.choices)}",

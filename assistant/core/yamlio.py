@@ -205,8 +205,14 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise InputError("nesting too deep", self._loc(node), f"at most {MAX_DEPTH} levels")
         if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise InputError(f"unsupported YAML tag {node.tag!r}", self._loc(node),
+                                 "plain values only")
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise InputError(f"unsupported YAML tag {node.tag!r}", self._loc(node),
+                                 "plain values only")
             out = LocList(self._loc(node))
             for item in node.value:
                 out.append(self.build(item, depth + 1))

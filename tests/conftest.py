@@ -1,0 +1,30 @@
+"""Shared fixtures: the default tree, answer fixtures, and an isolated state directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.loader import load_tree
+from assistant.core.model import Tree
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ANSWERS = FIXTURES / "answers"
+DEFAULT_TREE = ROOT / "trees" / "miss_vs_oss.yaml"
+
+
+@pytest.fixture(scope="session")
+def tree() -> Tree:
+    return load_tree(DEFAULT_TREE)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never touch the real user's sessions or notes; fix the note timestamp."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("SPINE_ASSIST_STATE_DIR", str(state))
+    monkeypatch.setenv("SPINE_ASSIST_NOTES_DIR", str(state / "notes"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    return state
