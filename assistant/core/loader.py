@@ -197,6 +197,7 @@ class _Builder:
         names = self._names(raw_questions, d.get("scores", []))
         parser = ConditionParser(names)
         question_ids = [q["id"] for q in raw_questions]
+        self.targets = {**dict.fromkeys(question_ids), END: None}  # O(1) goto checks
         questions = {}
         for index, q in enumerate(raw_questions):
             following = question_ids[index + 1] if index + 1 < len(question_ids) else END
@@ -378,7 +379,7 @@ class _Builder:
         self, q: LocDict, parser: ConditionParser, following: str, question_ids: list[str]
     ) -> tuple[Branch, ...]:
         raw = q.get("next")
-        targets = (*question_ids, END)
+        targets = self.targets
         if raw is None:
             return (Branch(following),)
         if isinstance(raw, str):
@@ -399,7 +400,7 @@ class _Builder:
             )
         return tuple(branches)
 
-    def _target(self, target: str, where: Location, targets: tuple[str, ...]) -> None:
+    def _target(self, target: str, where: Location, targets: dict[str, None]) -> None:
         if target not in targets:
             raise TreeError(
                 f"goto names unknown question '{target}'{did_you_mean(target, targets)}",
