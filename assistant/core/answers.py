@@ -107,12 +107,12 @@ def parse_answer(question: Question, raw: Any) -> Any:
     if len(text) > MAX_TEXT:
         raise AnswerError(f"'{question.id}' is too long", allowed=f"at most {MAX_TEXT} characters")
     if question.pattern:
-        normalized = text.upper() if question.pattern_hint.startswith("a vertebral") else text
+        normalized = {"upper": text.upper(), "lower": text.lower()}.get(question.case, text)
         if not re.fullmatch(question.pattern, normalized):
             raise AnswerError(f"'{text}' does not fit '{question.id}'",
                               allowed=allowed_text(question))
         return normalized
-    return text
+    return {"upper": text.upper(), "lower": text.lower()}.get(question.case, text)
 
 
 def _choice_text(raw: Any) -> str:

@@ -371,7 +371,8 @@ class _Builder:
             id=qid, section=q["section"], prompt=q["prompt"], kind=kind,
             help=q.get("help", ""), cite=self._cite(q, "cite"), choices=choices,
             exclusive=exclusive, minimum=minimum, maximum=maximum, pattern=pattern,
-            pattern_hint=q.get("pattern_hint", ""), optional=bool(q.get("optional", False)),
+            pattern_hint=q.get("pattern_hint", ""), case=q.get("case", "as_typed"),
+            optional=bool(q.get("optional", False)),
             unit=q.get("unit", ""), next=branches, suggest=tuple(suggestions),
         )
 

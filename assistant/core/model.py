@@ -66,6 +66,7 @@ class Question:
     maximum: int | None = None
     pattern: str | None = None
     pattern_hint: str = ""
+    case: str = "as_typed"  # text answers: normalized to upper or lower case before matching
     optional: bool = False
     unit: str = ""
     next: tuple[Branch, ...] = ()
