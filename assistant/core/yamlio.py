@@ -19,7 +19,8 @@ import yaml
 from assistant.core.errors import InputError, Location
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_TREE_BYTES = 32 * 1024 * 1024  # a generated 50,000-question tree is about 6.5 MB
+MAX_NODES = 200_000  # or one per character of the file, if more: only aliases expand past that
 MAX_DEPTH = 64
 
 try:  # the C composer is ~8x faster on a large tree
@@ -127,29 +128,25 @@ def load_data(text: str, name: str) -> Any:
             raise InputError(
                 f"JSON syntax error: {exc.msg}", Location(name, exc.lineno, exc.colno)
             ) from None
-    _check_flow_depth(text, name)
+        except RecursionError:
+            raise InputError(
+                "nesting too deep", Location(name, 1, 1), f"at most {MAX_DEPTH} levels"
+            ) from None
+        except ValueError as exc:  # e.g. an integer with more than 4300 digits
+            raise InputError(f"JSON value refused: {exc}", Location(name, 1, 1)) from None
     try:
-        loader = _StringBoolLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text, name, max(MAX_NODES, len(text)))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "YAML syntax error"
-        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
-            problem = "a tab character: YAML indentation must use spaces, not tabs"
-        loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
-        raise InputError(f"YAML syntax error: {problem}", loc) from None
+        raise _syntax_error(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", Location(name)) from None
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - the composer is iterative
         raise InputError(
             "nesting too deep", Location(name), f"at most {MAX_DEPTH} levels"
         ) from None
     if node is None:
         raise InputError("the file is empty", Location(name, 1, 1), "a YAML or JSON mapping")
-    return _Builder(name).build(node)
+    return _Builder(name, max(MAX_NODES, len(text))).build(node)
 
 
 def load_file(path: Path, what: str = "file") -> Any:
@@ -157,27 +154,179 @@ def load_file(path: Path, what: str = "file") -> Any:
     return load_data(read_text(path, what), str(path))
 
 
-def _char_at(text: str, line: int, column: int) -> str:
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+_ALLOWED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary", "merge")
+)
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _mark_loc(name: str, mark: Any) -> Location:
+    return Location(name, mark.line + 1, mark.column + 1)
+
+
+def _compose(text: str, name: str, max_nodes: int = MAX_NODES) -> yaml.Node | None:
+    """Events to one node graph, iteratively (libyaml's own composer recurses in C and
+    crashes the process on `- - - - ...` a few hundred thousand deep).
+
+    Refuses, at the event that shows it: nesting deeper than MAX_DEPTH, any tag outside
+    the plain YAML types (no `!!python/...`), and alias expansion beyond max_nodes (each
+    node's expanded size is known when it closes, so a billion-laughs file stops after a
+    few hundred events, not after building a billion values).
+    """
+    loader = _StringBoolLoader(text)
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    sequence_start, mapping_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
+    end_events = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    resolve = loader.resolve
+    try:
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # DocumentStart
+        anchors: dict[str, tuple[yaml.Node, int]] = {}  # anchor -> (node, expanded size)
+        # open collections: [node, children, anchor, expanded size so far]
+        stack: list[list[Any]] = []
+        root: yaml.Node | None = None
+        while True:
+            event = loader.get_event()
+            cls = type(event)
+            if cls is scalar_event:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                else:
+                    tag = _tag(loader, yaml.ScalarNode, event, name)
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                       style=event.style)
+                size = 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = (node, 1)
+            elif cls is sequence_start or cls is mapping_start:
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError("nesting too deep", _mark_loc(name, event.start_mark),
+                                     f"at most {MAX_DEPTH} levels")
+                kind = yaml.SequenceNode if cls is sequence_start else yaml.MappingNode
+                tag = _tag(loader, kind, event, name)
+                node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+                stack.append([node, [], event.anchor, 1])
+                continue
+            elif cls in end_events:
+                node, children, anchor, size = stack.pop()
+                node.end_mark = event.end_mark
+                if cls is end_events[1]:
+                    node.value = list(zip(children[::2], children[1::2], strict=True))
+                else:
+                    node.value = children
+                if anchor is not None:
+                    anchors[anchor] = (node, size)
+            elif cls is alias_event:
+                if event.anchor not in anchors:
+                    raise InputError(f"unknown alias '*{event.anchor}'",
+                                     _mark_loc(name, event.start_mark),
+                                     "an alias must follow its '&anchor'")
+                node, size = anchors[event.anchor]
+            elif cls is yaml.DocumentEndEvent:
+                break
+            else:  # pragma: no cover - no other event inside a document
+                raise InputError(f"unexpected YAML event {cls.__name__}",
+                                 _mark_loc(name, event.start_mark))
+            if stack:
+                parent = stack[-1]
+                parent[1].append(node)
+                parent[3] += size
+                if parent[3] > max_nodes:
+                    raise InputError(
+                        "too many values after expanding aliases (an alias bomb?)",
+                        _mark_loc(name, event.start_mark), f"at most {max_nodes} values",
+                    )
+            else:
+                root = node
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise InputError("more than one YAML document in the file",
+                             _mark_loc(name, event.start_mark), "one document, no '---' after it")
+        return root
+    finally:
+        loader.dispose()
+
+
+def _tag(loader: Any, kind: type, event: Any, name: str) -> str:
+    tag = event.tag
+    if tag is None or tag == "!":
+        if kind is yaml.ScalarNode:
+            return loader.resolve(kind, event.value, event.implicit)
+        return _DEFAULT_TAGS[kind]
+    if tag not in _ALLOWED_TAGS:
+        raise InputError(f"unsupported YAML tag '{_shown_tag(tag)}'",
+                         _mark_loc(name, event.start_mark),
+                         "plain text, numbers, lists and mappings only; tags are never run")
+    return tag
+
+
+_QUOTE_HINTS = {
+    "did not find expected key": "check the indentation and any unclosed quote above",
+    "mapping values are not allowed here": "put quotes around text that contains ': '",
+    "could not find expected ':'": "each key needs ': ' after it",
+    "found unexpected end of stream": "a quote or bracket is not closed",
+    "did not find expected node content": "a value is missing here",
+    "did not find expected ',' or ']'": "a list opened with '[' must close with ']'",
+    "did not find expected ',' or '}'": "a mapping opened with '{' must close with '}'",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError:
+    """One located line for a parser error: the problem, and a hint at the usual cause."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or exc.context or "YAML syntax error").strip()
+    loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+    hint = _QUOTE_HINTS.get(problem)
+    if mark is not None and _tab_near(text, mark.line, mark.column):
+        problem = "a tab character: YAML indentation must use spaces, not tabs"
+        hint = None
+    quote = _unclosed_quote(text, mark.line if mark else 0)
+    if quote is not None and problem in _QUOTE_HINTS:
+        hint = f"is the quote at line {quote[0]}, column {quote[1]} closed?"
+    return InputError(f"YAML syntax error: {problem}", loc, hint)
+
+
+def _tab_near(text: str, line: int, column: int) -> bool:
     lines = text.splitlines()
-    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
-        return lines[line][column]
-    return ""
+    if not 0 <= line < len(lines):
+        return False
+    here = lines[line]
+    return (0 <= column < len(here) and here[column] == "\t") or here[:column + 1].lstrip(
+        " ").startswith("\t")
 
 
-def _check_flow_depth(text: str, name: str) -> None:
-    """Refuse `[[[[...]]]]` bombs before the (recursive) parser sees them."""
-    depth = 0
-    for index, char in enumerate(text):
-        if char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = text.count("\n", 0, index) + 1
-                col = index - (text.rfind("\n", 0, index) + 1) + 1
-                raise InputError(
-                    "nesting too deep", Location(name, line, col), f"at most {MAX_DEPTH} levels"
-                )
-        elif char in "]}":
-            depth = max(0, depth - 1)
+_OPENING_QUOTE = re.compile(r'(?:^\s*(?:- )*|: |[\[{,]\s*)"')
+
+
+def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
+    """The first double-quoted value that opens but does not close on its line (line, col)."""
+    for number, line in enumerate(text.splitlines()[: upto + 1], 1):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in _OPENING_QUOTE.finditer(line):
+            index = match.end()
+            while index < len(line):
+                if line[index] == "\\":
+                    index += 2
+                    continue
+                if line[index] == '"':
+                    break
+                index += 1
+            else:
+                return number, match.end()
+    return None
 
 
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
@@ -186,9 +335,10 @@ _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are us
 class _Builder:
     """Node graph to located Python values, counting expanded nodes to stop alias bombs."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, max_nodes: int = MAX_NODES) -> None:
         self.name = name
         self.count = 0
+        self.max_nodes = max_nodes
 
     def _loc(self, node: yaml.Node) -> Location:
         mark = node.start_mark
@@ -196,11 +346,11 @@ class _Builder:
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.max_nodes:
             raise InputError(
                 "too many values after expanding aliases (an alias bomb?)",
                 self._loc(node),
-                f"at most {MAX_NODES} values",
+                f"at most {self.max_nodes} values",
             )
         if depth > MAX_DEPTH:
             raise InputError("nesting too deep", self._loc(node), f"at most {MAX_DEPTH} levels")
@@ -222,6 +372,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
+        if tag == "tag:yaml.org,2002:str":  # most values: what the constructor would return
+            return node.value
         if tag == "tag:yaml.org,2002:bool":
             return node.value.lower() == "true"
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
