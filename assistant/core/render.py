@@ -7,6 +7,7 @@ compiled template) is built once per process and folder.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from assistant.core import paths
 from assistant.core.errors import Location, TemplateError
-from assistant.core.result import Outcome
+from assistant.core.result import Outcome, clean_text
 
 FORMATS = {"md": "note.md.j2", "txt": "note.txt.j2", "html": "note.html.j2"}
 ALL_FORMATS = (*FORMATS, "json")
@@ -24,10 +25,42 @@ EXTENSIONS = {"md": ".md", "txt": ".txt", "html": ".html", "json": ".json"}
 def _wrap(text: str, width: int = 80, indent: str = "", subsequent: str | None = None) -> str:
     """Wrap prose for the plain-text note (keeps words whole)."""
     return textwrap.fill(
-        " ".join(str(text).split()), width=width, initial_indent=indent,
+        " ".join(clean_text(str(text)).split()), width=width, initial_indent=indent,
         subsequent_indent=indent if subsequent is None else subsequent,
         break_long_words=True, break_on_hyphens=False,
     )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&$])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|(?=[-+=]))(.)")
+
+
+def md_inline(text: str) -> str:
+    """User text made inert in Markdown: one line, every significant character escaped.
+
+    Safe inside table cells and emphasis: no newline, `|` escaped, no raw HTML (`<`, `&`).
+    """
+    one_line = " ".join(clean_text(str(text)).split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
+    return _MD_LINE_START.sub(r"\1\2\\\3", escaped)
+
+
+def md_block(text: str) -> str:
+    """User text as Markdown paragraphs: blank-line breaks kept, everything else inline."""
+    paragraphs = re.split(r"\n\s*\n", clean_text(str(text)).strip())
+    return "\n\n".join(md_inline(p) for p in paragraphs if p.strip())
+
+
+def paragraphs(text: str) -> list[str]:
+    """Free text as a list of one-line paragraphs (split on blank lines)."""
+    parts = re.split(r"\n\s*\n", clean_text(str(text)).strip())
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
+    """Wrap free text for the plain-text note, keeping its paragraphs."""
+    paragraphs = re.split(r"\n\s*\n", clean_text(str(text)).strip())
+    return "\n\n".join(_wrap(p, width, indent) for p in paragraphs if p.strip())
 
 
 @cache
@@ -48,6 +81,10 @@ def environment(folder: str | None = None) -> Any:
         keep_trailing_newline=True,
     )
     env.filters["wrap"] = _wrap
+    env.filters["wrap_paragraphs"] = _wrap_paragraphs
+    env.filters["md"] = md_inline
+    env.filters["paragraphs"] = paragraphs
+    env.filters["md_block"] = md_block
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
     return env
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.machine import Evaluation, Walk, evaluate
 from assistant.core.model import Tree
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Free text without control characters (no terminal escapes, valid in XML/XHTML)."""
+    return _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def now_utc() -> dt.datetime:
@@ -56,7 +64,7 @@ class Outcome:
                 "answer": raised.answer,
                 "text": " ".join(rule.text.split()),
                 "title": rule.title or rule.id.replace("_", " "),
-                "answer_label": question.label_of(raised.answer) if question and
+                "answer_label": clean_text(question.label_of(raised.answer)) if question and
                 raised.answer is not None else "",
                 "section_title": tree.sections[rule.section].title,
                 "cite": tree.cite_text(rule.cite),
@@ -102,7 +110,10 @@ class Outcome:
                     "id": qid,
                     "prompt": tree.questions[qid].prompt,
                     "value": value,
-                    "label": tree.questions[qid].label_of(value),
+                    "label": clean_text(tree.questions[qid].label_of(value)),
+                    "section": section.id,
+                    "section_title": section.title,
+                    "kind": tree.questions[qid].kind,
                 }
                 for qid, value in self.walk.values.items()
                 if tree.questions[qid].section == section.id
@@ -138,8 +149,47 @@ class Outcome:
                  "doi": s.doi, "url": s.url}
                 for s in tree.sources.values()
             ],
-            "case_label": self.meta.get("case_label", ""),
-            "comments": self.meta.get("comments", ""),
+            "case_label": clean_text(self.meta.get("case_label", "")),
+            "comments": clean_text(self.meta.get("comments", "")),
             "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "generated_iso": self.generated_at.isoformat(),
             "disclaimer": " ".join(tree.disclaimer.split()),
+            # Additions for the notes (issue 3); see templates/README.md.
+            "favoring": {fav: [f for f in factors if f["favors"] == fav]
+                         for fav in ("OSS", "MISS", "nonoperative", "caution")},
+            "provisional_factors": [f for f in factors if f["provisional"]],
+            "answers": [a for s in sections for a in s["answers"]],
+            "answers_by_id": {a["id"]: a for s in sections for a in s["answers"]},
+            "advice_by_kind": {kind: [a for a in advice if a["kind"] == kind]
+                               for kind in dict.fromkeys(a["kind"] for a in advice)},
+            "scores": self.score_dicts(),
+            "references": [
+                {"number": i, "id": s.id, "short": s.short,
+                 "citation": " ".join(s.citation.split()), "doi": s.doi or "",
+                 "doi_url": f"https://doi.org/{s.doi}" if s.doi else "", "url": s.url or ""}
+                for i, s in enumerate(tree.sources.values(), 1)
+            ],
         }
+
+    def score_dicts(self) -> list[dict[str, Any]]:
+        """Computed scores with each component's question and answer, for the note."""
+        tree = self.tree
+        out = []
+        for score in tree.scores:
+            result = self.evaluation.scores.get(score.id)
+            if result is None:
+                continue
+            components = []
+            for qid, points in result.components.items():
+                question = tree.questions.get(qid)
+                value = self.walk.values.get(qid, self.evaluation.values.get(qid))
+                components.append({
+                    "id": qid, "prompt": question.prompt if question else qid,
+                    "label": clean_text(question.label_of(value)) if question else str(value),
+                    "points": points,
+                })
+            out.append({"id": score.id, "title": score.title, "total": result.total,
+                        "maximum": score.maximum, "category": result.category,
+                        "label": result.label, "cite": tree.cite_text(score.cite),
+                        "components": components})
+        return out
