@@ -261,7 +261,7 @@ class ConditionParser:
                 f"condition names unknown question or value '{name}'"
                 f"{did_you_mean(name, self.names)}",
                 key_where,
-                one_of(list(self.names) + list(RESERVED)),
+                one_of(list(self.names) + list(RESERVED if self.allow_factors else RESERVED[:3])),
             )
         if isinstance(value, dict):
             if not value:
@@ -340,4 +340,8 @@ def _shown(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text {str(value)!r}"

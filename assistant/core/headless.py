@@ -24,9 +24,12 @@ def run_answers(tree: Tree, answers: AnswerFile) -> HeadlessRun:
     walk = replay(tree, answers.values, skip_missing_optional=True)
     if walk.current is not None:
         question = tree.questions[walk.current]
-        raise AnswerError(
-            f"no answer for '{question.id}' ({question.prompt})",
-            Location(answers.path),
+        before = next((q for q in reversed(walk.path) if q in answers.locations), None)
+        line = answers.locations[before].line if before else None
+        after = f", asked after '{before}'" if before else ", the first question"
+        raise AnswerError(  # located where the answer would go: after the one before it
+            f'no answer for \'{question.id}\' ("{question.prompt}"){after}',
+            Location(answers.path, (line or 0) + 1, 1),
             allowed_text(question),
         )
     warnings = [

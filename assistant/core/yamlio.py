@@ -16,10 +16,9 @@ from typing import Any
 
 import yaml
 
-from assistant.core.errors import InputError, Location
+from assistant.core.errors import InputError, Location, did_you_mean
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_TREE_BYTES = 32 * 1024 * 1024  # a generated 50,000-question tree is about 6.5 MB
 MAX_NODES = 200_000  # or one per character of the file, if more: only aliases expand past that
 MAX_DEPTH = 64
 
@@ -86,23 +85,30 @@ def loc_of(container: Any, key: Any = None) -> Location | None:
 
 
 def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 file with a size cap; every failure is an InputError naming the file."""
+    """Read a UTF-8 file with a size cap; every failure is an InputError naming the file.
+
+    The cap holds while reading (at most limit + 1 bytes are read), so a device or a file
+    that grows, such as /dev/zero, is refused instead of filling memory.
+    """
     name = str(path)
     try:
         if path.is_dir():
-            raise InputError(f"{what} is a directory, not a file", Location(name))
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                f"{what} is too large ({size} bytes)", Location(name), f"at most {limit} bytes"
-            )
-        data = path.read_bytes()
+            raise InputError(f"{what} is a directory, not a file", Location(name),
+                             "a YAML or JSON file")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            size = path.stat().st_size
+            shown = f" ({size} bytes)" if size > limit else ""
+            raise InputError(f"{what} is too large{shown}", Location(name),
+                             f"at most {limit} bytes")
     except FileNotFoundError:
-        raise InputError(f"{what} not found", Location(name)) from None
+        raise InputError(f"{what} not found{_near_miss(path)}", Location(name)) from None
     except PermissionError:
         raise InputError(f"{what} cannot be read (permission denied)", Location(name)) from None
     except IsADirectoryError:
-        raise InputError(f"{what} is a directory, not a file", Location(name)) from None
+        raise InputError(f"{what} is a directory, not a file", Location(name),
+                         "a YAML or JSON file") from None
     except OSError as exc:
         raise InputError(f"{what} cannot be read ({exc.strerror})", Location(name)) from None
     try:
@@ -115,6 +121,22 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
             Location(name, line, col),
             "save the file as UTF-8",
         ) from None
+
+
+def _near_miss(path: Path) -> str:
+    """`; did you mean 'x'?` for a file beside the missing one, or a word on the folder."""
+    folder = path.parent
+    try:
+        if not folder.is_dir():
+            return f" (the folder '{folder}' does not exist)"
+        siblings = [p.name for p in folder.iterdir() if not p.name.startswith(".")][:1000]
+    except OSError:
+        return ""
+    hint = did_you_mean(path.name, siblings)
+    if not hint:
+        return ""
+    close = hint[len("; did you mean '"):-len("'?")]
+    return f"; did you mean '{folder / close if str(folder) != '.' else close}'?"
 
 
 def load_data(text: str, name: str) -> Any:
