@@ -104,6 +104,7 @@ def check_tree(path: Path, templates: str | None = None) -> Report:
 
 
 def check_command(names: Sequence[str], templates: str | None = None) -> int:
+    from assistant.core import vignettes as _vignettes  # noqa: F401  (registers its check)
     from assistant.core.catalog import resolve_tree_path, tree_files
 
     files = [resolve_tree_path(n) for n in names] if names else tree_files()
