@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core import paths
-from assistant.core.errors import Location, TemplateError
+from assistant.core.errors import Location, TemplateError, did_you_mean, one_of
 from assistant.core.result import Outcome, clean_text
 
 FORMATS = {"md": "note.md.j2", "txt": "note.txt.j2", "html": "note.html.j2"}
@@ -89,7 +89,9 @@ def environment(folder: str | None = None) -> Any:
     return env
 
 
-def _template_error(exc: Exception, name: str, folder: str | None) -> TemplateError:
+def _template_error(
+    exc: Exception, name: str, folder: str | None, context: dict[str, Any] | None = None
+) -> TemplateError:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
@@ -97,15 +99,30 @@ def _template_error(exc: Exception, name: str, folder: str | None) -> TemplateEr
         Path(folder or paths.templates_dir()) / name
     )
     if isinstance(exc, TemplateSyntaxError):
-        return TemplateError(f"template syntax error: {exc.message}",
+        message = (exc.message or "").rstrip(".")
+        unknown = re.match(r"No (filter|test) named '([^']+)'", message)
+        if unknown:  # a typo in a filter name is the usual cause
+            env = environment(folder)
+            known = env.filters if unknown.group(1) == "filter" else env.tests
+            message += did_you_mean(unknown.group(2), known)
+        return TemplateError(f"template syntax error: {message}",
                              Location(file, exc.lineno, 1))
     line = _template_line(exc)
     if isinstance(exc, UndefinedError):
-        return TemplateError(f"template uses an undefined variable: {exc.message}",
+        message = (exc.message or "").rstrip(".")
+        name = re.fullmatch(r"'([^']+)' is undefined", message)
+        if name and context is not None:
+            return TemplateError(
+                f"template uses an undefined variable: {message}"
+                f"{did_you_mean(name.group(1), context)}",
+                Location(file, line, 1 if line else None),
+                one_of(sorted(context), limit=40),
+            )
+        return TemplateError(f"template uses an undefined variable: {message}",
                              Location(file, line, 1 if line else None),
                              "see the context documented in templates/README.md")
     if isinstance(exc, SecurityError):
-        return TemplateError(f"template refused by the sandbox: {exc}",
+        return TemplateError(f"template refused by the sandbox: {str(exc).rstrip('.')}",
                              Location(file, line, 1 if line else None),
                              "templates may not reach Python internals")
     return TemplateError(f"template failed: {type(exc).__name__}: {exc}",
@@ -130,6 +147,14 @@ def get_template(name: str, folder: str | None = None) -> Any:
     env = environment(folder)
     try:
         return env.get_template(name)
+    except UnicodeDecodeError as exc:  # a site template saved in another encoding
+        file = Path(folder) / name if folder and (Path(folder) / name).is_file() else \
+            paths.templates_dir() / name
+        data = exc.object if isinstance(exc.object, bytes) else b""
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                            Location(str(file), line, col), "save the file as UTF-8") from None
     except TemplateNotFound:
         raise TemplateError(f"template '{name}' not found",
                             Location(str(folder or paths.templates_dir()))) from None
@@ -144,7 +169,7 @@ def render_template(name: str, context: dict[str, Any], folder: str | None = Non
     try:
         return template.render(**context)
     except JinjaTemplateError as exc:
-        raise _template_error(exc, name, folder) from None
+        raise _template_error(exc, name, folder, context) from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         raise _template_error(exc, name, folder) from None
 
