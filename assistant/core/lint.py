@@ -72,6 +72,21 @@ def sample_answers(tree: Tree) -> dict[str, Any]:
     return out
 
 
+def _representative(tree: Tree, values: dict[str, Any], per_section: int = 3) -> dict[str, Any]:
+    """A few answers per section plus those the factors read: every template branch is
+    exercised, and rendering stays the same size however large the tree (keeps check linear).
+    """
+    wanted = {rule.question for rule in tree.factors if rule.question}
+    taken: dict[str, int] = {}
+    out: dict[str, Any] = {}
+    for qid, value in values.items():
+        section = tree.questions[qid].section
+        if qid in wanted or taken.get(section, 0) < per_section:
+            taken[section] = taken.get(section, 0) + 1
+            out[qid] = value
+    return out
+
+
 def check_templates(tree: Tree, folder: str | None = None) -> None:
     """Render every format on a synthetic result for each outcome, every factor raised."""
     import datetime as dt
@@ -80,7 +95,7 @@ def check_templates(tree: Tree, folder: str | None = None) -> None:
     from assistant.core.render import FORMATS, render_template
     from assistant.core.result import Outcome
 
-    values = sample_answers(tree)
+    values = _representative(tree, sample_answers(tree))
     walk = Walk(tuple(values), None, values)
     factors = tuple(RaisedFactor(rule, values.get(rule.question or "")) for rule in tree.factors)
     for outcome in tree.outcomes:

@@ -42,6 +42,7 @@ DEFAULT_DISCLAIMER = (
 )
 
 _TREE_CACHE: dict[str, Tree] = {}
+MAX_TREE_BYTES = 32 * 1024 * 1024  # answer files stay at 2 MB; a 50,000-question tree is 6.5 MB
 
 
 @cache
@@ -56,15 +57,21 @@ def _schema_validator() -> Any:
 def load_tree(path: Path | str) -> Tree:
     """Load, validate and prove sound one tree file."""
     file = Path(path)
-    text = read_text(file, "tree file")
+    text = read_text(file, "tree file", MAX_TREE_BYTES)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     key = f"{file.resolve()}:{digest}"
     if key in _TREE_CACHE:
         return _TREE_CACHE[key]
-    data = load_data(text, str(file))
-    validate_schema(data, str(file))
-    tree = _Builder(data, str(file), digest).build()
-    check_graph(tree, data)
+    from assistant.core import cache  # a tree this code already proved sound loads in ~1 ms
+
+    tree = cache.load(digest, str(file))
+    if tree is None:
+        with cache.gc_paused():
+            data = load_data(text, str(file))
+            validate_schema(data, str(file))
+            tree = _Builder(data, str(file), digest).build()
+            check_graph(tree, data)
+        cache.store(digest, tree)
     _TREE_CACHE[key] = tree
     return tree
 
@@ -73,6 +80,10 @@ def validate_schema(data: Any, name: str) -> None:
     """Check the structure against the shipped JSON Schema; report the best single error."""
     if not isinstance(data, dict):
         raise TreeError("a tree must be a mapping at the top level", Location(name, 1, 1))
+    from assistant.core.fastschema import is_valid
+
+    if is_valid(data):  # surely valid: skip jsonschema (slow to import and to run)
+        return
     validator = _schema_validator()
     errors = list(validator.iter_errors(data))
     if not errors:

@@ -1,0 +1,148 @@
+"""A fast yes/no check of a tree against the shipped JSON Schema, before jsonschema.
+
+Why: jsonschema is general and slow (about 0.1 ms per value, 0.6 s for a 5,000-question
+tree) and costs 40 ms to import. The schema uses a small subset of JSON Schema, which is
+compiled here into plain Python checks. The answer is only ever used one way: "valid" lets
+the loader skip jsonschema; "not valid" (or any keyword this module does not know) sends
+the tree to jsonschema, which finds and words the error. So this module can make loading
+faster but can never accept a tree jsonschema would refuse, as long as each check is at
+least as strict as the keyword it stands for (tests/bench/check_fastschema.py compares
+the two on many mutated trees).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from assistant.core import paths
+
+Check = Callable[[Any], bool]
+
+_IGNORED = frozenset({"$schema", "$id", "title", "description", "$comment", "$defs",
+                      "examples", "default"})
+
+
+class Unsupported(Exception):
+    """The schema uses something this compiler does not know: always use jsonschema."""
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name == "object":
+        return isinstance(value, dict)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "string":
+        return isinstance(value, str)
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "integer":  # strict: 1.0 is an integer to jsonschema, here it goes the slow way
+        return isinstance(value, int) and not isinstance(value, bool)
+    if name == "null":
+        return value is None
+    if name == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    raise Unsupported(name)
+
+
+class _Compiler:
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self.refs: dict[str, Check] = {}
+
+    def ref(self, target: str) -> Check:
+        if not target.startswith("#/$defs/"):
+            raise Unsupported(target)
+        if target not in self.refs:
+            name = target[len("#/$defs/"):]
+            self.refs[target] = lambda v: False  # placeholder while compiling recursive refs
+            compiled = self.compile(self.root["$defs"][name])
+            self.refs[target] = compiled
+        return lambda value: self.refs[target](value)
+
+    def compile(self, schema: Any) -> Check:
+        if schema is True or schema == {}:
+            return lambda value: True
+        if not isinstance(schema, dict):
+            raise Unsupported(repr(schema))
+        checks: list[Check] = []
+        for keyword, arg in schema.items():
+            if keyword in _IGNORED:
+                continue
+            if keyword == "type":
+                names = arg if isinstance(arg, list) else [arg]
+                for name in names:
+                    _is_type(None, name)  # raises Unsupported early
+                checks.append(lambda v, names=tuple(names): any(_is_type(v, n) for n in names))
+            elif keyword == "$ref":
+                checks.append(self.ref(arg))
+            elif keyword == "enum":
+                if not all(isinstance(x, str) for x in arg):
+                    raise Unsupported("non-string enum")
+                allowed = frozenset(arg)
+                checks.append(lambda v, allowed=allowed: isinstance(v, str) and v in allowed)
+            elif keyword == "pattern":
+                rx = re.compile(arg)
+                checks.append(lambda v, rx=rx: not isinstance(v, str) or rx.search(v) is not None)
+            elif keyword == "minLength":
+                checks.append(lambda v, n=arg: not isinstance(v, str) or len(v) >= n)
+            elif keyword == "minItems":
+                checks.append(lambda v, n=arg: not isinstance(v, list) or len(v) >= n)
+            elif keyword == "minProperties":
+                checks.append(lambda v, n=arg: not isinstance(v, dict) or len(v) >= n)
+            elif keyword == "required":
+                names = tuple(arg)
+                checks.append(lambda v, names=names: not isinstance(v, dict)
+                              or all(n in v for n in names))
+            elif keyword == "items":
+                item = self.compile(arg)
+                checks.append(lambda v, item=item: not isinstance(v, list)
+                              or all(item(x) for x in v))
+            elif keyword == "properties":
+                props = {k: self.compile(s) for k, s in arg.items()}
+                checks.append(lambda v, props=props: not isinstance(v, dict) or all(
+                    check(v[k]) for k, check in props.items() if k in v))
+            elif keyword == "additionalProperties":
+                known = frozenset(schema.get("properties", {}))
+                if "patternProperties" in schema:
+                    raise Unsupported("patternProperties")
+                if arg is False:
+                    checks.append(lambda v, known=known: not isinstance(v, dict)
+                                  or all(isinstance(k, str) and k in known for k in v))
+                else:
+                    extra = self.compile(arg)
+                    checks.append(lambda v, known=known, extra=extra: not isinstance(v, dict)
+                                  or all(isinstance(k, str) and (k in known or extra(x))
+                                         for k, x in v.items()))
+            elif keyword == "anyOf":
+                options = tuple(self.compile(s) for s in arg)
+                checks.append(lambda v, options=options: any(o(v) for o in options))
+            else:
+                raise Unsupported(keyword)
+        if len(checks) == 1:
+            return checks[0]
+        checks_t = tuple(checks)
+        return lambda value: all(check(value) for check in checks_t)
+
+
+@cache
+def _compiled() -> Check | None:
+    schema = json.loads(paths.schema_file().read_text(encoding="utf-8"))
+    try:
+        return _Compiler(schema).compile(schema)
+    except (Unsupported, KeyError, TypeError, re.error):
+        return None
+
+
+def is_valid(data: Any) -> bool:
+    """True only if the data surely passes the schema; False means "ask jsonschema"."""
+    check = _compiled()
+    if check is None:
+        return False
+    try:
+        return bool(check(data))
+    except (RecursionError, TypeError):
+        return False
