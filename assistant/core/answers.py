@@ -168,7 +168,8 @@ def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
             if raw is None:
                 continue
             if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-                raise AnswerError(f"'{ident}' must be text", value_loc)
+                raise AnswerError(f"'{ident}' must be text, found {_shown(raw)}", value_loc,
+                                  f"e.g. {ident}: \"bed 4, Monday\"")
             text = str(raw)
             if len(text) > 2000:
                 raise AnswerError(f"'{ident}' is too long", value_loc, "at most 2000 characters")

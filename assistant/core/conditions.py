@@ -294,11 +294,15 @@ class ConditionParser:
             try:
                 re.compile(operand)
             except re.error as exc:
-                raise TreeError(f"the pattern does not compile: {exc.msg}", where) from None
+                raise TreeError(f"the pattern does not compile: {exc.msg} at character "
+                                f"{(exc.pos or 0) + 1}", where,
+                                "a Python regular expression") from None
             return Compare(name, op, operand)
         if op in NUMERIC:
             if not info.numeric:
-                raise TreeError(f"'{op}' compares numbers, but '{name}' is not a number", where)
+                raise TreeError(f"'{op}' compares numbers, but '{name}' is not a number", where,
+                                f"for '{name}', {one_of(info.choices)}" if info.choices
+                                else "eq, ne, in, not_in, answered, matches")
             if not _is_number(operand):
                 raise TreeError(f"'{op}' needs a number, found {_shown(operand)}", where)
             return Compare(name, op, operand)

@@ -135,7 +135,8 @@ def _schema_error(data: Any, error: Any, name: str) -> TreeError:
     if validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         miss = missing[0] if missing else error.message
-        return TreeError(f"{field} is missing the field '{miss}'", where)
+        return TreeError(f"{field} is missing the field '{miss}'", where,
+                         "required: " + ", ".join(schema.get("required", [miss])))
     if validator == "enum":
         hint = did_you_mean(str(error.instance), map(str, schema["enum"]))
         return TreeError(
@@ -156,7 +157,7 @@ def _schema_error(data: Any, error: Any, name: str) -> TreeError:
             "letters, digits, '_' and '-', starting with a letter",
         )
     if validator in ("minItems", "minProperties", "minLength"):
-        return TreeError(f"{field} must not be empty", where)
+        return TreeError(f"{field} must not be empty", where, "at least one")
     return TreeError(f"{field}: {error.message}", where)
 
 
@@ -328,7 +329,7 @@ class _Builder:
                 cid = self._choice_id(c)
                 if cid in seen:
                     raise TreeError(f"duplicate choice '{cid}' in question '{qid}'",
-                                    loc_of(q["choices"], i))
+                                    loc_of(q["choices"], i), "each choice id once")
                 seen.add(cid)
                 built.append(Choice(cid, c["label"], c.get("explain", "")))
             choices = tuple(built)
@@ -357,8 +358,9 @@ class _Builder:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise TreeError(f"pattern does not compile: {exc.msg}",
-                                q.value_loc("pattern")) from None
+                raise TreeError(f"pattern does not compile: {exc.msg} at character "
+                                f"{(exc.pos or 0) + 1}", q.value_loc("pattern"),
+                                "a Python regular expression") from None
         branches = self._branches(q, parser, following, question_ids)
         suggestions = []
         for s in q.get("suggest", []):

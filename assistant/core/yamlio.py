@@ -129,13 +129,13 @@ def _near_miss(path: Path) -> str:
     try:
         if not folder.is_dir():
             return f" (the folder '{folder}' does not exist)"
-        siblings = [p.name for p in folder.iterdir() if not p.name.startswith(".")][:1000]
+        siblings = {p.stem: p.name for p in folder.iterdir() if not p.name.startswith(".")}
     except OSError:
         return ""
-    hint = did_you_mean(path.name, siblings)
+    hint = did_you_mean(path.stem, list(siblings)[:1000])  # stems: '.yaml' is no likeness
     if not hint:
         return ""
-    close = hint[len("; did you mean '"):-len("'?")]
+    close = siblings[hint[len("; did you mean '"):-len("'?")]]
     return f"; did you mean '{folder / close if str(folder) != '.' else close}'?"
 
 
@@ -412,7 +412,8 @@ class _Builder:
         out = LocDict(self._loc(node))
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError("merge keys (<<) are not supported", self._loc(key_node))
+                raise InputError("merge keys (<<) are not supported", self._loc(key_node),
+                                 "write the keys out in full")
             key = self.build(key_node, depth + 1)
             if isinstance(key, (dict, list)):
                 raise InputError("a key must be a plain value", self._loc(key_node))
