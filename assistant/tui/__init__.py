@@ -1,0 +1,1 @@
+"""The Textual shell: app, screens, widgets. Imported only by the TUI commands."""

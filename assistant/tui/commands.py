@@ -1,0 +1,58 @@
+"""The command palette: every action of the app, named "area: what it does".
+
+Commands are found on the screen the palette was opened from (its `action_*` methods,
+kept only when `check_action` allows them) and on the app, so the palette never offers
+something that would do nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# (title, action, where, help): where is "screen" (the screen's action) or "app".
+COMMANDS: tuple[tuple[str, str, str, str], ...] = (
+    ("consult: back one question", "back", "screen", "Take back the last answer"),
+    ("consult: why this matters", "why", "screen",
+     "The rationale, the source section and the passage"),
+    ("consult: change an earlier answer", "edit", "screen", "Pick an answer in the transcript"),
+    ("consult: review the answers", "review", "screen", "Every answer by section"),
+    ("view: toggle the side panel", "toggle_panel", "screen", "Sections and factors so far"),
+    ("result: export the note", "export", "screen", "Markdown, text, HTML or JSON, to a file"),
+    ("result: copy the note", "copy", "screen", "Copy the Markdown note to the clipboard"),
+    ("result: what if...", "what_if", "screen",
+     "Try another value for an answer and see what changes"),
+    ("result: change an answer", "change", "screen", "Back to the review of the answers"),
+    ("consult: restart", "restart", "app", "A new consultation (this one stays saved)"),
+    ("consult: switch tree", "switch_tree", "app", "Start a consultation on another tree"),
+)
+
+
+class ConsultCommands(Provider):
+    """Actions of the consultation, offered where they apply."""
+
+    def _available(self) -> Iterator[tuple[str, str, object, str]]:
+        screen = self.screen
+        app = self.app
+        for title, action, where, help_text in COMMANDS:
+            target = screen if where == "screen" else app
+            if not hasattr(target, f"action_{action}"):
+                continue
+            if target.check_action(action, ()) is not True:
+                continue
+            yield title, action, target, help_text
+
+    async def discover(self) -> Hits:
+        for title, action, target, help_text in self._available():
+            yield DiscoveryHit(title, partial(self.app.run_action, action, target),
+                               help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, target, help_text in self._available():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title),
+                          partial(self.app.run_action, action, target), help=help_text)

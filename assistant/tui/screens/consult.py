@@ -1,0 +1,233 @@
+"""The conversation: transcript above, the current question below, the side panel beside.
+
+Each answer is saved (by the app) before anything is repainted; the transcript grows by
+one exchange; the side panel re-renders from the consultation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from assistant.core.errors import AnswerError
+from assistant.core.machine import SKIPPED
+from assistant.core.model import Tree
+from assistant.tui.widgets.answer_input import Answered, Skipped
+from assistant.tui.widgets.question_view import QuestionView
+from assistant.tui.widgets.transcript import EditRequested, Entry, Transcript
+
+if TYPE_CHECKING:
+    from assistant.tui.app import SpineAssistApp
+    from assistant.tui.widgets.side_panel import SidePanel
+
+WIDE = 100  # the side panel shows from this width on
+
+
+def intro_text(tree: Tree) -> Text:
+    text = Text()
+    text.append(tree.title, style="bold")
+    text.append("\nOne question at a time; ? explains why a question matters; Esc goes "
+                "back; e changes an earlier answer. Every answer is saved as you go.\n",
+                style="dim")
+    text.append("Decision support only: the treating surgeon decides.", style="dim italic")
+    return text
+
+
+class ConsultScreen(Screen[None]):
+    """One question at a time, the conversation so far above it."""
+
+    CSS_PATH = "consult.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back one question", id="back"),
+        Binding("question_mark,f1", "why", "Why?", key_display="?",
+                tooltip="Why this question matters: rationale, source, passage", id="why"),
+        Binding("e", "edit", "Edit answer", tooltip="Change an earlier answer", id="edit"),
+        Binding("r", "review", "Review", tooltip="Review every answer", id="review"),
+        Binding("ctrl+b", "toggle_panel", "Panel", tooltip="Show or hide the side panel",
+                id="panel"),
+    ]
+
+    app: SpineAssistApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple[str, Any] | None = None
+        self._panel: SidePanel | None = None
+        self._panel_wanted: bool | None = None  # None: by width
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"), Vertical(id="conversation"):
+            yield Transcript(intro_text(self.app.decision_tree), id="transcript")
+            yield QuestionView(id="question")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    # -- showing ---------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        """Bring transcript, question and panel in line with the consultation."""
+        consultation = self.app.consultation
+        tree = consultation.tree
+        walk = consultation.walk
+        entries = []
+        for qid in walk.path:
+            question = tree.questions[qid]
+            value = consultation.known.get(qid)
+            skipped = value is SKIPPED
+            entries.append(Entry(qid, tree.sections[question.section].title, question.prompt,
+                                 "skipped" if skipped else question.label_of(value), skipped))
+        self.query_one(Transcript).sync(entries)
+        self._show_current()
+        self._update_panel()
+        self.refresh_bindings()
+
+    def _show_current(self) -> None:
+        consultation = self.app.consultation
+        view = self.query_one(QuestionView)
+        question = consultation.current
+        if question is None:
+            view.display = False
+            self._shown = None
+            if self.is_current:
+                self.call_after_refresh(self.action_review)
+            return
+        view.display = True
+        default = consultation.default_for(question)
+        key = (question.id, repr(default))
+        if self._shown == key:
+            return
+        self._shown = key
+        suggested, reason = consultation.suggestion(question)
+        previous = consultation.known.get(question.id, consultation.remembered.get(question.id))
+        reason = reason if suggested is not None and default == suggested and \
+            previous is None else ""
+        done, total = self._progress()
+        view.show(question, default, reason=reason,
+                  title=self.app.decision_tree.sections[question.section].title,
+                  subtitle=f"question {done + 1} of ~{total}")
+
+    def _progress(self) -> tuple[int, int]:
+        from assistant.core.session import estimate_total
+
+        consultation = self.app.consultation
+        done = len(consultation.walk.values)
+        return done, max(estimate_total(consultation.tree, consultation.known), done + 1)
+
+    def _panel_visible(self) -> bool:
+        if self._panel_wanted is not None:
+            return self._panel_wanted
+        return self.size.width >= WIDE
+
+    def _update_panel(self) -> None:
+        visible = self._panel_visible()
+        if visible and self._panel is None:
+            from assistant.tui.widgets.side_panel import SidePanel
+
+            self._panel = SidePanel(id="panel")
+            self.query_one("#body").mount(self._panel)
+        if self._panel is not None:
+            self._panel.display = visible
+            if visible:
+                self._panel.refresh_from(self.app.consultation)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_panel()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    # -- answers ------------------------------------------------------------------------
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        event.stop()
+        self._apply(event.question.id, event.value)
+
+    @on(Skipped)
+    def _skipped(self, event: Skipped) -> None:
+        event.stop()
+        self._apply(event.question.id, SKIPPED)
+
+    def _apply(self, question_id: str, value: Any) -> None:
+        try:
+            self.app.give_answer(question_id, value)
+        except AnswerError as exc:
+            self.query_one(QuestionView).set_error(str(exc))
+            return
+        self.refresh_view()
+
+    @on(EditRequested)
+    def _edit_requested(self, event: EditRequested) -> None:
+        event.stop()
+        self.edit(event.qid)
+
+    def edit(self, qid: str) -> None:
+        """Change an earlier answer in a dialog, the answer given preselected."""
+        from assistant.tui.screens.edit import EditAnswerScreen
+
+        consultation = self.app.consultation
+        question = consultation.tree.questions[qid]
+        given = consultation.known.get(qid)
+
+        def changed(value: Any) -> None:
+            if value is None:
+                return
+            self._apply(qid, value)
+            current_input = self.query_one(QuestionView).input
+            if current_input is not None:
+                current_input.focus()
+
+        self.app.push_screen(EditAnswerScreen(question, given), changed)
+
+    # -- actions ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        consultation = self.app.consultation
+        # True: enabled; None: shown greyed out; False: hidden.
+        if action == "back":
+            return True if consultation.can_go_back else None
+        if action == "edit":
+            return True if consultation.walk.path else None
+        if action == "why":
+            return consultation.current is not None
+        if action == "review":
+            return consultation.complete
+        return True
+
+    def action_back(self) -> None:
+        if not self.app.consultation.can_go_back:
+            return
+        self.app.go_back()
+        self.refresh_view()
+        view = self.query_one(QuestionView)
+        if view.input is not None:
+            view.input.focus()
+
+    def action_why(self) -> None:
+        from assistant.tui.screens.why import WhyScreen
+
+        question = self.app.consultation.current
+        if question is not None:
+            self.app.push_screen(WhyScreen(question, self.app.decision_tree))
+
+    def action_edit(self) -> None:
+        self.query_one(Transcript).focus_last()
+
+    def action_review(self) -> None:
+        if not self.app.consultation.complete:
+            return
+        from assistant.tui.screens.review import ReviewScreen
+
+        if not isinstance(self.app.screen, ReviewScreen):
+            self.app.push_screen(ReviewScreen())
+
+    def action_toggle_panel(self) -> None:
+        self._panel_wanted = not self._panel_visible()
+        self._update_panel()

@@ -1,0 +1,125 @@
+"""The recommendation: prominent on top, the rendered note below, the actions in the footer.
+
+Rendering (Jinja2) is imported on first use here, never at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from assistant.core.errors import InputError
+from assistant.core.result import Outcome
+
+if TYPE_CHECKING:
+    from assistant.tui.app import SpineAssistApp
+
+HEADLINES = {
+    "MISS": "Minimally invasive spine surgery (MISS)",
+    "OSS": "Open spine surgery (OSS)",
+    "nonoperative": "Nonoperative care",
+}
+
+
+class ResultScreen(Screen[None]):
+    """The note, and what to do with it: export, copy, what-if, change, start again."""
+
+    CSS_PATH = "result.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export", "Export", tooltip="Save the note to a file", id="export"),
+        Binding("c", "copy", "Copy", tooltip="Copy the note to the clipboard", id="copy"),
+        Binding("w", "what_if", "What if", tooltip="Try another value for an answer",
+                id="what-if"),
+        Binding("a,escape", "change", "Change answer", key_display="a",
+                tooltip="Review and change the answers", id="change"),
+        Binding("n", "new", "New", tooltip="Start a new consultation", id="new"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit (the session is saved)", show=False,
+                id="quit-result"),
+    ]
+
+    app: SpineAssistApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcome: Outcome | None = None
+        self.note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="recommendation")
+        with VerticalScroll(id="note-scroll"):
+            yield Markdown(id="note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_result()
+        self.query_one("#note-scroll").focus()
+
+    def show_result(self) -> None:
+        from assistant.core.render import render
+
+        consultation = self.app.consultation
+        if not consultation.complete:
+            self.app.pop_screen()
+            self.app.refresh_consultation()
+            return
+        self.outcome = Outcome.from_walk(consultation.tree, consultation.walk,
+                                         self.app.session.meta)
+        try:
+            self.note = render(self.outcome, "md")
+        except InputError as exc:
+            self.note = f"**The note could not be rendered.**\n\n`{exc}`\n"
+        self.query_one("#recommendation", Static).update(banner(self.outcome))
+        self.query_one("#note", Markdown).update(self.note)
+
+    # -- actions -----------------------------------------------------------------------
+    def action_export(self) -> None:
+        from assistant.tui.screens.export import ExportScreen
+
+        if self.outcome is not None:
+            self.app.push_screen(ExportScreen(self.outcome))
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.note)
+        self.notify("The Markdown note is on the clipboard (if the terminal allows it).",
+                    title="Copied")
+
+    def action_what_if(self) -> None:
+        from assistant.tui.screens.whatif import WhatIfScreen
+
+        def applied(summary: str | None) -> None:
+            if summary:
+                self.notify(summary, title="Answer changed", timeout=8)
+                self.app.save(finished=self.app.consultation.complete)
+                self.show_result()
+
+        self.app.push_screen(WhatIfScreen(), applied)
+
+    def action_change(self) -> None:
+        from assistant.tui.screens.review import ReviewScreen
+
+        self.app.switch_screen(ReviewScreen())
+
+    def action_new(self) -> None:
+        self.app.action_restart()
+
+
+def banner(outcome: Outcome) -> Text:
+    evaluation = outcome.evaluation
+    recommendation = outcome.recommendation
+    text = Text()
+    text.append(" Recommendation: ", style="bold")
+    text.append(HEADLINES.get(recommendation, recommendation), style="bold reverse")
+    if evaluation.provisional:
+        text.append("  provisional", style="bold italic")
+    counts = {fav: len(evaluation.favoring(fav)) for fav in ("OSS", "MISS", "caution")}
+    text.append(f"\n factors: {counts['OSS']} for OSS, {counts['MISS']} for MISS, "
+                f"{counts['caution']} cautions. Decision support: the surgeon decides.",
+                style="dim")
+    return text

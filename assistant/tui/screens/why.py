@@ -1,0 +1,65 @@
+"""Why this question matters: the rationale, the source section and citation, the passage."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from assistant.core.model import Question, Tree
+
+
+def why_text(question: Question, tree: Tree) -> Text:
+    section = tree.sections[question.section]
+    text = Text()
+    text.append(f"{question.prompt}\n", style="bold")
+    text.append(f"{section.title}", style="italic")
+    if section.intro:
+        text.append(f": {section.intro}", style="italic")
+    text.append("\n\n")
+    if question.help:
+        text.append(" ".join(question.help.split()) + "\n\n")
+    cite = question.cite or section.cite
+    if cite is not None:
+        text.append("Source: ", style="bold")
+        text.append(tree.cite_text(cite) + "\n")
+        source = tree.sources.get(cite.source)
+        if source is not None:
+            text.append(" ".join(source.citation.split()), style="dim")
+            if source.doi:
+                text.append(f" doi:{source.doi}", style="dim")
+            text.append("\n")
+        if cite.passage:
+            text.append("\n")
+            text.append("“" + " ".join(cite.passage.split()) + "”", style="italic")
+            text.append("\n")
+    return text
+
+
+class WhyScreen(ModalScreen[None]):
+    """The reasoning behind the current question, one key away."""
+
+    CSS_PATH = "why.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,f1,q", "dismiss", "Close", key_display="Esc",
+                tooltip="Back to the question", id="close-why"),
+    ]
+
+    def __init__(self, question: Question, tree: Tree) -> None:
+        super().__init__()
+        self.question = question
+        self.tree = tree
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="why-box") as box:
+            box.border_title = "Why this matters"
+            box.border_subtitle = "Esc to close"
+            yield Static(why_text(self.question, self.tree), id="why-text")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

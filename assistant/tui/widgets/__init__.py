@@ -1,0 +1,1 @@
+"""Widgets, one module each, with their .tcss beside them."""

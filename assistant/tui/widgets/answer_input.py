@@ -1,0 +1,267 @@
+"""Inputs fitted to a question's kind; each posts Answered / Skipped / Proposed upward.
+
+Messages go up, calls go down: the inputs know the question and its allowed values, never
+the consultation. `build_input` picks the widget for a kind.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from assistant.core.answers import allowed_text, parse_answer
+from assistant.core.errors import AnswerError
+from assistant.core.model import Question
+
+SKIP_ID = "__skip__"
+
+
+class Answered(Message):
+    """A checked answer from an input."""
+
+    def __init__(self, question: Question, value: Any) -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+
+
+class Skipped(Message):
+    """The user skipped an optional question."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__()
+        self.question = question
+
+
+class Proposed(Message):
+    """A value under the cursor (not confirmed): the what-if screen previews it."""
+
+    def __init__(self, question: Question, value: Any) -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+
+
+class Invalid(Message):
+    """The typed value does not fit (message shown inline by the parent), or '' when fixed."""
+
+    def __init__(self, question: Question, message: str) -> None:
+        super().__init__()
+        self.question = question
+        self.message = message
+
+
+def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -> Text:
+    text = Text()
+    text.append(f"{index} " if index <= 9 else "  ", style="bold")
+    text.append(label)
+    if marked:
+        text.append("  (current)", style="italic")
+    if explain:
+        text.append(f"  {explain}", style="dim")
+    return text
+
+
+class ChoiceInput(OptionList):
+    """Single choice: digits 1-9 pick at once, arrows and Enter also work; `s` skips."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
+        Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
+    ]
+
+    def __init__(self, question: Question, default: Any = None, *,
+                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
+        self.question = question
+        self.allow_skip = allow_skip and question.optional
+        options = [
+            Option(_choice_prompt(i, c.label, c.explain, c.id == current), id=c.id)
+            for i, c in enumerate(question.choices, 1)
+        ]
+        if self.allow_skip:
+            options.append(Option(Text("s skip this optional question", style="italic"),
+                                  id=SKIP_ID))
+        super().__init__(*options, id=id, classes="answer-input")
+        ids = question.choice_ids
+        self._initial = ids.index(default) if default in ids else 0
+
+    def on_mount(self) -> None:
+        self.highlighted = self._initial
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip":
+            return self.allow_skip  # False hides it
+        return True
+
+    def action_pick(self, number: int) -> None:
+        if number <= len(self.question.choices):
+            self.highlighted = number - 1
+            self.post_message(Answered(self.question, self.question.choices[number - 1].id))
+
+    def action_skip(self) -> None:
+        if self.allow_skip:
+            self.post_message(Skipped(self.question))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id == SKIP_ID:
+            self.action_skip()
+        else:
+            self.post_message(Answered(self.question, event.option_id))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_id and event.option_id != SKIP_ID:
+            self.post_message(Proposed(self.question, event.option_id))
+
+
+class MultiInput(SelectionList[str]):
+    """Several choices: digits or Space toggle, Enter confirms; exclusive `none` clears."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"toggle_number({n})", show=False) for n in range(1, 10)),
+        Binding("enter", "confirm", "Confirm", tooltip="Confirm the choices ticked",
+                id="confirm"),
+        Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
+    ]
+
+    def __init__(self, question: Question, default: Any = None, *,
+                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
+        self.question = question
+        self.allow_skip = allow_skip and question.optional
+        chosen = set(default or ()) if isinstance(default, (list, tuple)) else set()
+        selections = [
+            Selection(_choice_prompt(i, c.label, c.explain), c.id, c.id in chosen)
+            for i, c in enumerate(question.choices, 1)
+        ]
+        self._adjusting = False
+        super().__init__(*selections, id=id, classes="answer-input")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip":
+            return self.allow_skip  # False hides it
+        return True
+
+    def action_toggle_number(self, number: int) -> None:
+        if number <= len(self.question.choices):
+            self.highlighted = number - 1
+            self.toggle(self.question.choices[number - 1].id)
+
+    def action_confirm(self) -> None:
+        value = self.value()
+        try:
+            checked = parse_answer(self.question, value)
+        except AnswerError as exc:
+            message = "tick at least one (Space or a digit), then Enter" if not value \
+                else exc.message
+            self.post_message(Invalid(self.question, message))
+            return
+        self.post_message(Answered(self.question, checked))
+
+    def action_skip(self) -> None:
+        if self.allow_skip:
+            self.post_message(Skipped(self.question))
+
+    def value(self) -> list[str]:
+        chosen = set(self.selected)
+        return [c for c in self.question.choice_ids if c in chosen]
+
+    @on(SelectionList.SelectionToggled)
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        """The exclusive choice (`none`) clears the others, and any other clears it."""
+        event.stop()
+        if self._adjusting:
+            return
+        toggled = event.selection.value
+        if toggled not in self.selected:
+            self._preview()
+            return
+        self._adjusting = True
+        try:
+            exclusive = self.question.exclusive
+            for other in list(self.selected):
+                if other == toggled:
+                    continue
+                if toggled in exclusive or other in exclusive:
+                    self.deselect(other)
+        finally:
+            self._adjusting = False
+        self._preview()
+
+    def _preview(self) -> None:
+        value = self.value()
+        self.post_message(Invalid(self.question, ""))
+        if value:
+            self.post_message(Proposed(self.question, value))
+
+
+class ValueInput(Input):
+    """A number or text, checked as typed; Enter confirms only a valid value."""
+
+    def __init__(self, question: Question, default: Any = None, *,
+                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
+        self.question = question
+        self.allow_skip = allow_skip and question.optional
+        placeholder = allowed_text(question)
+        if self.allow_skip:
+            placeholder += " (Enter with nothing to skip)"
+        super().__init__(
+            value="" if default is None else str(default),
+            placeholder=placeholder,
+            type="integer" if question.kind == "integer" else "text",
+            max_length=500,
+            id=id,
+            classes="answer-input",
+        )
+
+    def check(self) -> tuple[Any, str]:
+        """(value, '') when valid, (None, message) when not."""
+        text = self.value.strip()
+        if not text:
+            needed = f"an answer is needed: {allowed_text(self.question)}"
+            return None, "" if self.allow_skip else needed
+        try:
+            return parse_answer(self.question, text), ""
+        except AnswerError as exc:
+            return None, f"{exc.message} ({exc.allowed})" if exc.allowed else exc.message
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        value, message = self.check()
+        shown = message if self.value.strip() else ""
+        self.post_message(Invalid(self.question, shown))
+        if value is not None:
+            self.post_message(Proposed(self.question, value))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.value.strip() and self.allow_skip:
+            self.post_message(Skipped(self.question))
+            return
+        value, message = self.check()
+        if value is None:
+            self.post_message(Invalid(self.question, message))
+            return
+        self.post_message(Answered(self.question, value))
+
+
+def build_input(question: Question, default: Any = None, *, allow_skip: bool = True,
+                current: Any = None) -> Widget:
+    """The input widget for a question's kind, preselecting `default`."""
+    if question.kind == "single":
+        return ChoiceInput(question, default, allow_skip=allow_skip, current=current)
+    if question.kind == "multi":
+        return MultiInput(question, default, allow_skip=allow_skip, current=current)
+    return ValueInput(question, default, allow_skip=allow_skip, current=current)
