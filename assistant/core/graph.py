@@ -1,4 +1,11 @@
-"""The tree as a diagram: plain graph data first, then Mermaid or DOT text."""
+"""The tree as a diagram: plain graph data first, then Mermaid or DOT text.
+
+Sections are clusters; questions are nodes; branches are edges labelled with their
+conditions; the end fans out to the outcome rules. With a path (the questions an answer file
+reaches) the nodes and edges taken are highlighted, and so is the outcome reached.
+Node ids are prefixed (`q_`, `o_`, `s_`) so no question id can collide with a keyword of
+either language (Mermaid's `end`, DOT's `node`, `edge`, `graph`...).
+"""
 
 from __future__ import annotations
 
@@ -8,110 +15,190 @@ from dataclasses import dataclass
 from assistant.core.errors import InputError
 from assistant.core.model import END, Tree
 
+END_NODE = "q_end"
+HIGHLIGHT = "#b45309"
+HIGHLIGHT_FILL = "#fde68a"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    label: str
+    kind: str  # question, end, outcome
+    ref: str  # the question or outcome id
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
     source: str
     target: str
     label: str
+    dashed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    id: str
+    title: str
+    nodes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Graph:
-    clusters: dict[str, tuple[str, list[str]]]  # section id -> (title, question ids)
-    labels: dict[str, str]  # node id -> label
-    edges: list[Edge]
-    outcomes: list[tuple[str, str]]  # (node id, label)
+    clusters: tuple[Cluster, ...]
+    nodes: dict[str, Node]  # node id -> node, in drawing order
+    edges: tuple[Edge, ...]  # in drawing order (Mermaid's linkStyle counts them so)
+
+
+def node_id(question_or_end: str) -> str:
+    return END_NODE if question_or_end == END else f"q_{question_or_end}"
+
+
+def outcome_node(outcome_id: str) -> str:
+    return f"o_{outcome_id}"
 
 
 def build_graph(tree: Tree) -> Graph:
-    clusters: dict[str, tuple[str, list[str]]] = {
-        s.id: (s.title, []) for s in tree.sections.values()
-    }
-    labels: dict[str, str] = {}
+    """Plain graph data for a tree (no layout, no syntax)."""
+    nodes: dict[str, Node] = {}
+    members: dict[str, list[str]] = {s: [] for s in tree.sections}
     edges: list[Edge] = []
     for q in tree.questions.values():
-        clusters[q.section][1].append(q.id)
-        labels[q.id] = q.id + (" (optional)" if q.optional else "")
+        nid = node_id(q.id)
+        label = q.id + (" (optional)" if q.optional else "")
+        nodes[nid] = Node(nid, f"{label}\n{q.prompt}", "question", q.id)
+        members[q.section].append(nid)
+    nodes[END_NODE] = Node(END_NODE, "end: outcome rules, first that holds", "end", END)
+    for q in tree.questions.values():
+        several = len(q.next) > 1
         for branch in q.next:
-            label = "" if len(q.next) == 1 else (
-                "otherwise" if branch.when.describe() == "always" else branch.when.describe())
-            edges.append(Edge(q.id, branch.goto, label))
-    outcomes = [(f"outcome_{o.id}", f"{o.id}: {o.when.describe()}") for o in tree.outcomes]
-    return Graph(clusters, labels, edges, outcomes)
+            text = branch.when.describe()
+            label = ("otherwise" if text == "always" else text) if several else ""
+            edges.append(Edge(node_id(q.id), node_id(branch.goto), label))
+    for outcome in tree.outcomes:
+        oid = outcome_node(outcome.id)
+        nodes[oid] = Node(oid, f"{outcome.id}\n{outcome.title}", "outcome", outcome.id)
+        text = outcome.when.describe()
+        edges.append(Edge(END_NODE, oid, "otherwise" if text == "always" else text, True))
+    clusters = tuple(
+        Cluster(f"s_{s.id}", s.title, tuple(members[s.id]))
+        for s in tree.sections.values() if members[s.id]
+    )
+    return Graph(clusters, nodes, tuple(edges))
 
 
-def _esc(text: str) -> str:
-    return text.replace('"', "'")
+def taken(
+    graph: Graph, path: Sequence[str], outcome: str | None = None,
+) -> tuple[set[str], set[int]]:
+    """(node ids, edge indexes) on the path; the edge from the end to `outcome` too."""
+    if not path:
+        return set(), set()
+    steps = list(zip([node_id(p) for p in path], [node_id(p) for p in [*path[1:], END]],
+                     strict=True))
+    nodes = {node_id(p) for p in path} | {END_NODE}
+    edges: set[int] = set()
+    for a, b in steps:  # the first edge a -> b (several branches may share a target)
+        index = next((i for i, e in enumerate(graph.edges) if e.source == a and e.target == b),
+                     None)
+        if index is not None:
+            edges.add(index)
+    if outcome is not None:
+        oid = outcome_node(outcome)
+        nodes.add(oid)
+        edges.update(i for i, e in enumerate(graph.edges)
+                     if e.source == END_NODE and e.target == oid)
+    return nodes, edges
 
 
-def to_mermaid(graph: Graph, path: Sequence[str] = ()) -> str:
+# ---------------------------------------------------------------------------- Mermaid
+def _mermaid_text(text: str) -> str:
+    """Text inside a quoted Mermaid label: entity codes for what would end or break it."""
+    out = (text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
+           .replace(">", "#gt;"))
+    return out.replace("\n", "<br/>")
+
+
+def to_mermaid(graph: Graph, path: Sequence[str] = (), outcome: str | None = None) -> str:
     lines = ["flowchart TD"]
-    for section, (title, members) in graph.clusters.items():
-        if not members:
-            continue
-        lines.append(f'  subgraph {section}["{_esc(title)}"]')
-        lines.extend(f'    {qid}["{_esc(graph.labels[qid])}"]' for qid in members)
+    for cluster in graph.clusters:
+        lines.append(f'  subgraph {cluster.id}["{_mermaid_text(cluster.title)}"]')
+        for nid in cluster.nodes:
+            lines.append(f'    {nid}["{_mermaid_text(graph.nodes[nid].label)}"]')
         lines.append("  end")
-    lines.append(f'  {END}(["{END}: outcome rules"])')
-    for node, label in graph.outcomes:
-        lines.append(f'  {node}[/"{_esc(label)}"/]')
-        lines.append(f"  {END} -.-> {node}")
-    on_path = set(path)
-    highlighted: list[int] = []
-    for index, edge in enumerate(graph.edges):
-        arrow = f'-- "{_esc(edge.label)}" -->' if edge.label else "-->"
+    for node in graph.nodes.values():
+        if node.kind == "end":
+            lines.append(f'  {node.id}(["{_mermaid_text(node.label)}"])')
+        elif node.kind == "outcome":
+            lines.append(f'  {node.id}[/"{_mermaid_text(node.label)}"/]')
+    for edge in graph.edges:
+        if edge.dashed:
+            arrow = f'-. "{_mermaid_text(edge.label)}" .->' if edge.label else "-.->"
+        else:
+            arrow = f'-- "{_mermaid_text(edge.label)}" -->' if edge.label else "-->"
         lines.append(f"  {edge.source} {arrow} {edge.target}")
-        if _on_path(edge, path):
-            highlighted.append(index + len(graph.outcomes))
-    if path:
-        lines.append("  classDef taken fill:#fde68a,stroke:#b45309,stroke-width:2px")
-        lines.append("  class " + ",".join(sorted(on_path)) + " taken")
-        if highlighted:
-            lines.append("  linkStyle " + ",".join(map(str, highlighted)) +
-                         " stroke:#b45309,stroke-width:3px")
+    on_nodes, on_edges = taken(graph, path, outcome)
+    lines.append("  classDef outcome fill:#e0f2fe,stroke:#0369a1")
+    outcomes = [n.id for n in graph.nodes.values() if n.kind == "outcome"]
+    lines.append("  class " + ",".join(outcomes) + " outcome")
+    if on_nodes:
+        lines.append(f"  classDef taken fill:{HIGHLIGHT_FILL},stroke:{HIGHLIGHT},stroke-width:2px")
+        lines.append("  class " + ",".join(n for n in graph.nodes if n in on_nodes) + " taken")
+    if on_edges:
+        lines.append("  linkStyle " + ",".join(map(str, sorted(on_edges))) +
+                     f" stroke:{HIGHLIGHT},stroke-width:3px")
     return "\n".join(lines) + "\n"
 
 
-def _on_path(edge: Edge, path: Sequence[str]) -> bool:
-    if not path:
-        return False
-    for a, b in zip(path, [*path[1:], END], strict=True):
-        if edge.source == a and edge.target == b:
-            return True
-    return False
+# ---------------------------------------------------------------------------- DOT
+def _dot_string(text: str) -> str:
+    """A double-quoted DOT string; newlines become centred line breaks."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def to_dot(graph: Graph, path: Sequence[str] = ()) -> str:
-    lines = ["digraph tree {", "  rankdir=TB;", '  node [shape=box, fontname="Helvetica"];']
-    on_path = set(path)
-    for section, (title, members) in graph.clusters.items():
-        if not members:
-            continue
-        lines.append(f"  subgraph cluster_{section} {{")
-        lines.append(f'    label="{_esc(title)}";')
-        for qid in members:
-            style = ', style=filled, fillcolor="#fde68a"' if qid in on_path else ""
-            lines.append(f'    {qid} [label="{_esc(graph.labels[qid])}"{style}];')
+def to_dot(graph: Graph, path: Sequence[str] = (), outcome: str | None = None) -> str:
+    on_nodes, on_edges = taken(graph, path, outcome)
+
+    def node_line(nid: str, indent: str) -> str:
+        node = graph.nodes[nid]
+        attrs = [f"label={_dot_string(node.label)}"]
+        if node.kind == "end":
+            attrs.append("shape=oval")
+        elif node.kind == "outcome":
+            attrs.append('shape=parallelogram, style=filled, fillcolor="#e0f2fe"')
+        if nid in on_nodes:
+            attrs.append(f'style="filled,bold", fillcolor="{HIGHLIGHT_FILL}", '
+                         f'color="{HIGHLIGHT}", penwidth=2')
+        return f"{indent}{nid} [{', '.join(attrs)}];"
+
+    lines = ["digraph tree {", "  rankdir=TB;", "  compound=true;",
+             '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica"];']
+    for cluster in graph.clusters:
+        lines.append(f"  subgraph cluster_{cluster.id} {{")
+        lines.append(f"    label={_dot_string(cluster.title)};")
+        lines.append('    style=rounded; color="#64748b";')
+        lines.extend(node_line(nid, "    ") for nid in cluster.nodes)
         lines.append("  }")
-    lines.append(f'  {END} [shape=oval, label="{END}: outcome rules"];')
-    for node, label in graph.outcomes:
-        lines.append(f'  {node} [shape=parallelogram, label="{_esc(label)}"];')
-        lines.append(f"  {END} -> {node} [style=dashed];")
-    for edge in graph.edges:
-        attrs = [f'label="{_esc(edge.label)}"'] if edge.label else []
-        if _on_path(edge, path):
-            attrs.append('color="#b45309", penwidth=3')
+    for node in graph.nodes.values():
+        if node.kind != "question":
+            lines.append(node_line(node.id, "  "))
+    for index, edge in enumerate(graph.edges):
+        attrs = [f"label={_dot_string(edge.label)}"] if edge.label else []
+        if edge.dashed:
+            attrs.append("style=dashed")
+        if index in on_edges:
+            attrs.append(f'color="{HIGHLIGHT}", penwidth=3')
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
         lines.append(f"  {edge.source} -> {edge.target}{suffix};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def render_graph(tree: Tree, fmt: str, path: Sequence[str] = ()) -> str:
+def render_graph(tree: Tree, fmt: str, path: Sequence[str] = (),
+                 outcome: str | None = None) -> str:
+    """Mermaid or DOT text; `path` (and the `outcome` reached) highlighted."""
     graph = build_graph(tree)
     if fmt == "mermaid":
-        return to_mermaid(graph, path)
+        return to_mermaid(graph, path, outcome)
     if fmt == "dot":
-        return to_dot(graph, path)
+        return to_dot(graph, path, outcome)
     raise InputError(f"unknown graph format '{fmt}'", allowed="allowed: mermaid, dot")

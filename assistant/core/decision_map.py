@@ -1,0 +1,192 @@
+"""The decision map: the review's Table rebuilt from the tree itself.
+
+For each section, which answers favor OSS, which favor MISS, which lead to nonoperative care
+and which only call for caution, each with the factor's citation and source passage. It is
+generated from the factor rules, so it cannot drift from the logic the engine applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.core.conditions import All, AnyOf, Compare, Condition, Not
+from assistant.core.model import FactorRule, Question, Tree
+
+COLUMNS = (
+    ("OSS", "OSS more feasible"),
+    ("MISS", "MISS more feasible"),
+    ("nonoperative", "Nonoperative"),
+    ("caution", "Caution (counts for neither)"),
+)
+ADDED_MARK = "†"
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    """One factor rule, as the map shows it."""
+
+    factor: str
+    title: str
+    favors: str
+    when: str  # the answers that raise it, in words
+    text: str
+    cite: str
+    passage: str
+    added_rule: bool
+    provisional: bool
+    anchor: str
+
+
+@dataclass(slots=True)
+class MapSection:
+    id: str
+    title: str
+    cite: str
+    entries: list[MapEntry] = field(default_factory=list)
+
+    def column(self, favors: str) -> list[MapEntry]:
+        return [e for e in self.entries if e.favors == favors]
+
+
+def _slug(text: str, used: dict[str, int]) -> str:
+    """A GitHub-style heading anchor (the same Textual's Markdown widget resolves)."""
+    base = "".join(c for c in text.lower().strip() if c.isalnum() or c in " -_").replace(" ", "-")
+    count = used.get(base, 0)
+    used[base] = count + 1
+    return base if count == 0 else f"{base}-{count}"
+
+
+def describe_condition(tree: Tree, condition: Condition) -> str:
+    """Answers in words: `bone_quality` is Hypersclerotic; `age_years` < 18."""
+    if isinstance(condition, All):
+        return " and ".join(describe_condition(tree, c) for c in condition.items)
+    if isinstance(condition, AnyOf):
+        return "either " + " or ".join(describe_condition(tree, c) for c in condition.items)
+    if isinstance(condition, Not):
+        return f"not ({describe_condition(tree, condition.item)})"
+    if isinstance(condition, Compare):
+        question = tree.questions.get(condition.name)
+        name = f"`{condition.name}`"
+        op, operand = condition.op, condition.operand
+        if op == "answered":
+            return f"{name} {'answered' if operand else 'not answered'}"
+        if op == "matches":
+            return f"{name} matches `{operand}`"
+        symbols = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+        if op in symbols:
+            unit = f" {question.unit}" if question and question.unit else ""
+            return f"{name} {symbols[op]} {operand}{unit}"
+        label = _labels(question, operand)
+        verb = {"eq": "is", "ne": "is not", "in": "is", "not_in": "is not"}[op]
+        return f"{name} {verb} {label}"
+    return condition.describe()
+
+
+def _labels(question: Question | None, operand: object) -> str:
+    values = list(operand) if isinstance(operand, (tuple, list, frozenset)) else [operand]
+    shown = [question.label_of(v) if question else str(v) for v in values]
+    return " or ".join(shown)
+
+
+def factor_source(tree: Tree, rule: FactorRule) -> tuple[str, str]:
+    """(citation, passage) for a factor: its own passage, else the cited passage of the
+    question it reads when that question cites the same source."""
+    passage = rule.cite.passage or ""
+    if not passage:
+        names = [rule.question] if rule.question else []
+        names += sorted(n for n in rule.when.names() if n not in names)
+        for name in names:
+            question = tree.questions.get(name or "")
+            if question and question.cite and question.cite.passage and \
+                    question.cite.source == rule.cite.source:
+                passage = question.cite.passage
+                break
+    return tree.cite_text(rule.cite), " ".join(passage.split())
+
+
+def build_map(tree: Tree) -> list[MapSection]:
+    """Sections in tree order, each with its factor rules in tree order."""
+    sections = {
+        s.id: MapSection(s.id, s.title, tree.cite_text(s.cite)) for s in tree.sections.values()
+    }
+    used: dict[str, int] = {}
+    for rule in tree.factors:
+        cite, passage = factor_source(tree, rule)
+        title = rule.title or rule.id.replace("_", " ")
+        sections[rule.section].entries.append(MapEntry(
+            rule.id, title, rule.favors, describe_condition(tree, rule.when),
+            " ".join(rule.text.split()), cite, passage, rule.added_rule, rule.provisional,
+            _slug(title, used),
+        ))
+    return [s for s in sections.values() if s.entries]
+
+
+def _cell(entries: list[MapEntry]) -> str:
+    if not entries:
+        return "-"
+    return "<br>".join(
+        f"[{e.title}](#{e.anchor}){ADDED_MARK if e.added_rule else ''} (`{e.factor}`)"
+        for e in entries
+    )
+
+
+def to_markdown(tree: Tree) -> str:
+    """The whole decision logic as Markdown: one summary table, then every entry's source."""
+    sections = build_map(tree)
+    lines = [
+        f"# Decision map: {tree.title}",
+        "",
+        f"Generated from tree `{tree.id}` {tree.version} (sha256 `{tree.sha256[:12]}`), so it "
+        "always matches the logic the consultation applies. Each entry is a factor rule: the "
+        "answers that raise it, the approach it favors and its source. "
+        f"{ADDED_MARK} marks a rule from outside the review's Table, labelled as such in the "
+        "tree. An OSS factor makes the recommendation OSS; with none, MISS; not fit or no "
+        "indication, nonoperative.",
+        "",
+        "| Section | " + " | ".join(title for _, title in COLUMNS) + " |",
+        "|---|" + "---|" * len(COLUMNS),
+    ]
+    for section in sections:
+        cells = [_cell(section.column(favors)) for favors, _ in COLUMNS]
+        lines.append(f"| {section.title} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for section in sections:
+        lines += ["", f"## {section.title}", ""]
+        if section.cite:
+            lines += [f"Section source: {section.cite}.", ""]
+        for favors, heading in COLUMNS:
+            entries = section.column(favors)
+            if not entries:
+                continue
+            lines += [f"### {heading}", ""]
+            for e in entries:
+                lines += [f"#### {e.title}", ""]
+                flags = [f"favors **{e.favors}**", f"factor `{e.factor}`"]
+                if e.added_rule:
+                    flags.append(f"{ADDED_MARK} added rule, outside the review's Table")
+                if e.provisional:
+                    flags.append("makes the result provisional")
+                lines += [f"- When: {e.when}", f"- {'; '.join(flags)}", f"- Why: {e.text}",
+                          f"- Source: {e.cite}"]
+                if e.passage:
+                    lines += ["", f"> {e.passage}"]
+                lines.append("")
+    lines += ["", "## Outcome rules (first that holds)", ""]
+    for outcome in tree.outcomes:
+        rule = describe_condition(tree, outcome.when)
+        rule = "otherwise" if rule == "always" else rule
+        rule = rule.replace("a factor favors", "some factor favors")
+        lines.append(f"1. **{outcome.id}** ({outcome.title}): {rule}. "
+                     f"Source: {tree.cite_text(outcome.cite)}.")
+    lines += ["", f"*{' '.join(tree.disclaimer.split())}*", ""]
+    return "\n".join(lines)
+
+
+def map_command(tree_name: str | None) -> int:
+    """`spine-assist map`: print the decision map of a tree as Markdown."""
+    import sys
+
+    from assistant.core.catalog import open_tree
+
+    sys.stdout.write(to_markdown(open_tree(tree_name)))
+    return 0
