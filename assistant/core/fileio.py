@@ -1,13 +1,31 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then rename."""
+"""Atomic file writes: a temporary file in the same folder, fsync, then rename.
+
+A failure at any point (a full disk, a folder that cannot be written, a crash) leaves the
+old file as it was and no temporary file behind, and becomes one InputError line.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from assistant.core.errors import InputError, Location
+
+_ADVICE = {
+    errno.ENOSPC: "free some space or write elsewhere; any existing file is unchanged",
+    errno.EDQUOT: "free some space or write elsewhere; any existing file is unchanged",
+    errno.EACCES: "a folder you may write to",
+    errno.EPERM: "a folder you may write to",
+    errno.EROFS: "a folder on a writable disk",
+    errno.ENOTDIR: "a path whose folders are folders, not files",
+}
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 def atomic_write(path: Path, text: str, *, overwrite: bool = True) -> Path:
@@ -15,7 +33,8 @@ def atomic_write(path: Path, text: str, *, overwrite: bool = True) -> Path:
     path = Path(path)
     folder = path.parent
     if path.is_dir():
-        raise InputError("the output is a directory, not a file", Location(str(path)))
+        raise InputError("the output is a directory, not a file", Location(str(path)),
+                         "a file name, e.g. note.md")
     if not overwrite and path.exists():
         raise InputError("the file already exists", Location(str(path)),
                          "use --force to overwrite it")
@@ -23,15 +42,51 @@ def atomic_write(path: Path, text: str, *, overwrite: bool = True) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"cannot write here ({exc.strerror})", Location(str(folder))) from None
+        raise InputError(f"cannot write in this folder: {_reason(exc)}", Location(str(folder)),
+                         _ADVICE.get(exc.errno or 0)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise InputError(f"cannot write the file ({exc.strerror})", Location(str(path))) from None
+        if isinstance(exc, FileExistsError):
+            raise InputError("the file already exists", Location(str(path)),
+                             "use --force to overwrite it") from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write the file: {_reason(exc)}", Location(str(path)),
+                             _ADVICE.get(exc.errno or 0)) from None
+        raise
+    _sync_folder(folder)
     return path
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    """Put the file in place only if nothing is there (no check-then-write race)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can open a folder)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
