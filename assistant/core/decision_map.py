@@ -121,17 +121,20 @@ def build_map(tree: Tree) -> list[MapSection]:
     return [s for s in sections.values() if s.entries]
 
 
-def _cell(entries: list[MapEntry]) -> str:
+def _cell(entries: list[MapEntry], sep: str = "<br>") -> str:
     if not entries:
         return "-"
-    return "<br>".join(
+    return sep.join(
         f"[{e.title}](#{e.anchor}){ADDED_MARK if e.added_rule else ''} (`{e.factor}`)"
         for e in entries
     )
 
 
-def to_markdown(tree: Tree) -> str:
-    """The whole decision logic as Markdown: one summary table, then every entry's source."""
+def to_markdown(tree: Tree, cell_sep: str = "<br>") -> str:
+    """The whole decision logic as Markdown: one summary table, then every entry's source.
+
+    `cell_sep` joins several entries in a table cell: `<br>` for Markdown viewers, `; ` for
+    viewers without HTML (the TUI)."""
     sections = build_map(tree)
     lines = [
         f"# Decision map: {tree.title}",
@@ -147,7 +150,7 @@ def to_markdown(tree: Tree) -> str:
         "|---|" + "---|" * len(COLUMNS),
     ]
     for section in sections:
-        cells = [_cell(section.column(favors)) for favors, _ in COLUMNS]
+        cells = [_cell(section.column(favors), cell_sep) for favors, _ in COLUMNS]
         lines.append(f"| {section.title} | " + " | ".join(cells) + " |")
     lines.append("")
     for section in sections:
