@@ -1,0 +1,215 @@
+"""Writing notes: atomic, never over an existing note without --force, and a full disk or a
+folder that cannot be written is one clear line and exit 2, with the old file intact."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.core import fileio
+from assistant.core.errors import InputError
+from assistant.core.fileio import atomic_write
+from tests.conftest import ANSWERS
+
+MISS = str(ANSWERS / "miss.yaml")
+OLD = "the old note, which must survive\n"
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_run_writes_the_note_and_leaves_no_temporary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "note.md"
+    assert main(["run", MISS, "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("#")
+    assert _leftovers(tmp_path) == []
+    assert capsys.readouterr().err == ""
+
+
+def test_an_existing_note_is_not_overwritten_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "note.md"
+    target.write_text(OLD, encoding="utf-8")
+    assert main(["run", MISS, "--output", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"spine-assist: error: {target}: the file already exists (use --force to overwrite it)\n"
+    )
+    assert target.read_text(encoding="utf-8") == OLD
+    assert main(["run", MISS, "--output", str(target), "--force"]) == 0
+    assert target.read_text(encoding="utf-8") != OLD
+    assert _leftovers(tmp_path) == []
+
+
+def test_no_overwrite_holds_even_if_the_file_appears_while_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The existence check and the rename are one step (a hard link), not check-then-write."""
+    target = tmp_path / "note.md"
+    real_fdopen = os.fdopen
+
+    def fdopen_then_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        target.write_text(OLD, encoding="utf-8")
+        return real_fdopen(*args, **kwargs)
+
+    monkeypatch.setattr(fileio.os, "fdopen", fdopen_then_someone_writes)
+    with pytest.raises(InputError, match="the file already exists"):
+        atomic_write(target, "new\n", overwrite=False)
+    assert target.read_text(encoding="utf-8") == OLD
+    assert _leftovers(tmp_path) == []
+
+
+def _enospc(*args, **kwargs):  # type: ignore[no-untyped-def]
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_failed_rename_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "note.md"
+    target.write_text(OLD, encoding="utf-8")
+    monkeypatch.setattr(fileio.os, "replace", _enospc)
+    assert main(["run", MISS, "--output", str(target), "--force"]) == 2
+    assert capsys.readouterr().err == (
+        f"spine-assist: error: {target}: cannot write the file: no space left on device "
+        "(free some space or write elsewhere; any existing file is unchanged)\n"
+    )
+    assert target.read_text(encoding="utf-8") == OLD
+    assert _leftovers(tmp_path) == []
+
+
+class _FullDisk:
+    """A file handle whose disk fills up after a few bytes, as a real one would."""
+
+    def __init__(self, handle) -> None:  # type: ignore[no-untyped-def]
+        self.handle = handle
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def write(self, text: str) -> int:
+        self.handle.write(text[:10])
+        self.handle.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.handle, name)
+
+
+def test_a_full_disk_mid_write_is_one_line_and_the_old_note_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "note.md"
+    target.write_text(OLD, encoding="utf-8")
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(fileio.os, "fdopen",
+                        lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
+    assert main(["run", MISS, "--output", str(target), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"spine-assist: error: {target}: cannot write the file: no space left on device "
+        "(free some space or write elsewhere; any existing file is unchanged)\n"
+    )
+    assert target.read_text(encoding="utf-8") == OLD
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_in_a_batch_reports_each_note_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "notes"
+    out.mkdir()
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(fileio.os, "fdopen",
+                        lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
+    inputs = [str(ANSWERS / "miss.yaml"), str(ANSWERS / "nonoperative.yaml")]
+    assert main(["run", *inputs, "--output", str(out)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == [
+        f"spine-assist: error: {out / name}: cannot write the file: no space left on device "
+        "(free some space or write elsewhere; any existing file is unchanged)"
+        for name in ("miss.md", "nonoperative.md")
+    ]
+    assert lines[-1] == f"0 of 2 notes written to {out}; 2 failed"
+    assert list(out.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", denied)
+    target = tmp_path / "locked" / "note.md"
+    assert main(["run", MISS, "--output", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"spine-assist: error: {target.parent}: cannot write in this folder: permission denied "
+        "(a folder you may write to)\n"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write anywhere; the monkeypatched test covers this")
+def test_a_read_only_folder_for_real(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert main(["run", MISS, "--output", str(folder / "note.md")]) == 2
+    finally:
+        folder.chmod(0o700)
+    assert "cannot write in this folder: permission denied" in capsys.readouterr().err
+
+
+def test_a_file_where_a_folder_should_be_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert main(["run", MISS, "--output", str(blocker / "note.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"spine-assist: error: {blocker}: cannot write in this folder: ")
+    assert err.count("\n") == 1
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_output_that_is_a_folder_for_one_note_goes_inside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", MISS, "--output", str(tmp_path)]) == 0
+    assert (tmp_path / "miss.md").is_file()
+
+
+def test_atomic_write_refuses_a_directory_target(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        atomic_write(tmp_path, "x")
+    assert str(info.value) == (
+        f"{tmp_path}: the output is a directory, not a file (a file name, e.g. note.md)"
+    )
+
+
+def test_an_interrupt_mid_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "note.md"
+    target.write_text(OLD, encoding="utf-8")
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, "new\n")
+    assert target.read_text(encoding="utf-8") == OLD
+    assert _leftovers(tmp_path) == []
