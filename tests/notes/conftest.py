@@ -23,6 +23,12 @@ HOSTILE = (
     "*bold* _em_ [link](javascript:alert(1)) &amp; &lt; # heading \x1b[31mred\x1b[0m "
     "<img src=x onerror=alert(1)> ]]> <!-- c -->"
 )
+MISS_LEANING = {
+    "neurological_deficit": "none", "bone_quality": "normal", "hypervascular": "no",
+    "surgical_goal": "stabilization", "previous_surgery_at_level": "no", "region": "thoracic",
+    "posterior_column_involvement": "no", "age_years": 50, "short_stature": "no",
+    "specialized_equipment_and_team": "yes", "postoperative_rt_available": "yes",
+}
 LEVELS = ("T7", "T3", "T11-L1", "L3", "C5", "T2-T6", "S1", "T8", "L5-S1")
 
 
@@ -55,7 +61,9 @@ def random_answers(tree: Tree, rng: random.Random) -> dict[str, Any]:
                 rng.randint(low, high)
         else:
             out[q.id] = rng.choice(LEVELS) if q.pattern else "free text"
-    if rng.random() < 0.3:
+    if rng.random() < 0.3:  # lean towards MISS, which needs every OSS factor absent
+        out.update({k: v for k, v in MISS_LEANING.items() if k in tree.questions})
+    if rng.random() < 0.2:
         out["fit_for_surgery"] = "no"
     return out
 

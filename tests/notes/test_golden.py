@@ -48,3 +48,15 @@ def test_timestamp_comes_from_source_date_epoch(outcome_of, monkeypatch) -> None
     assert "2000-01-01 00:00 UTC" in note
     assert '"authored": "2000-01-01T00:00:00+00:00"' in questionnaire_response_json(
         outcome_of("miss.yaml"))
+
+
+def test_json_keeps_the_contract_and_carries_the_markdown_note(outcome_of) -> None:
+    import json
+
+    outcome = outcome_of("oss_several.yaml")
+    data = json.loads(render(outcome, "json"))
+    assert list(data) == ["tree", "recommendation", "provisional", "factors", "answers",
+                          "path", "sins", "note"]
+    assert list(data["tree"]) == ["id", "version", "sha256"]
+    assert data["note"] == render(outcome, "md")
+    assert {"id", "section", "favors", "question", "answer", "text"} <= set(data["factors"][0])

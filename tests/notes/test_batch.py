@@ -1,0 +1,107 @@
+"""Batch: one note per answer file, failures reported by file, exit 2 if any failed."""
+
+from __future__ import annotations
+
+import json
+import random
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from assistant.cli import main
+from assistant.core.batch import run_batch
+from tests.conftest import ANSWERS
+from tests.notes.conftest import random_answers
+
+
+def _cases(folder: Path) -> list[Path]:
+    folder.mkdir()
+    good = (ANSWERS / "miss.yaml").read_text()
+    (folder / "a_good.yaml").write_text(good)
+    (folder / "b_bad.yaml").write_text(good.replace("bone_quality: normal",
+                                                    "bone_quality: spongy"))
+    (folder / "c_good.yaml").write_text(good)
+    return sorted(folder.iterdir())
+
+
+def test_bad_file_in_the_middle_does_not_stop_the_others(tmp_path, capsys) -> None:
+    inputs = _cases(tmp_path / "cases")
+    notes = tmp_path / "notes"
+    argv = ["run", *map(str, inputs), "--format", "html", "--output", str(notes)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in notes.iterdir()) == ["a_good.html", "c_good.html"]
+    bad_lines = [line for line in err.splitlines() if "b_bad.yaml" in line]
+    assert len(bad_lines) == 1 and "'spongy' is not a value of 'bone_quality'" in bad_lines[0]
+    assert "b_bad.yaml:" in bad_lines[0]  # located in the file
+    assert "2 of 3 notes written" in err and "1 failed" in err
+    for note in notes.iterdir():
+        ET.fromstring(note.read_text().replace("<!DOCTYPE html>", "", 1))
+    assert not list(notes.glob(".*.tmp"))  # atomic writes leave no temporaries
+
+
+def test_existing_notes_are_kept_without_force(tmp_path, capsys) -> None:
+    inputs = _cases(tmp_path / "cases")
+    inputs = [p for p in inputs if "good" in p.name]
+    notes = tmp_path / "notes"
+    assert main(["run", *map(str, inputs), "--output", str(notes)]) == 0
+    (notes / "a_good.md").write_text("mine")
+    assert main(["run", *map(str, inputs), "--output", str(notes)]) == 2
+    assert (notes / "a_good.md").read_text() == "mine"
+    assert main(["run", *map(str, inputs), "--output", str(notes), "--force"]) == 0
+    assert (notes / "a_good.md").read_text().startswith("# ")
+
+
+def test_a_thousand_answer_files_render_without_failure(tree, tmp_path, capsys) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    rng = random.Random(1000)
+    inputs = []
+    for i in range(1000):
+        path = cases / f"case{i:04d}.json"
+        data = random_answers(tree, rng) | {"case_label": f"case {i}"}
+        path.write_text(json.dumps(data))
+        inputs.append(path)
+    notes = tmp_path / "notes"
+    status = run_batch(inputs, tree_name=None, fmt="html", output=notes, templates=None,
+                       force=False)
+    err = capsys.readouterr().err
+    assert status == 0, err
+    written = sorted(notes.glob("*.html"))
+    assert len(written) == 1000
+    assert "1000 of 1000 notes written" in err
+    sample = written[rng.randrange(1000)]
+    assert f"case {int(sample.stem[4:])}" in sample.read_text()
+    outcomes = {note.read_text().split('class="title">', 1)[1].split("<", 1)[0]
+                for note in written}
+    assert len(outcomes) == 3  # nonoperative, MISS and OSS all among them
+
+
+class _Terminal:
+    """A stand-in for a terminal's stderr."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch, capsys) -> None:
+    inputs = _cases(tmp_path / "cases")
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    run_batch(inputs, tree_name=None, fmt="md", output=tmp_path / "n1", templates=None,
+              force=False)
+    shown = "".join(terminal.parts)
+    assert "[1/3] a_good.yaml" in shown and "[3/3] c_good.yaml" in shown
+    monkeypatch.undo()
+    run_batch(inputs, tree_name=None, fmt="md", output=tmp_path / "n2", templates=None,
+              force=False)
+    assert "[1/3]" not in capsys.readouterr().err
