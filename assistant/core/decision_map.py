@@ -90,7 +90,8 @@ def _labels(question: Question | None, operand: object) -> str:
 
 def factor_source(tree: Tree, rule: FactorRule) -> tuple[str, str]:
     """(citation, passage) for a factor: its own passage, else the cited passage of the
-    question it reads when that question cites the same source."""
+    question it reads when that question cites the same source and section (a factor that
+    cites the Table row itself gets no borrowed passage)."""
     passage = rule.cite.passage or ""
     if not passage:
         names = [rule.question] if rule.question else []
@@ -98,7 +99,8 @@ def factor_source(tree: Tree, rule: FactorRule) -> tuple[str, str]:
         for name in names:
             question = tree.questions.get(name or "")
             if question and question.cite and question.cite.passage and \
-                    question.cite.source == rule.cite.source:
+                    question.cite.source == rule.cite.source and \
+                    question.cite.section == rule.cite.section:
                 passage = question.cite.passage
                 break
     return tree.cite_text(rule.cite), " ".join(passage.split())

@@ -68,7 +68,7 @@ class TreeOutlineScreen(Screen[None]):
                 group = node.add(Text("factors raised here", style="italic"),
                                  data=f"factors:{section.id}")
                 for f in factors:
-                    text = Text(f"{f.title or f.id} ", style="")
+                    text = Text(f"{f.title or f.id} ")
                     text.append(f"favors {f.favors}", style="bold")
                     text.append(f"  when {f.when.describe()}", style="dim")
                     group.add_leaf(text, data=f"factor:{f.id}")
@@ -80,7 +80,8 @@ class TreeOutlineScreen(Screen[None]):
                               data=f"outcome:{outcome.id}")
 
     def _question(self, parent: TreeNode[str], question: Question, on_path: bool) -> None:
-        label = Text("▶ " if on_path else "  ", style=ON_PATH)
+        label = Text()
+        label.append("▶ " if on_path else "  ", style=ON_PATH)
         label.append(question.id, style=ON_PATH if on_path else "bold")
         if question.optional:
             label.append(" (optional)", style="dim")
