@@ -130,3 +130,11 @@ def test_html_is_well_formed(tree, fixture: str) -> None:
     parser.feed(html)
     parser.close()
     assert not parser.errors and not parser.stack
+
+
+def test_html_is_one_printable_file(outcome_of) -> None:
+    html = render(outcome_of("oss_several.yaml"), "html")
+    assert "@media print" in html and "@page" in html and "break-inside: avoid" in html
+    assert "size:" not in html.split("@page", 1)[1].split("}", 1)[0]  # A4 or Letter alike
+    assert "<link" not in html and "<script" not in html and "@import" not in html
+    assert "src=" not in html and "url(" not in html  # nothing fetched from elsewhere
