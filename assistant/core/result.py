@@ -64,14 +64,23 @@ class Outcome:
                 "answer": raised.answer,
                 "text": " ".join(rule.text.split()),
                 "title": rule.title or rule.id.replace("_", " "),
-                "answer_label": clean_text(question.label_of(raised.answer)) if question and
-                raised.answer is not None else "",
+                "answer_label": self._score_label(rule.when.names()) or (
+                    clean_text(question.label_of(raised.answer))
+                    if question and raised.answer is not None else ""),
                 "section_title": tree.sections[rule.section].title,
                 "cite": tree.cite_text(rule.cite),
                 "added_rule": rule.added_rule,
                 "provisional": rule.provisional,
             })
         return out
+
+    def _score_label(self, names: set[str]) -> str:
+        """A factor raised by a score (e.g. `sins.category`) shows the score, not one term."""
+        for name in sorted(names):
+            score = self.evaluation.scores.get(name.split(".", 1)[0]) if "." in name else None
+            if score is not None:
+                return f"{score.title}: {score.total}, {score.label}"
+        return ""
 
     def sins_dict(self) -> dict[str, Any] | None:
         score = self.evaluation.scores.get("sins")

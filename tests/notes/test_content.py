@@ -110,3 +110,24 @@ def test_nonoperative_note_has_no_balance_and_names_nonoperative_care(outcome_of
     assert "**Nonoperative treatment.**" in note
     assert "Favor OSS" not in note
     assert "Not fit for surgery" in note
+
+
+def test_a_factor_raised_by_a_score_shows_the_score(tree) -> None:
+    import json
+
+    from assistant.core.headless import run_mapping
+    from tests.conftest import ANSWERS
+
+    data = json.loads((ANSWERS / "sins_miss.json").read_text()) | {"sins_alignment": "normal"}
+    factors = run_mapping(tree, data).outcome.context()["factors"]
+    sins = next(f for f in factors if f["id"] == "sins_indeterminate")
+    assert sins["answer_label"].endswith(": 11, indeterminate, possibly impending "
+                                         "instability (7-12)")
+
+
+def test_readme_documents_every_context_name(outcome_of) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "templates" / "README.md").read_text()
+    for name in outcome_of("sins_miss.json").context():
+        assert f"| `{name}` |" in readme, name
