@@ -149,11 +149,13 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
     tree = open_tree(args.tree)
     path: list[str] = []
+    reached = None
     if args.answers:
         from assistant.core.headless import run_file
 
-        path = list(run_file(tree, args.answers).outcome.walk.path)
-    sys.stdout.write(render_graph(tree, args.format, path))
+        result = run_file(tree, args.answers).outcome
+        path, reached = list(result.walk.path), result.recommendation
+    sys.stdout.write(render_graph(tree, args.format, path, reached))
     return ExitCode.OK
 
 
