@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assistant.core.catalog import open_tree
 from assistant.core.errors import ExitCode, InputError, Location
-from assistant.core.fileio import atomic_write
+from assistant.core.fileio import atomic_write, sync_folder
 from assistant.core.headless import run_file
 from assistant.core.model import Tree
 from assistant.core.render import EXTENSIONS
@@ -62,7 +62,7 @@ def run_batch(
             note, warnings = note_for(tree, source, fmt, templates)
             for warning in warnings:
                 print(warning, file=sys.stderr)
-            atomic_write(target, note, overwrite=force)
+            atomic_write(target, note, overwrite=force, durable=False)  # one sync at the end
         except InputError as exc:
             failed += 1
             if show_progress:
@@ -70,6 +70,8 @@ def run_batch(
             print(f"spine-assist: error: {exc}", file=sys.stderr)
         if show_progress:
             print(f"\r\033[K[{index}/{total}] {source.name}", end="", file=sys.stderr)
+    if total - failed:
+        sync_folder(output)
     if show_progress:
         print(file=sys.stderr)
     written = total - failed

@@ -57,9 +57,35 @@ def cache_dir() -> Path | None:
     state = os.environ.get("SPINE_ASSIST_STATE_DIR")
     if state:
         return Path(state) / "cache"
+    if sys.platform.startswith("linux"):  # what platformdirs answers, without importing it
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(xdg if xdg else Path.home() / ".cache") / "spine-assist"
     from platformdirs import user_cache_path
 
     return user_cache_path("spine-assist", appauthor=False)
+
+
+def template_cache_dir() -> Path | None:
+    """A folder for Jinja2's compiled templates (it checks each against its source), or None.
+
+    Keyed by the code that builds the environment too: a changed option (trim_blocks, the
+    sandbox) must never meet code compiled under the old one.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return None
+    render = Path(__file__).resolve().with_name("render.py")
+    try:
+        st = render.stat()
+        key = f"{engine_fingerprint()}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return None
+    target = folder / f"templates-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return target
 
 
 _fingerprint: str | None = None

@@ -28,8 +28,13 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def atomic_write(path: Path, text: str, *, overwrite: bool = True) -> Path:
-    """Write `text` to `path` so readers see the old file or the new one, never half."""
+def atomic_write(path: Path, text: str, *, overwrite: bool = True, durable: bool = True) -> Path:
+    """Write `text` to `path` so readers see the old file or the new one, never half.
+
+    `durable=False` leaves out the two fsyncs (file and folder): for a batch of many notes,
+    which then calls `sync_folder` once at the end (an fsync per note costs more than
+    rendering it).
+    """
     path = Path(path)
     folder = path.parent
     if path.is_dir():
@@ -48,7 +53,8 @@ def atomic_write(path: Path, text: str, *, overwrite: bool = True) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -63,8 +69,16 @@ def atomic_write(path: Path, text: str, *, overwrite: bool = True) -> Path:
             raise InputError(f"cannot write the file: {_reason(exc)}", Location(str(path)),
                              _ADVICE.get(exc.errno or 0)) from None
         raise
-    _sync_folder(folder)
+    if durable:
+        _sync_folder(folder)
     return path
+
+
+def sync_folder(folder: Path) -> None:
+    """Make everything written without `durable` so far reach the disk, then the folder."""
+    if hasattr(os, "sync"):
+        os.sync()
+    _sync_folder(Path(folder))
 
 
 def _link_new(tmp: str, path: Path) -> None:

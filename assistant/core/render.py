@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,12 @@ def md_inline(text: str) -> str:
 
     Safe inside table cells and emphasis: no newline, `|` escaped, no raw HTML (`<`, `&`).
     """
-    one_line = " ".join(clean_text(str(text)).split())
+    return _md_inline(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=4096)
+def _md_inline(text: str) -> str:  # called per value per note, mostly on the tree's texts
+    one_line = " ".join(clean_text(text).split())
     escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
     return _MD_LINE_START.sub(r"\1\2\\\3", escaped)
 
@@ -63,6 +68,18 @@ def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
     return "\n\n".join(_wrap(p, width, indent) for p in paragraphs if p.strip())
 
 
+def _bytecode_cache() -> Any:
+    """Compiled templates kept between runs: compiling the note costs more than a `run`."""
+    from assistant.core.cache import template_cache_dir
+
+    folder = template_cache_dir()
+    if folder is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache
+
+    return FileSystemBytecodeCache(str(folder))
+
+
 @cache
 def environment(folder: str | None = None) -> Any:
     """A sandboxed environment over the site folder (if any) then the shipped templates."""
@@ -79,6 +96,7 @@ def environment(folder: str | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["wrap"] = _wrap
     env.filters["wrap_paragraphs"] = _wrap_paragraphs

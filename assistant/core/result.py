@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assistant.core.machine import Evaluation, Walk, evaluate
@@ -17,7 +18,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def clean_text(text: str) -> str:
     """Free text without control characters (no terminal escapes, valid in XML/XHTML)."""
-    return _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return _clean_text(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=4096)
+def _clean_text(text: str) -> str:  # the tree's own texts come back in every note: memoized
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def now_utc() -> dt.datetime:
