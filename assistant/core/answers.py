@@ -35,7 +35,7 @@ def allowed_text(question: Question) -> str:
 def parse_answer(question: Question, raw: Any) -> Any:
     """Check one raw answer; return the canonical value or raise AnswerError (unlocated)."""
     kind = question.kind
-    if raw is None or (isinstance(raw, str) and not raw.strip() and kind != "text"):
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise AnswerError(f"no value given for '{question.id}'", allowed=allowed_text(question))
     if kind == "single":
         if isinstance(raw, (list, dict)):
