@@ -142,6 +142,9 @@ class SpineAssistApp(App[int]):
         log = sessions.log_crash(error, f"session {self.session.id}")
         self.crash_log = str(log)
         self._return_code = 1
+        event = getattr(self, "_exception_event", None)
+        if event is not None:  # wakes a test pilot waiting on the screen
+            event.set()
         self._exit_renderables.append(
             f"spine-assist: unexpected {type(error).__name__}: {error}\n"
             f"Your answers are saved: run `spine-assist resume` to continue. "

@@ -30,7 +30,7 @@ class ResumeScreen(ModalScreen[bool]):
     def __init__(self, saved: Session, tree: Tree) -> None:
         super().__init__()
         self.saved = saved
-        self.tree = tree
+        self.decision_tree = tree
 
     def compose(self) -> ComposeResult:
         text = Text()
@@ -39,7 +39,7 @@ class ResumeScreen(ModalScreen[bool]):
         label = self.saved.meta.get("case_label")
         if label:
             text.append(f"\nCase: {label}")
-        text.append(f"\n{self.tree.title}", style="dim")
+        text.append(f"\n{self.decision_tree.title}", style="dim")
         with Vertical(id="resume-box") as box:
             box.border_title = "Resume?"
             yield Static(text, id="resume-text")

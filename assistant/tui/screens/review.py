@@ -33,6 +33,10 @@ class ReviewScreen(Screen[None]):
 
     app: SpineAssistApp
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._leaving = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Review the answers: Enter changes one; the last line shows the "
@@ -48,7 +52,10 @@ class ReviewScreen(Screen[None]):
 
     def fill(self) -> None:
         consultation = self.app.consultation
+        if self._leaving:
+            return
         if not consultation.complete:  # a change opened a new question: answer it there
+            self._leaving = True
             self.dismiss()
             return
         tree = consultation.tree
@@ -108,6 +115,9 @@ class ReviewScreen(Screen[None]):
         self.query_one(OptionList).action_select()
 
     def action_back(self) -> None:
+        if self._leaving:
+            return
+        self._leaving = True
         self.app.go_back()
         self.dismiss()
 

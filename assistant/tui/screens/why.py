@@ -53,13 +53,13 @@ class WhyScreen(ModalScreen[None]):
     def __init__(self, question: Question, tree: Tree) -> None:
         super().__init__()
         self.question = question
-        self.tree = tree
+        self.decision_tree = tree
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="why-box") as box:
             box.border_title = "Why this matters"
             box.border_subtitle = "Esc to close"
-            yield Static(why_text(self.question, self.tree), id="why-text")
+            yield Static(why_text(self.question, self.decision_tree), id="why-text")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
