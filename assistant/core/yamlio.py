@@ -160,6 +160,8 @@ def load_data(text: str, name: str) -> Any:
         node = _compose(text, name, max(MAX_NODES, len(text)))
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, name) from None
+    except yaml.reader.ReaderError as exc:
+        raise _bad_character(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", Location(name)) from None
     except RecursionError:  # pragma: no cover - the composer is iterative
@@ -292,6 +294,21 @@ def _tag(loader: Any, kind: type, event: Any, name: str) -> str:
                          _mark_loc(name, event.start_mark),
                          "plain text, numbers, lists and mappings only; tags are never run")
     return tag
+
+
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _bad_character(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
+    """A control character (NUL, bell, ...) in the text: locate it ourselves, since libyaml
+    counts bytes and the pure-Python reader counts characters."""
+    found = _NOT_YAML.search(text)
+    index = found.start() if found else 0
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = ord(text[index]) if found else exc.character
+    return InputError(f"a control character (U+{code:04X}) is not allowed in YAML",
+                      Location(name, line, column), "remove it: YAML allows printable text only")
 
 
 _QUOTE_HINTS = {

@@ -9,6 +9,7 @@ every question can be reached by some answers).
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from assistant.core.machine import SKIPPED, Consultation, evaluate, replay
 from assistant.core.model import END, Tree
 from tests.robust.strategies import invalid_answers, representative_answers, trees
 
-FUZZ = settings(max_examples=60, deadline=None,
+# More examples for a long local campaign: ROBUST_FUZZ_EXAMPLES=2000 pytest tests/robust
+EXAMPLES = int(os.environ.get("ROBUST_FUZZ_EXAMPLES", "60"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
