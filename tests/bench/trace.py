@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import sys
 import time
 
@@ -39,6 +40,10 @@ def install(out: str) -> None:
         write(self, data)
 
     Driver.process_message = traced_process_message  # type: ignore[method-assign]
+    if os.environ.get("BENCH_EMPTY_FOOTER"):  # experiment: what the footer costs per key
+        from textual.widgets import Footer
+
+        Footer.compose = lambda self: iter(())  # type: ignore[method-assign]
     LinuxDriver.write = traced_write  # type: ignore[method-assign]
 
     def dump() -> None:
