@@ -47,6 +47,13 @@ def count_paths(tree: Tree) -> int:
     return counts[tree.start]
 
 
+def format_count(count: int) -> str:
+    """A path count in words a person can read (and Python can print: counts grow huge)."""
+    if count < 10**15:
+        return f"{count:,}"
+    return f"about 10^{count.bit_length() * 30103 // 100000}"
+
+
 def _distinct_targets(tree: Tree, node: str) -> list[Any]:
     seen: set[str] = set()
     out = []
@@ -136,7 +143,7 @@ def check_command(names: Sequence[str], templates: str | None = None) -> int:
         tree = report.tree
         print(f"ok: {file}: tree '{tree.id}' {tree.version}: {report.questions} questions, "
               f"{len(tree.factors)} factors, {len(tree.outcomes)} outcomes, "
-              f"{report.paths} paths")
+              f"{format_count(report.paths)} paths")
         for extra in _EXTRA_CHECKS:
             try:
                 line = extra(tree, file)

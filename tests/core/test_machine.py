@@ -132,3 +132,10 @@ def test_random_answer_back_edit_sequences_always_end_in_an_outcome(tree: Tree, 
     assert result == evaluate(tree, replay(tree, c.known).values)
     for qid, value in c.answers.items():
         assert parse_answer(tree.questions[qid], value) == value
+
+
+def test_path_counts_are_counted_and_printable_when_huge() -> None:
+    from assistant.core.lint import format_count
+
+    assert format_count(27) == "27"
+    assert format_count(2**20000).startswith("about 10^60")
