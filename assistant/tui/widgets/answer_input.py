@@ -66,7 +66,7 @@ def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -
     if marked:
         text.append("  (current)", style="italic")
     if explain:
-        text.append(f"  {explain}", style="dim")
+        text.append(f" — {explain}", style="dim")
     return text
 
 
