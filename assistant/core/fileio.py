@@ -28,12 +28,28 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def atomic_write(path: Path, text: str, *, overwrite: bool = True, durable: bool = True) -> Path:
+def _default_mode() -> int:
+    """What a plain `open()` would give a new file: 0o666 less the umask."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return 0o666 & ~_UMASK
+
+
+_UMASK: int | None = None
+
+
+def atomic_write(
+    path: Path, text: str, *, overwrite: bool = True, durable: bool = True,
+    mode: int | None = None,
+) -> Path:
     """Write `text` to `path` so readers see the old file or the new one, never half.
 
     `durable=False` leaves out the two fsyncs (file and folder): for a batch of many notes,
     which then calls `sync_folder` once at the end (an fsync per note costs more than
-    rendering it).
+    rendering it). `mode` defaults to what a plain write would give (the temporary file
+    starts private); sessions pass 0o600.
     """
     path = Path(path)
     folder = path.parent
@@ -51,6 +67,8 @@ def atomic_write(path: Path, text: str, *, overwrite: bool = True, durable: bool
                          _ADVICE.get(exc.errno or 0)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), _default_mode() if mode is None else mode)
             handle.write(text)
             handle.flush()
             if durable:

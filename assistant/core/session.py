@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import os
 import secrets
-import tempfile
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from assistant.core import paths
 from assistant.core.answers import parse_answer
 from assistant.core.conditions import EvalContext
 from assistant.core.errors import AnswerError, InputError, Location, did_you_mean, one_of
+from assistant.core.fileio import atomic_write
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import END, Question, Tree
 
@@ -240,21 +240,8 @@ def record(session: Session, consultation: Consultation, *, finished: bool = Fal
 def save_session(session: Session, *, durable: bool = False) -> Path:
     """Write the session atomically; return its path."""
     target = session.path
-    folder = target.parent
     text = json.dumps(session.to_json(), indent=1, ensure_ascii=False) + "\n"
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(target, text, durable=durable, mode=0o600)  # answers stay private
     session.file = target
     return target
 

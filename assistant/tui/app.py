@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from assistant.core import session as sessions
+from assistant.core.errors import SpineAssistError
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
 from assistant.tui.commands import ConsultCommands
@@ -75,7 +76,7 @@ class SpineAssistApp(App[int]):
         sessions.record(self.session, self.consultation, finished=finished)
         try:
             sessions.save_session(self.session)
-        except OSError as exc:
+        except (OSError, SpineAssistError) as exc:
             self.notify(f"could not save the session: {exc.strerror or exc}",
                         title="Not saved", severity="error", timeout=10)
 

@@ -213,3 +213,19 @@ def test_an_interrupt_mid_write_leaves_no_temporary_file(
         atomic_write(target, "new\n")
     assert target.read_text(encoding="utf-8") == OLD
     assert _leftovers(tmp_path) == []
+
+
+def test_notes_get_ordinary_permissions_and_sessions_stay_private(tmp_path) -> None:
+    import os
+    import stat
+
+    from assistant.core.fileio import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        note = atomic_write(tmp_path / "note.md", "x")
+        private = atomic_write(tmp_path / "session.json", "{}", mode=0o600)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(note.stat().st_mode) == 0o644
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
