@@ -154,21 +154,9 @@ class _Reach:
         return dom
 
     def _topological(self) -> list[str]:
-        seen: set[str] = set()
-        order: list[str] = []
-        stack = [(self.tree.start, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((b.goto, False) for b in self.tree.questions[node].next
-                         if b.goto != END and b.goto not in seen)
-        return order[::-1]
+        from assistant.core.lint import postorder
+
+        return postorder(self.tree)[::-1]
 
     def idom(self, node: str) -> str | None:
         strict = self.dominators[node] - {node}

@@ -24,8 +24,8 @@ class Report:
     questions: int
 
 
-def count_paths(tree: Tree) -> int:
-    """Distinct question sequences from the start to the end, counted bottom-up (linear)."""
+def postorder(tree: Tree) -> list[str]:
+    """Questions reachable from the start, each after all its successors (iterative DFS)."""
     order: list[str] = []
     seen: set[str] = set()
     stack = [(tree.start, False)]
@@ -40,8 +40,13 @@ def count_paths(tree: Tree) -> int:
         stack.append((node, True))
         stack.extend((b.goto, False) for b in tree.questions[node].next
                      if b.goto != END and b.goto not in seen)
+    return order
+
+
+def count_paths(tree: Tree) -> int:
+    """Distinct question sequences from the start to the end, counted bottom-up (linear)."""
     counts: dict[str, int] = {}
-    for node in order:  # post-order: successors first
+    for node in postorder(tree):  # successors first
         counts[node] = sum(1 if b.goto == END else counts[b.goto]
                            for b in _distinct_targets(tree, node))
     return counts[tree.start]
