@@ -1,0 +1,255 @@
+"""Branch conditions to FHIR `enableWhen`: when does the tree reach each question?"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.core.conditions import All, Always, AnyOf, Compare, Condition, Not
+from assistant.core.model import END, Question, Tree
+
+
+# --------------------------------------------------------------------------- conditions
+@dataclass(frozen=True, slots=True, order=True)
+class Atom:
+    """One FHIR enableWhen comparison: question, operator, answer (None for `exists`)."""
+
+    question: str
+    operator: str  # exists, =, !=, >, <, >=, <=
+    answer: Any  # bool for exists, a choice id, an int, or a string
+
+
+Term = frozenset[Atom]  # all of these
+Dnf = frozenset[Term] | None  # any of the terms; None: not expressible
+
+TRUE: frozenset[Term] = frozenset({frozenset()})
+FALSE: frozenset[Term] = frozenset()
+_NEGATE = {"=": "!=", "!=": "=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}
+_OPS = {"eq": "=", "ne": "!=", "gt": ">", "lt": "<", "ge": ">=", "le": "<="}
+
+
+def _or(*parts: Dnf) -> Dnf:
+    if any(p is None for p in parts):
+        return None
+    return frozenset().union(*parts)  # type: ignore[arg-type]
+
+
+def _and(*parts: Dnf) -> Dnf:
+    out: Dnf = TRUE
+    for part in parts:
+        if part is None or out is None:
+            return None
+        out = frozenset(a | b for a in out for b in part)
+    return out
+
+
+class _Translator:
+    """Our conditions to disjunctions of FHIR comparisons, where they map one to one."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+
+    def dnf(self, cond: Condition, negated: bool = False) -> Dnf:
+        if isinstance(cond, Always):
+            return FALSE if negated else TRUE
+        if isinstance(cond, Not):
+            return self.dnf(cond.item, not negated)
+        if isinstance(cond, All | AnyOf):
+            parts = [self.dnf(item, negated) for item in cond.items]
+            conjunctive = isinstance(cond, All) != negated
+            return _and(*parts) if conjunctive else _or(*parts)
+        if isinstance(cond, Compare):
+            return self._compare(cond, negated)
+        return None
+
+    def _compare(self, cond: Compare, negated: bool) -> Dnf:
+        question = self.tree.questions.get(cond.name)
+        if question is None:  # a derived value (a score), not an item of the form
+            return None
+        q, op, operand = question.id, cond.op, cond.operand
+        if op == "answered":
+            return frozenset({frozenset({Atom(q, "exists", bool(operand) != negated)})})
+        if op == "matches":
+            return None
+        if negated:  # not (present and P) = absent, or present and not P
+            absent = frozenset({frozenset({Atom(q, "exists", False)})})
+            flipped = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
+                       "lt": "ge", "ge": "lt", "gt": "le", "le": "gt"}[op]
+            return _or(absent, self._positive(question, flipped, operand))
+        return self._positive(question, op, operand)
+
+    def _positive(self, question: Question, op: str, operand: Any) -> Dnf:
+        q = question.id
+        if op == "in":
+            return frozenset(frozenset({Atom(q, "=", v)}) for v in operand)
+        if op == "eq":
+            return frozenset({frozenset({Atom(q, "=", operand)})})
+        if op in ("ne", "not_in"):
+            values = list(operand) if op == "not_in" else [operand]
+            if question.kind == "multi" and not set(values) <= set(question.exclusive):
+                # FHIR's != holds when any answer differs; ours when none is equal. They agree
+                # only for exclusive choices (chosen alone).
+                return None
+            if question.kind == "single":
+                rest = [c for c in question.choice_ids if c not in values]
+                if len(rest) <= len(values):  # "one of the rest" says it positively
+                    return frozenset(frozenset({Atom(q, "=", v)}) for v in rest)
+            return frozenset({frozenset(Atom(q, "!=", v) for v in values)})
+        return frozenset({frozenset({Atom(q, _OPS[op], operand)})})
+
+
+class _Reach:
+    """When the tree reaches each question, as a DNF over enableWhen comparisons."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.translate = _Translator(tree)
+        self.preds: dict[str, list[str]] = {q: [] for q in tree.questions}
+        for q in tree.questions.values():
+            for target in dict.fromkeys(b.goto for b in q.next):
+                if target != END:
+                    self.preds[target].append(q.id)
+        self.dominators = self._dominators()
+        self.cache: dict[str, Dnf] = {}
+
+    def _dominators(self) -> dict[str, set[str]]:
+        order = self._topological()
+        dom: dict[str, set[str]] = {}
+        for node in order:
+            preds = self.preds[node]
+            common = set.intersection(*(dom[p] for p in preds)) if preds else set()
+            dom[node] = common | {node}
+        return dom
+
+    def _topological(self) -> list[str]:
+        from assistant.core.lint import postorder
+
+        return postorder(self.tree)[::-1]
+
+    def idom(self, node: str) -> str | None:
+        strict = self.dominators[node] - {node}
+        # the immediate dominator is the strict dominator dominated by all the others
+        return next((d for d in strict if strict <= self.dominators[d]), None)
+
+    def always_reaches(self, source: str, target: str) -> bool:
+        """Every path from `source` passes `target` before the end."""
+        stack, seen = [source], {source}
+        while stack:
+            node = stack.pop()
+            for branch in self.tree.questions[node].next:
+                if branch.goto == END:
+                    return False
+                if branch.goto != target and branch.goto not in seen:
+                    seen.add(branch.goto)
+                    stack.append(branch.goto)
+        return True
+
+    def answered(self, node: str) -> Dnf:
+        """Past `node`: answered (required) or reached (optional, may be skipped)."""
+        if self.tree.questions[node].optional:
+            return self.reach(node)
+        return frozenset({frozenset({Atom(node, "exists", True)})})
+
+    def reach(self, node: str) -> Dnf:
+        if node in self.cache:
+            return self.cache[node]
+        if node == self.tree.start:
+            result: Dnf = TRUE
+        else:
+            dominator = self.idom(node)
+            if dominator is not None and self.always_reaches(dominator, node):
+                result = self.answered(dominator)
+            else:
+                result = _or(*(self._edge(p, node) for p in self.preds[node]))
+        result = self.simplify(result)
+        self.cache[node] = result
+        return result
+
+    def _edge(self, pred: str, node: str) -> Dnf:
+        branches = self.tree.questions[pred].next
+        taken: Dnf = FALSE
+        earlier: list[Condition] = []
+        for branch in branches:
+            if branch.goto == node:
+                guard = _and(self.translate.dnf(branch.when),
+                             *(self.translate.dnf(c, negated=True) for c in earlier))
+                taken = _or(taken, guard)
+            earlier.append(branch.when)
+        return _and(self.answered(pred), taken)
+
+    def simplify(self, dnf: Dnf) -> Dnf:
+        if dnf is None:
+            return None
+        terms = {t for t in (self._clean_term(term) for term in dnf) if t is not None}
+        # absorption: a term that contains another adds nothing
+        return frozenset(t for t in terms if not any(o < t for o in terms))
+
+    def _implied(self, atoms: Iterable[Atom]) -> set[str]:
+        """Questions surely answered when these comparisons hold: the ones compared (an
+        answer means the item was enabled) and the required questions dominating them."""
+        out: set[str] = set()
+        for atom in atoms:
+            if atom.operator == "exists" and atom.answer is False:
+                continue
+            out.add(atom.question)
+            out |= {d for d in self.dominators.get(atom.question, ())
+                    if not self.tree.questions[d].optional}
+        return out
+
+    def _clean_term(self, term: Term) -> Term | None:
+        atoms = set(term)
+        for atom in sorted(term):
+            if atom.operator != "exists" or atom not in atoms:
+                continue
+            if atom.question in self._implied(atoms - {atom}):
+                if atom.answer is False:
+                    return None  # contradiction: unanswered, yet surely answered
+                atoms.discard(atom)  # redundant
+        # an answer implies its question was reached: drop what that reach already says
+        for atom in sorted(atoms):
+            if atom not in atoms or (atom.operator == "exists" and atom.answer is False):
+                continue
+            reach = self.cache.get(atom.question)
+            if reach is not None and len(reach) == 1:
+                (implied,) = reach
+                atoms -= {a for a in implied if a.question != atom.question}
+        return frozenset(atoms)
+
+
+@dataclass(frozen=True, slots=True)
+class Unexpressed:
+    question: str
+    condition: str
+
+
+def _branch_description(tree: Tree, node: str) -> str:
+    parts = []
+    for pred in tree.questions:
+        for branch in tree.questions[pred].next:
+            if branch.goto == node:
+                parts.append(f"after '{pred}'" + ("" if isinstance(branch.when, Always)
+                                                 else f" when {branch.when.describe()}"))
+    return "; or ".join(parts)
+
+
+def enable_when(tree: Tree) -> tuple[dict[str, tuple[list[Atom], str]], list[Unexpressed]]:
+    """Per question: (comparisons, 'all'|'any'); and the questions that could not be written."""
+    reach = _Reach(tree)
+    out: dict[str, tuple[list[Atom], str]] = {}
+    missing: list[Unexpressed] = []
+    for qid in reach._topological():
+        dnf = reach.reach(qid)
+        if dnf == TRUE:
+            continue
+        if dnf is not None and len(dnf) == 1:
+            (term,) = dnf
+            out[qid] = (sorted(term), "all")
+        elif dnf is not None and dnf and all(len(t) == 1 for t in dnf):
+            out[qid] = (sorted(next(iter(t)) for t in dnf), "any")
+        else:
+            missing.append(Unexpressed(qid, _branch_description(tree, qid)))
+    return out, missing
+
+
+def unexpressed(tree: Tree) -> list[Unexpressed]:
+    return enable_when(tree)[1]
