@@ -1,4 +1,5 @@
 """Branch conditions to FHIR `enableWhen`: when does the tree reach each question?"""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

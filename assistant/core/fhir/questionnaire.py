@@ -1,4 +1,5 @@
 """The tree as a FHIR R4 Questionnaire (one group per section)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """A finished consultation as a FHIR R4 QuestionnaireResponse, the note as narrative."""
+
 from __future__ import annotations
 
 import hashlib
