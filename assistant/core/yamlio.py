@@ -44,35 +44,66 @@ _StringBoolLoader.add_implicit_resolver(
 
 
 class LocDict(dict):
-    """A dict that remembers where it, each key and each value started."""
+    """A dict that remembers where it, each key and each value started.
 
-    __slots__ = ("key_locs", "loc", "value_locs")
+    Positions are kept as the parser's marks and turned into Locations only when asked
+    for: most values are never reported, and a large tree has hundreds of thousands.
+    """
 
-    def __init__(self, loc: Location) -> None:
+    __slots__ = ("_file", "_key_marks", "_mark", "_value_marks")
+
+    def __init__(self, file: str, mark: Any) -> None:
         super().__init__()
-        self.loc = loc
-        self.key_locs: dict[Any, Location] = {}
-        self.value_locs: dict[Any, Location] = {}
+        self._file = file
+        self._mark = mark
+        self._key_marks: dict[Any, Any] = {}
+        self._value_marks: dict[Any, Any] = {}
+
+    @property
+    def loc(self) -> Location:
+        return _location(self._file, self._mark)
+
+    @property
+    def key_locs(self) -> dict[Any, Location]:
+        return {k: _location(self._file, m) for k, m in self._key_marks.items()}
+
+    @property
+    def value_locs(self) -> dict[Any, Location]:
+        return {k: _location(self._file, m) for k, m in self._value_marks.items()}
 
     def key_loc(self, key: Any) -> Location:
-        return self.key_locs.get(key, self.loc)
+        return _location(self._file, self._key_marks.get(key, self._mark))
 
     def value_loc(self, key: Any) -> Location:
-        return self.value_locs.get(key, self.loc)
+        return _location(self._file, self._value_marks.get(key, self._mark))
 
 
 class LocList(list):
-    """A list that remembers where it and each item started."""
+    """A list that remembers where it and each item started (as marks, see LocDict)."""
 
-    __slots__ = ("item_locs", "loc")
+    __slots__ = ("_file", "_item_marks", "_mark")
 
-    def __init__(self, loc: Location) -> None:
+    def __init__(self, file: str, mark: Any) -> None:
         super().__init__()
-        self.loc = loc
-        self.item_locs: list[Location] = []
+        self._file = file
+        self._mark = mark
+        self._item_marks: list[Any] = []
+
+    @property
+    def loc(self) -> Location:
+        return _location(self._file, self._mark)
+
+    @property
+    def item_locs(self) -> list[Location]:
+        return [_location(self._file, m) for m in self._item_marks]
 
     def item_loc(self, index: int) -> Location:
-        return self.item_locs[index] if 0 <= index < len(self.item_locs) else self.loc
+        marks = self._item_marks
+        return _location(self._file, marks[index] if 0 <= index < len(marks) else self._mark)
+
+
+def _location(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
 
 
 def loc_of(container: Any, key: Any = None) -> Location | None:
@@ -156,8 +187,13 @@ def load_data(text: str, name: str) -> Any:
             ) from None
         except ValueError as exc:  # e.g. an integer with more than 4300 digits
             raise InputError(f"JSON value refused: {exc}", Location(name, 1, 1)) from None
+    max_nodes = max(MAX_NODES, len(text))
     try:
-        node = _compose(text, name, max(MAX_NODES, len(text)))
+        return _fast_load(text, name, max_nodes)
+    except _Fallback:
+        pass  # something out of the ordinary: the careful path decides, and words the error
+    try:
+        node = _compose(text, name, max_nodes)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, name) from None
     except yaml.reader.ReaderError as exc:
@@ -170,12 +206,131 @@ def load_data(text: str, name: str) -> Any:
         ) from None
     if node is None:
         raise InputError("the file is empty", Location(name, 1, 1), "a YAML or JSON mapping")
-    return _Builder(name, max(MAX_NODES, len(text))).build(node)
+    return _Builder(name, max_nodes).build(node)
 
 
 def load_file(path: Path, what: str = "file") -> Any:
     """Read and parse one file: the single way trees and answer files come in."""
     return load_data(read_text(path, what), str(path))
+
+
+class _Fallback(Exception):  # a signal, not an error
+    """The fast path met something it leaves to the careful one."""
+
+
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "null", "timestamp")
+)
+_plain_values: dict[str, Any] = {}  # plain scalar text -> value (the same in every file)
+
+
+def _plain_value(text: str) -> Any:
+    """An untagged plain scalar's value, exactly as the careful builder makes it."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag not in _PLAIN_TAGS:
+        raise _Fallback  # '<<' (merge), '=' (value): refused, with words, by the careful path
+    try:
+        value = _Builder("", 1)._scalar(yaml.ScalarNode(tag, text))
+    finally:
+        _SCALAR_CONSTRUCTOR.constructed_objects.clear()  # it memoizes by node, forever
+    if len(_plain_values) >= 8192:
+        _plain_values.clear()
+    _plain_values[text] = value
+    return value
+
+
+def _event_parser(text: str) -> Any:
+    """The bare event parser (the C one when the loader is C-based: no loader set-up)."""
+    c_parser = getattr(yaml, "_yaml", None)
+    if c_parser is not None and issubclass(_StringBoolLoader, c_parser.CParser):
+        return c_parser.CParser(text)
+    return _StringBoolLoader(text)
+
+
+def _fast_load(text: str, name: str, max_nodes: int) -> Any:
+    """Events straight to LocDict/LocList/scalars in one iterative pass.
+
+    Only for the ordinary file: plain mappings, lists and untagged scalars, unique plain
+    keys, no anchors or aliases, nesting within MAX_DEPTH, one document. Anything else,
+    including every syntax error, raises _Fallback, so the careful path (`_compose` then
+    `_Builder`, with its limits and its located messages) sees the file from the start.
+    What this accepts it builds exactly as the careful path would: same values, same marks.
+    """
+    parser = _event_parser(text)
+    scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
+    sequence_start = yaml.SequenceStartEvent
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    plain_values = _plain_values
+    no_key = _Fallback  # a sentinel no value can be
+    # open collections: [container, is_mapping, pending key (or no_key), the key's mark]
+    stack: list[list[Any]] = []
+    count = 0
+    root: Any = no_key
+    try:
+        get = parser.get_event
+        get()  # StreamStart
+        if type(get()) is not yaml.DocumentStartEvent:
+            raise _Fallback  # an empty stream
+        while True:
+            event = get()
+            cls = type(event)
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Fallback
+                text_value = event.value
+                if event.implicit[0]:
+                    value = plain_values.get(text_value, no_key)
+                    if value is no_key:
+                        value = _plain_value(text_value)
+                else:
+                    value = text_value
+                mark = event.start_mark
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _Fallback
+                mark = event.start_mark
+                if cls is mapping_start:
+                    stack.append([LocDict(name, mark), True, no_key, None])
+                else:
+                    stack.append([LocList(name, mark), False, no_key, None])
+                count += 1
+                continue
+            elif cls in end_events:
+                value = stack.pop()[0]
+                mark = value._mark
+                count -= 1  # counted when it opened
+            elif cls is yaml.DocumentEndEvent:
+                break
+            else:  # an alias, or anything unexpected
+                raise _Fallback
+            count += 1
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            container = top[0]
+            if top[1]:
+                key = top[2]
+                if key is no_key:
+                    if cls is not scalar_event or value in container:
+                        raise _Fallback  # a collection as a key, or a duplicate key
+                    top[2] = value
+                    top[3] = mark
+                else:
+                    container[key] = value
+                    container._key_marks[key] = top[3]
+                    container._value_marks[key] = mark
+                    top[2] = no_key
+            else:
+                container.append(value)
+                container._item_marks.append(mark)
+        if root is no_key or count > max_nodes or type(get()) is not yaml.StreamEndEvent:
+            raise _Fallback
+    except (yaml.YAMLError, TypeError, RecursionError):
+        raise _Fallback from None  # TypeError: an unhashable key (careful path words it)
+    finally:
+        parser.dispose()
+    return root
 
 
 _DEFAULT_TAGS = {
@@ -369,6 +524,7 @@ def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
 
 
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")  # only its scalar constructors are used
+_RESOLVER = _StringBoolLoader("")  # only its resolve() is used (plain scalars' tags)
 
 
 class _Builder:
@@ -402,10 +558,10 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise InputError(f"unsupported YAML tag {node.tag!r}", self._loc(node),
                                  "plain values only")
-            out = LocList(self._loc(node))
+            out = LocList(self.name, node.start_mark)
             for item in node.value:
                 out.append(self.build(item, depth + 1))
-                out.item_locs.append(self._loc(item))
+                out._item_marks.append(item.start_mark)
             return out
         return self._scalar(node)
 
@@ -426,7 +582,7 @@ class _Builder:
         raise InputError(f"unsupported YAML tag {tag!r}", self._loc(node), "plain values only")
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> LocDict:
-        out = LocDict(self._loc(node))
+        out = LocDict(self.name, node.start_mark)
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise InputError("merge keys (<<) are not supported", self._loc(key_node),
@@ -442,6 +598,6 @@ class _Builder:
                     "each key once per mapping",
                 )
             out[key] = self.build(value_node, depth + 1)
-            out.key_locs[key] = self._loc(key_node)
-            out.value_locs[key] = self._loc(value_node)
+            out._key_marks[key] = key_node.start_mark
+            out._value_marks[key] = value_node.start_mark
         return out
