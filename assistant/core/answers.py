@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,29 @@ class AnswerFile:
     path: str
     values: dict[str, Any]
     meta: dict[str, str] = field(default_factory=dict)
-    locations: dict[str, Location] = field(default_factory=dict)
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+
+class _Locations(Mapping[str, Location]):
+    """Where each answer's value sits, worked out only when a message needs it."""
+
+    __slots__ = ("_data", "_keys")
+
+    def __init__(self, data: LocDict, keys: dict[str, Any]) -> None:
+        self._data = data
+        self._keys = keys  # question id -> the key as written
+
+    def __getitem__(self, ident: str) -> Location:
+        return self._data.value_loc(self._keys[ident])
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
@@ -159,32 +182,40 @@ def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
         where = loc_of(data) or Location(name, 1, 1)
         raise AnswerError("an answer file must map question ids to values", where,
                           "e.g. 'fit_for_surgery: yes'")
-    result = AnswerFile(name, {})
+    located = isinstance(data, LocDict)
+    questions = tree.questions
+    values: dict[str, Any] = {}
+    meta: dict[str, str] = {}
+    keys: dict[str, Any] = {}
     for key, raw in data.items():
-        key_loc = data.key_loc(key) if isinstance(data, LocDict) else Location(name)
-        value_loc = data.value_loc(key) if isinstance(data, LocDict) else Location(name)
-        ident = str(key)
-        if ident in META_KEYS:
+        ident = key if type(key) is str else str(key)
+        question = questions.get(ident)
+        if question is None or ident in META_KEYS:
+            if ident not in META_KEYS:
+                raise AnswerError(
+                    f"unknown question id '{ident}'{did_you_mean(ident, questions)}",
+                    data.key_loc(key) if located else Location(name),
+                    one_of([*questions, *META_KEYS], limit=40),
+                )
             if raw is None:
                 continue
             if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-                raise AnswerError(f"'{ident}' must be text, found {_shown(raw)}", value_loc,
+                raise AnswerError(f"'{ident}' must be text, found {_shown(raw)}",
+                                  data.value_loc(key) if located else Location(name),
                                   f"e.g. {ident}: \"bed 4, Monday\"")
             text = str(raw)
             if len(text) > 2000:
-                raise AnswerError(f"'{ident}' is too long", value_loc, "at most 2000 characters")
-            result.meta[ident] = text
+                raise AnswerError(f"'{ident}' is too long",
+                                  data.value_loc(key) if located else Location(name),
+                                  "at most 2000 characters")
+            meta[ident] = text
             continue
-        question = tree.questions.get(ident)
-        if question is None:
-            raise AnswerError(
-                f"unknown question id '{ident}'{did_you_mean(ident, tree.questions)}",
-                key_loc,
-                one_of([*tree.questions, *META_KEYS], limit=40),
-            )
         try:
-            result.values[ident] = parse_answer(question, raw)
+            values[ident] = parse_answer(question, raw)
         except AnswerError as exc:
-            raise AnswerError(exc.message, value_loc, exc.allowed) from None
-        result.locations[ident] = value_loc
-    return result
+            raise AnswerError(exc.message, data.value_loc(key) if located else Location(name),
+                              exc.allowed) from None
+        keys[ident] = key
+    if located:
+        return AnswerFile(name, values, meta, _Locations(data, keys))
+    return AnswerFile(name, values, meta, dict.fromkeys(keys, Location(name)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.answers import parse_answer
-from assistant.core.conditions import EvalContext
+from assistant.core.conditions import EvalContext, compile_condition
 from assistant.core.errors import AnswerError
 from assistant.core.model import END, Advice, FactorRule, Question, Tree
 
@@ -52,25 +52,58 @@ class Walk:
         return self.current is None
 
 
+class _Plan:
+    """A tree's rules compiled once (see `compile_condition`), for replay and evaluate."""
+
+    __slots__ = ("advice", "factors", "outcomes", "steps", "tree")
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.steps = {  # question id -> (optional, ((test, goto), ...))
+            qid: (q.optional, tuple((compile_condition(b.when), b.goto) for b in q.next))
+            for qid, q in tree.questions.items()
+        }
+        self.factors = tuple((rule, compile_condition(rule.when)) for rule in tree.factors)
+        self.outcomes = tuple((o, compile_condition(o.when)) for o in tree.outcomes)
+        self.advice = tuple((a, compile_condition(a.when)) for a in tree.advice)
+
+
+_PLANS: dict[int, _Plan] = {}  # by id(tree); each plan holds its tree, so ids stay unique
+
+
+def _plan(tree: Tree) -> _Plan:
+    plan = _PLANS.get(id(tree))
+    if plan is None or plan.tree is not tree:
+        if len(_PLANS) >= 8:
+            _PLANS.pop(next(iter(_PLANS)))
+        plan = _PLANS[id(tree)] = _Plan(tree)
+    return plan
+
+
 def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False) -> Walk:
     """Walk the tree from the start, taking known answers, until one is missing or the end."""
+    steps = _plan(tree).steps
     path: list[str] = []
     values: dict[str, Any] = {}
     node = tree.start
-    ctx = EvalContext(values)
     limit = len(tree.questions) + 1
     while node != END and len(path) < limit:
-        question = tree.questions[node]
+        optional, branches = steps[node]
         if node in known:
             answer = known[node]
             if answer is not SKIPPED:
                 values[node] = answer
-            elif not question.optional:
+            elif not optional:
                 return Walk(tuple(path), node, values)
-        elif not (skip_missing_optional and question.optional):
+        elif not (skip_missing_optional and optional):
             return Walk(tuple(path), node, values)
         path.append(node)
-        node = next(b.goto for b in question.next if b.when.holds(ctx))
+        for test, goto in branches:
+            if test(values, (), ()):
+                node = goto
+                break
+        else:  # pragma: no cover - a loaded tree always ends a question with a default
+            raise StopIteration
     return Walk(tuple(path), None, values)
 
 
@@ -125,24 +158,22 @@ def compute_scores(tree: Tree, values: Mapping[str, Any]) -> dict[str, ScoreResu
 
 def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
     """Factors in tree order, then the first outcome rule that holds, then advice."""
+    plan = _plan(tree)
     scores = compute_scores(tree, values)
     names: dict[str, Any] = dict(values)
     for score in scores.values():
         names[f"{score.id}.total"] = score.total
         names[f"{score.id}.category"] = score.category
-    ctx = EvalContext(names)
     raised = tuple(
         RaisedFactor(rule, values.get(rule.question) if rule.question else None)
-        for rule in tree.factors
-        if rule.when.holds(ctx)
+        for rule, test in plan.factors
+        if test(names, (), ())
     )
     ids = {f.rule.id for f in raised}
     favoring = {f.rule.favors for f in raised}
-    ctx = EvalContext(names, ids, favoring)
-    outcome = next(o for o in tree.outcomes if o.when.holds(ctx))
+    outcome = next(o for o, test in plan.outcomes if test(names, ids, favoring))
     names["outcome"] = outcome.id
-    ctx = EvalContext(names, ids, favoring)
-    advice = tuple(a for a in tree.advice if a.when.holds(ctx))
+    advice = tuple(a for a, test in plan.advice if test(names, ids, favoring))
     provisional = any(f.rule.provisional for f in raised)
     return Evaluation(outcome.id, provisional, raised, scores, advice, dict(values))
 

@@ -197,7 +197,9 @@ def render(outcome: Outcome, fmt: str = "md", folder: str | None = None) -> str:
     context = outcome.context()
     if fmt == "json":
         note = render_template(FORMATS["md"], context, folder)
-        return json.dumps(outcome.to_json(note), indent=2, ensure_ascii=False) + "\n"
+        # The sandbox keeps templates from changing the context: its factors are still fresh.
+        return json.dumps(outcome.to_json(note, context["factors"]), indent=2,
+                          ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
         raise TemplateError(f"unknown format '{fmt}'", allowed=", ".join(ALL_FORMATS))
     return render_template(FORMATS[fmt], context, folder)

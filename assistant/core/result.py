@@ -57,27 +57,27 @@ class Outcome:
         return self.evaluation.recommendation
 
     def factor_dicts(self) -> list[dict[str, Any]]:
-        tree = self.tree
+        parts = _parts(self.tree)
+        scores = self.evaluation.scores
         out = []
         for raised in self.evaluation.factors:
             rule = raised.rule
-            question = tree.questions.get(rule.question) if rule.question else None
-            out.append({
-                "id": rule.id,
-                "section": rule.section,
-                "favors": rule.favors,
-                "question": rule.question,
-                "answer": raised.answer,
-                "text": " ".join(rule.text.split()),
-                "title": rule.title or rule.id.replace("_", " "),
-                "answer_label": self._score_label(rule.when.names()) or (
-                    clean_text(question.label_of(raised.answer))
-                    if question and raised.answer is not None else ""),
-                "section_title": tree.sections[rule.section].title,
-                "cite": tree.cite_text(rule.cite),
-                "added_rule": rule.added_rule,
-                "provisional": rule.provisional,
-            })
+            static = parts.factors.get(rule.id)
+            if static is None or static[0] is not rule:
+                static = _factor_static(self.tree, rule)
+            _, head, tail, score_ids, qid = static
+            answer = raised.answer
+            label = ""
+            for score_id in score_ids:  # a factor raised by a score shows the score
+                score = scores.get(score_id)
+                if score is not None:
+                    label = f"{score.title}: {score.total}, {score.label}"
+                    break
+            if not label and qid is not None and answer is not None:
+                label = parts.label(qid, answer)
+            out.append({**head, "answer": answer, "text": tail[0], "title": tail[1],
+                        "answer_label": label, "section_title": tail[2], "cite": tail[3],
+                        "added_rule": tail[4], "provisional": tail[5]})
         return out
 
     def _score_label(self, names: set[str]) -> str:
@@ -95,8 +95,11 @@ class Outcome:
         return {"total": score.total, "category": score.category, "label": score.label,
                 "components": dict(score.components)}
 
-    def to_json(self, note: str) -> dict[str, Any]:
-        """The machine-readable result, exactly as the contract lays it out."""
+    def to_json(self, note: str, factors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The machine-readable result, exactly as the contract lays it out.
+
+        `factors`: this outcome's `factor_dicts()` when the caller has them already.
+        """
         return {
             "tree": {"id": self.tree.id, "version": self.tree.version,
                      "sha256": self.tree.sha256},
@@ -105,7 +108,7 @@ class Outcome:
             "factors": [
                 {k: f[k] for k in ("id", "section", "favors", "question", "answer", "text")}
                 | {"cite": f["cite"]}
-                for f in self.factor_dicts()
+                for f in (self.factor_dicts() if factors is None else factors)
             ],
             "answers": dict(self.walk.values),
             "path": list(self.walk.path),
@@ -114,44 +117,50 @@ class Outcome:
         }
 
     def context(self) -> dict[str, Any]:
-        """The template context: plain dicts and lists only, so templates stay simple."""
+        """The template context: plain dicts and lists only, so templates stay simple.
+
+        Each call builds fresh dicts (a caller may change them); what depends only on the
+        tree is worked out once per tree (`_TreeParts`).
+        """
         tree = self.tree
+        parts = _parts(tree)
         factors = self.factor_dicts()
+        by_section: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        for f in factors:
+            entry = by_section.get(f["section"])
+            if entry is None:
+                entry = by_section[f["section"]] = ([], [])
+            entry[0].append(f)
+        questions = parts.questions
+        label = parts.label
+        for qid, value in self.walk.values.items():
+            prompt, kind, section_id, section_title = questions[qid]
+            entry = by_section.get(section_id)
+            if entry is None:
+                entry = by_section[section_id] = ([], [])
+            entry[1].append({"id": qid, "prompt": prompt, "value": value,
+                             "label": label(qid, value), "section": section_id,
+                             "section_title": section_title, "kind": kind})
         sections = []
-        for section in tree.sections.values():
-            in_section = [f for f in factors if f["section"] == section.id]
-            answered = [
-                {
-                    "id": qid,
-                    "prompt": tree.questions[qid].prompt,
-                    "value": value,
-                    "label": clean_text(tree.questions[qid].label_of(value)),
-                    "section": section.id,
-                    "section_title": section.title,
-                    "kind": tree.questions[qid].kind,
-                }
-                for qid, value in self.walk.values.items()
-                if tree.questions[qid].section == section.id
-            ]
-            if in_section or answered:
-                sections.append({
-                    "id": section.id, "title": section.title,
-                    "cite": tree.cite_text(section.cite),
-                    "factors": in_section, "answers": answered,
-                })
-        outcome = tree.outcome(self.recommendation)
-        advice = [
-            {"id": a.id, "kind": a.kind, "title": a.title, "text": " ".join(a.text.split()),
-             "cite": tree.cite_text(a.cite), "skill": a.skill, "equipment": a.equipment}
-            for a in self.evaluation.advice
-        ]
+        for section_id, title, cite in parts.sections:
+            entry = by_section.get(section_id)
+            if entry is not None:
+                sections.append({"id": section_id, "title": title, "cite": cite,
+                                 "factors": entry[0], "answers": entry[1]})
+        outcome = parts.outcomes.get(self.recommendation)
+        if outcome is None:
+            outcome = _outcome_dict(tree, tree.outcome(self.recommendation))
+        advice = []
+        for a in self.evaluation.advice:
+            static = parts.advice.get(a.id)
+            advice.append(dict(static[1]) if static is not None and static[0] is a
+                          else _advice_dict(tree, a))
+        answers = [a for s in sections for a in s["answers"]]
         return {
             "tree": {"id": tree.id, "title": tree.title, "version": tree.version,
                      "sha256": tree.sha256},
             "recommendation": self.recommendation,
-            "outcome": {"id": outcome.id, "title": outcome.title,
-                        "summary": " ".join(outcome.summary.split()),
-                        "cite": tree.cite_text(outcome.cite)},
+            "outcome": dict(outcome),
             "provisional": self.evaluation.provisional,
             "factors": factors,
             "counts": {fav: sum(1 for f in factors if f["favors"] == fav)
@@ -159,31 +168,22 @@ class Outcome:
             "sections": sections,
             "advice": advice,
             "sins": self.sins_dict(),
-            "sources": [
-                {"id": s.id, "short": s.short, "citation": " ".join(s.citation.split()),
-                 "doi": s.doi, "url": s.url}
-                for s in tree.sources.values()
-            ],
+            "sources": [dict(source) for source in parts.sources],
             "case_label": clean_text(self.meta.get("case_label", "")),
             "comments": clean_text(self.meta.get("comments", "")),
             "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
             "generated_iso": self.generated_at.isoformat(),
-            "disclaimer": " ".join(tree.disclaimer.split()),
+            "disclaimer": parts.disclaimer,
             # Additions for the notes (issue 3); see templates/README.md.
             "favoring": {fav: [f for f in factors if f["favors"] == fav]
                          for fav in ("OSS", "MISS", "nonoperative", "caution")},
             "provisional_factors": [f for f in factors if f["provisional"]],
-            "answers": [a for s in sections for a in s["answers"]],
-            "answers_by_id": {a["id"]: a for s in sections for a in s["answers"]},
+            "answers": answers,
+            "answers_by_id": {a["id"]: a for a in answers},
             "advice_by_kind": {kind: [a for a in advice if a["kind"] == kind]
                                for kind in dict.fromkeys(a["kind"] for a in advice)},
             "scores": self.score_dicts(),
-            "references": [
-                {"number": i, "id": s.id, "short": s.short,
-                 "citation": " ".join(s.citation.split()), "doi": s.doi or "",
-                 "doi_url": f"https://doi.org/{s.doi}" if s.doi else "", "url": s.url or ""}
-                for i, s in enumerate(tree.sources.values(), 1)
-            ],
+            "references": [dict(reference) for reference in parts.references],
         }
 
     def score_dicts(self) -> list[dict[str, Any]]:
@@ -200,7 +200,7 @@ class Outcome:
                 value = self.walk.values.get(qid, self.evaluation.values.get(qid))
                 components.append({
                     "id": qid, "prompt": question.prompt if question else qid,
-                    "label": clean_text(question.label_of(value)) if question else str(value),
+                    "label": _label(question, value) if question else str(value),
                     "points": points,
                 })
             out.append({"id": score.id, "title": score.title, "total": result.total,
@@ -208,3 +208,100 @@ class Outcome:
                         "label": result.label, "cite": tree.cite_text(score.cite),
                         "components": components})
         return out
+
+
+# ------------------------------------------------------------------ per-tree parts
+def _label(question: Any, value: Any) -> str:
+    return clean_text(question.label_of(value))
+
+
+def _factor_static(tree: Tree, rule: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...],
+                                                    tuple[str, ...], str | None]:
+    """What a factor's dict holds whatever the answers: (rule, head, tail, scores, qid)."""
+    head = {"id": rule.id, "section": rule.section, "favors": rule.favors,
+            "question": rule.question}
+    tail = (" ".join(rule.text.split()), rule.title or rule.id.replace("_", " "),
+            tree.sections[rule.section].title, tree.cite_text(rule.cite), rule.added_rule,
+            rule.provisional)
+    score_ids = tuple(name.split(".", 1)[0] for name in sorted(rule.when.names())
+                      if "." in name)
+    qid = rule.question if rule.question in tree.questions else None
+    return rule, head, tail, score_ids, qid
+
+
+def _outcome_dict(tree: Tree, outcome: Any) -> dict[str, Any]:
+    return {"id": outcome.id, "title": outcome.title,
+            "summary": " ".join(outcome.summary.split()), "cite": tree.cite_text(outcome.cite)}
+
+
+def _advice_dict(tree: Tree, a: Any) -> dict[str, Any]:
+    return {"id": a.id, "kind": a.kind, "title": a.title, "text": " ".join(a.text.split()),
+            "cite": tree.cite_text(a.cite), "skill": a.skill, "equipment": a.equipment}
+
+
+class _TreeParts:
+    """The parts of every note's context that depend on the tree alone, made once per tree.
+
+    The context copies what it hands out, so a caller that changes its context never
+    changes these.
+    """
+
+    __slots__ = ("advice", "disclaimer", "factors", "labels", "outcomes", "questions",
+                 "references", "sections", "sources", "tree")
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        sections = tree.sections
+        self.questions = {
+            qid: (q.prompt, q.kind, q.section,
+                  sections[q.section].title if q.section in sections else None)
+            for qid, q in tree.questions.items()
+        }
+        self.sections = tuple((s.id, s.title, tree.cite_text(s.cite))
+                              for s in sections.values())
+        self.factors = {rule.id: _factor_static(tree, rule) for rule in tree.factors
+                        if rule.section in sections}
+        self.outcomes: dict[str, dict[str, Any]] = {}
+        for o in tree.outcomes:  # the first of an id, as `tree.outcome` finds it
+            self.outcomes.setdefault(o.id, _outcome_dict(tree, o))
+        self.advice = {a.id: (a, _advice_dict(tree, a)) for a in tree.advice}
+        self.sources = tuple(
+            {"id": s.id, "short": s.short, "citation": " ".join(s.citation.split()),
+             "doi": s.doi, "url": s.url}
+            for s in tree.sources.values()
+        )
+        self.references = tuple(
+            {"number": i, "id": s.id, "short": s.short,
+             "citation": " ".join(s.citation.split()), "doi": s.doi or "",
+             "doi_url": f"https://doi.org/{s.doi}" if s.doi else "", "url": s.url or ""}
+            for i, s in enumerate(tree.sources.values(), 1)
+        )
+        self.disclaimer = " ".join(tree.disclaimer.split())
+        self.labels: dict[tuple[str, Any], str] = {}
+
+    def label(self, qid: str, value: Any) -> str:
+        """`clean_text(question.label_of(value))`, remembered for choice answers."""
+        if type(value) is str:
+            key: Any = (qid, value)
+        elif type(value) is list and all(type(v) is str for v in value):
+            key = (qid, tuple(value))
+        else:
+            return _label(self.tree.questions[qid], value)
+        found = self.labels.get(key)
+        if found is None:
+            if len(self.labels) >= 4096:
+                self.labels.clear()
+            found = self.labels[key] = _label(self.tree.questions[qid], value)
+        return found
+
+
+_PARTS: dict[int, _TreeParts] = {}  # by id(tree); each holds its tree, so ids stay unique
+
+
+def _parts(tree: Tree) -> _TreeParts:
+    parts = _PARTS.get(id(tree))
+    if parts is None or parts.tree is not tree:
+        if len(_PARTS) >= 8:
+            _PARTS.pop(next(iter(_PARTS)))
+        parts = _PARTS[id(tree)] = _TreeParts(tree)
+    return parts
