@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
 from assistant.core.model import Question, Tree
-from assistant.core.yamlio import LocDict, load_file, loc_of
+from assistant.core.yamlio import LocDict, load_data, loc_of, quick_values, read_text
 
 META_KEYS = ("case_label", "comments")
 MAX_TEXT = 500
@@ -149,16 +149,23 @@ class AnswerFile:
 
 
 class _Locations(Mapping[str, Location]):
-    """Where each answer's value sits, worked out only when a message needs it."""
+    """Where each answer's value sits, worked out only when a message needs it.
 
-    __slots__ = ("_data", "_keys")
+    `source` is the located data, or a function that reads it (the file was read quickly,
+    without locations: it is read again, carefully, only if a location is ever asked for).
+    """
 
-    def __init__(self, data: LocDict, keys: dict[str, Any]) -> None:
-        self._data = data
+    __slots__ = ("_keys", "_source")
+
+    def __init__(self, source: LocDict | Callable[[], Any], keys: dict[str, Any]) -> None:
+        self._source = source
         self._keys = keys  # question id -> the key as written
 
     def __getitem__(self, ident: str) -> Location:
-        return self._data.value_loc(self._keys[ident])
+        key = self._keys[ident]
+        if not isinstance(self._source, LocDict):
+            self._source = self._source()
+        return self._source.value_loc(key)
 
     def __contains__(self, ident: object) -> bool:
         return ident in self._keys
@@ -173,16 +180,33 @@ class _Locations(Mapping[str, Location]):
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
     """Read a YAML or JSON answer file and check every id and value against the tree."""
     name = str(path)
-    data = load_file(Path(path), "answer file")
-    return answers_from_data(tree, data, name)
+    text = read_text(Path(path), "answer file")
+    data = quick_values(text, name)
+    if data is not None:  # a plain file: its values, without locations (the usual case)
+        try:
+            values, meta, keys = _check(tree, data, name, located=False)
+        except AnswerError:
+            pass  # the message needs its location: read the file again, carefully
+        else:
+            return AnswerFile(name, values, meta, _Locations(lambda: load_data(text, name), keys))
+    return answers_from_data(tree, load_data(text, name), name)
 
 
 def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
+    located = isinstance(data, LocDict)
+    values, meta, keys = _check(tree, data, name, located)
+    if located:
+        return AnswerFile(name, values, meta, _Locations(data, keys))
+    return AnswerFile(name, values, meta, dict.fromkeys(keys, Location(name)))
+
+
+def _check(tree: Tree, data: Any, name: str,
+           located: bool) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """(values by id, metadata, the key as written by id), or the first AnswerError."""
     if not isinstance(data, dict):
         where = loc_of(data) or Location(name, 1, 1)
         raise AnswerError("an answer file must map question ids to values", where,
                           "e.g. 'fit_for_surgery: yes'")
-    located = isinstance(data, LocDict)
     questions = tree.questions
     values: dict[str, Any] = {}
     meta: dict[str, str] = {}
@@ -216,6 +240,4 @@ def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
             raise AnswerError(exc.message, data.value_loc(key) if located else Location(name),
                               exc.allowed) from None
         keys[ident] = key
-    if located:
-        return AnswerFile(name, values, meta, _Locations(data, keys))
-    return AnswerFile(name, values, meta, dict.fromkeys(keys, Location(name)))
+    return values, meta, keys

@@ -10,6 +10,7 @@ limits on size, nesting and alias expansion so hostile files are refused quickly
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -123,11 +124,16 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
     """
     name = str(path)
     try:
-        if path.is_dir():
-            raise InputError(f"{what} is a directory, not a file", Location(name),
-                             "a YAML or JSON file")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        with open(path, "rb") as handle:
+            # Read what the file says it holds (plus one byte, to see growth), not limit + 1
+            # at once: allocating 2 MB per small answer file is most of the cost of reading it.
+            size = os.fstat(handle.fileno()).st_size
+            if size < limit:
+                data = handle.read(size + 1)
+                if len(data) > size:  # it grew, or a device or pipe that shows no size
+                    data += handle.read(limit + 1 - len(data))
+            else:
+                data = handle.read(limit + 1)
         if len(data) > limit:
             size = path.stat().st_size
             shown = f" ({size} bytes)" if size > limit else ""
@@ -136,6 +142,9 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
     except FileNotFoundError:
         raise InputError(f"{what} not found{_near_miss(path)}", Location(name)) from None
     except PermissionError:
+        if path.is_dir():  # Windows says this of a directory
+            raise InputError(f"{what} is a directory, not a file", Location(name),
+                             "a YAML or JSON file") from None
         raise InputError(f"{what} cannot be read (permission denied)", Location(name)) from None
     except IsADirectoryError:
         raise InputError(f"{what} is a directory, not a file", Location(name),
@@ -207,6 +216,107 @@ def load_data(text: str, name: str) -> Any:
     if node is None:
         raise InputError("the file is empty", Location(name, 1, 1), "a YAML or JSON mapping")
     return _Builder(name, max_nodes).build(node)
+
+
+# ------------------------------------------------------------------ quick values
+# Answer files are small and plain: `id: value` lines, or a flat JSON object. For those, the
+# values alone (no locations) come from a line pattern or json.loads; a caller that later
+# needs a location, or meets any error, reads the file again with `load_data`. Whatever is
+# not plainly inside the narrow forms below returns None, so `load_data` decides.
+_QUICK_MAX = 64 * 1024
+_QUICK_UNSAFE = re.compile(r"[^\n\x20-\x5b\x5d-\x7e]")  # not printable ASCII, or a backslash
+_QUICK_LONG = 1000  # a longer line might hold a key YAML finds too long (1024 characters)
+_PLAIN = r"(?:[A-Za-z0-9_]|[-+.][A-Za-z0-9_.])(?:[A-Za-z0-9_.+/ -]*[A-Za-z0-9_.+/-])?"
+_QUOTED = r"\"[^\"]*\"|'[^']*'"
+_ITEM = rf"(?:{_PLAIN}|{_QUOTED})"
+_QUICK_ENTRY = re.compile(  # `id: value`, `id: [a, b]`, `id:`, each with an optional comment
+    rf"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?: +(?P<value>{_ITEM}|\[ *(?P<items>{_ITEM}"
+    rf"(?: *, *{_ITEM})*)? *\]))?(?: +#.*)? *",
+)
+_QUICK_NOTHING = re.compile(r" *(?:#.*)?")  # a blank or comment line
+_QUICK_ITEM = re.compile(rf" *({_ITEM}) *(?:,|$)")
+_KEY_ON_ITS_OWN_LINE = re.compile(r'"[ \n]*\n[ \n]*:')
+
+
+def quick_values(text: str, name: str) -> dict[Any, Any] | None:
+    """The plain values of a small, ordinary answer file, exactly as `load_data` gives them
+    (without locations), or None when the file is anything more (then use `load_data`)."""
+    if len(text) > _QUICK_MAX or not text.isascii() or _QUICK_UNSAFE.search(text):
+        return None
+    try:
+        if name.endswith(".json"):
+            return _quick_json(text)
+        return _quick_yaml(text)
+    except _Fallback:
+        return None
+
+
+def _quick_item(text: str) -> Any:
+    if text[0] in "\"'":
+        return text[1:-1]
+    value = _plain_values.get(text, _Fallback)
+    return _plain_value(text) if value is _Fallback else value
+
+
+def _quick_yaml(text: str) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    entry, nothing = _QUICK_ENTRY.fullmatch, _QUICK_NOTHING.fullmatch
+    for line in text.split("\n"):
+        if len(line) >= _QUICK_LONG:
+            raise _Fallback
+        match = entry(line)
+        if match is None:
+            if nothing(line) is None:
+                raise _Fallback
+            continue
+        key = _quick_item(match.group("key"))
+        if key in out:
+            raise _Fallback  # a duplicate: the careful path words it
+        value = match.group("value")
+        if value is None:
+            out[key] = None
+        elif value[0] == "[":
+            items = match.group("items")
+            out[key] = [_quick_item(m) for m in _QUICK_ITEM.findall(items)] if items else []
+        else:
+            out[key] = _quick_item(value)
+    if not out:
+        raise _Fallback
+    return out
+
+
+def _no_constant(text: str) -> Any:
+    raise _Fallback  # NaN, Infinity: not YAML
+
+
+def _yaml_float(text: str) -> float:
+    if "e" in text or "E" in text:
+        raise _Fallback  # YAML reads 1e5 as text: the careful path decides
+    return float(text)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Fallback
+    return out
+
+
+def _quick_json(text: str) -> dict[Any, Any]:
+    if _KEY_ON_ITS_OWN_LINE.search(text) or max(map(len, text.split("\n"))) >= _QUICK_LONG:
+        raise _Fallback  # a key and its ':' on two lines (not YAML), or a long line
+    try:
+        data = json.loads(text, object_pairs_hook=_unique_pairs, parse_float=_yaml_float,
+                          parse_constant=_no_constant)
+    except (ValueError, RecursionError):  # a syntax error, a huge number, deep nesting
+        raise _Fallback from None
+    if type(data) is not dict or not data:
+        raise _Fallback
+    for value in data.values():
+        if type(value) is dict or (type(value) is list and any(
+                type(item) is dict or type(item) is list for item in value)):
+            raise _Fallback  # nested structures are never answers: let the careful path say so
+    return data
 
 
 def load_file(path: Path, what: str = "file") -> Any:
