@@ -27,7 +27,7 @@ from assistant import __version__
 
 _FORMAT = 1  # bump when the entry layout changes
 # Modules whose behaviour decides what a loaded tree looks like (and so whether it is sound).
-_ENGINE = ("yamlio.py", "conditions.py", "model.py", "loader.py", "errors.py")
+_ENGINE = ("yamlio.py", "conditions.py", "model.py", "loader.py", "errors.py", "records.py")
 
 
 @contextlib.contextmanager
@@ -134,9 +134,7 @@ def load(digest: str, path: str) -> Any:
         return None
     tree: Tree = stored[2]
     if tree.path != path:
-        import dataclasses
-
-        tree = dataclasses.replace(tree, path=path)
+        tree = tree.replace(path=path)
     return tree
 
 

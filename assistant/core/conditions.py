@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
+from assistant.core.records import Record, set_field
 from assistant.core.yamlio import loc_of
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "answered", "matches")
@@ -34,15 +34,21 @@ class Context(Protocol):
     favoring: Collection[str]
 
 
-@dataclass(frozen=True, slots=True)
-class EvalContext:
+class EvalContext(Record):
+    __slots__ = ("factor_ids", "favoring", "values")
     values: Mapping[str, Any]
-    factor_ids: Collection[str] = ()
-    favoring: Collection[str] = ()
+    factor_ids: Collection[str]
+    favoring: Collection[str]
+
+    def __init__(self, values: Mapping[str, Any], factor_ids: Collection[str] = (),
+                 favoring: Collection[str] = ()) -> None:
+        set_field(self, "values", values)
+        set_field(self, "factor_ids", factor_ids)
+        set_field(self, "favoring", favoring)
 
 
-class Condition:
-    """Base class; subclasses are small immutable nodes."""
+class Condition(Record):
+    """Base class; subclasses are small immutable nodes (records)."""
 
     __slots__ = ()
 
@@ -58,8 +64,9 @@ class Condition:
         return "always"
 
 
-@dataclass(frozen=True, slots=True)
 class Always(Condition):
+    __slots__ = ()
+
     def holds(self, ctx: Context) -> bool:
         return True
 
@@ -67,9 +74,12 @@ class Always(Condition):
 ALWAYS = Always()
 
 
-@dataclass(frozen=True, slots=True)
 class All(Condition):
+    __slots__ = ("items",)
     items: tuple[Condition, ...]
+
+    def __init__(self, items: tuple[Condition, ...]) -> None:
+        set_field(self, "items", items)
 
     def holds(self, ctx: Context) -> bool:
         return all(item.holds(ctx) for item in self.items)
@@ -81,9 +91,12 @@ class All(Condition):
         return " and ".join(i.describe() for i in self.items)
 
 
-@dataclass(frozen=True, slots=True)
 class AnyOf(Condition):
+    __slots__ = ("items",)
     items: tuple[Condition, ...]
+
+    def __init__(self, items: tuple[Condition, ...]) -> None:
+        set_field(self, "items", items)
 
     def holds(self, ctx: Context) -> bool:
         return any(item.holds(ctx) for item in self.items)
@@ -95,9 +108,12 @@ class AnyOf(Condition):
         return "(" + " or ".join(i.describe() for i in self.items) + ")"
 
 
-@dataclass(frozen=True, slots=True)
 class Not(Condition):
+    __slots__ = ("item",)
     item: Condition
+
+    def __init__(self, item: Condition) -> None:
+        set_field(self, "item", item)
 
     def holds(self, ctx: Context) -> bool:
         return not self.item.holds(ctx)
@@ -109,9 +125,12 @@ class Not(Condition):
         return f"not ({self.item.describe()})"
 
 
-@dataclass(frozen=True, slots=True)
 class FactorRaised(Condition):
+    __slots__ = ("factor",)
     factor: str
+
+    def __init__(self, factor: str) -> None:
+        set_field(self, "factor", factor)
 
     def holds(self, ctx: Context) -> bool:
         return self.factor in ctx.factor_ids
@@ -120,9 +139,12 @@ class FactorRaised(Condition):
         return f"factor {self.factor}"
 
 
-@dataclass(frozen=True, slots=True)
 class Favoring(Condition):
+    __slots__ = ("favors",)
     favors: str
+
+    def __init__(self, favors: str) -> None:
+        set_field(self, "favors", favors)
 
     def holds(self, ctx: Context) -> bool:
         return self.favors in ctx.favoring
@@ -143,11 +165,16 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Compare(Condition):
+    __slots__ = ("name", "op", "operand")
     name: str
     op: str
     operand: Any
+
+    def __init__(self, name: str, op: str, operand: Any) -> None:
+        set_field(self, "name", name)
+        set_field(self, "op", op)
+        set_field(self, "operand", operand)
 
     def holds(self, ctx: Context) -> bool:
         present = self.name in ctx.values
@@ -278,13 +305,19 @@ def _compile_compare(cond: Compare) -> Test:
     return number
 
 
-@dataclass(frozen=True, slots=True)
-class NameInfo:
+class NameInfo(Record):
     """What the parser knows about a name: its allowed values, or that it is numeric."""
 
-    choices: tuple[str, ...] | None = None
-    numeric: bool = False
-    kind: str = "value"
+    __slots__ = ("choices", "kind", "numeric")
+    choices: tuple[str, ...] | None
+    numeric: bool
+    kind: str
+
+    def __init__(self, choices: tuple[str, ...] | None = None, numeric: bool = False,
+                 kind: str = "value") -> None:
+        set_field(self, "choices", choices)
+        set_field(self, "numeric", numeric)
+        set_field(self, "kind", kind)
 
 
 class ConditionParser:

@@ -10,13 +10,13 @@ path returns to them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.answers import parse_answer
 from assistant.core.conditions import EvalContext, compile_condition
 from assistant.core.errors import AnswerError
 from assistant.core.model import END, Advice, FactorRule, Question, Tree
+from assistant.core.records import Record, set_field
 
 
 class _Skipped:
@@ -39,13 +39,19 @@ class _Skipped:
 SKIPPED = _Skipped()
 
 
-@dataclass(frozen=True, slots=True)
-class Walk:
+class Walk(Record):
     """The replay of a tree over answers."""
 
+    __slots__ = ("current", "path", "values")
     path: tuple[str, ...]  # questions reached and passed, in order
     current: str | None  # the question waiting for an answer; None when complete
     values: dict[str, Any]  # answers on the path (no skips), in path order
+
+    def __init__(self, path: tuple[str, ...], current: str | None,
+                 values: dict[str, Any]) -> None:
+        set_field(self, "path", path)
+        set_field(self, "current", current)
+        set_field(self, "values", values)
 
     @property
     def complete(self) -> bool:
@@ -107,18 +113,22 @@ def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = F
     return Walk(tuple(path), None, values)
 
 
-@dataclass(frozen=True, slots=True)
-class RaisedFactor:
+class RaisedFactor(Record):
+    __slots__ = ("answer", "rule")
     rule: FactorRule
     answer: Any
+
+    def __init__(self, rule: FactorRule, answer: Any) -> None:
+        set_field(self, "rule", rule)
+        set_field(self, "answer", answer)
 
     @property
     def id(self) -> str:
         return self.rule.id
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreResult:
+class ScoreResult(Record):
+    __slots__ = ("category", "components", "id", "label", "title", "total")
     id: str
     title: str
     total: int
@@ -126,17 +136,36 @@ class ScoreResult:
     label: str
     components: dict[str, int]
 
+    def __init__(self, id: str, title: str, total: int, category: str, label: str,
+                 components: dict[str, int]) -> None:
+        set_field(self, "id", id)
+        set_field(self, "title", title)
+        set_field(self, "total", total)
+        set_field(self, "category", category)
+        set_field(self, "label", label)
+        set_field(self, "components", components)
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+
+class Evaluation(Record):
     """What a set of answers means: scores, factors, the outcome, the advice."""
 
+    __slots__ = ("advice", "factors", "provisional", "recommendation", "scores", "values")
     recommendation: str
     provisional: bool
     factors: tuple[RaisedFactor, ...]
     scores: dict[str, ScoreResult]
     advice: tuple[Advice, ...]
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any]
+
+    def __init__(self, recommendation: str, provisional: bool,
+                 factors: tuple[RaisedFactor, ...], scores: dict[str, ScoreResult],
+                 advice: tuple[Advice, ...], values: dict[str, Any] | None = None) -> None:
+        set_field(self, "recommendation", recommendation)
+        set_field(self, "provisional", provisional)
+        set_field(self, "factors", factors)
+        set_field(self, "scores", scores)
+        set_field(self, "advice", advice)
+        set_field(self, "values", {} if values is None else values)
 
     def favoring(self, favors: str) -> list[RaisedFactor]:
         return [f for f in self.factors if f.rule.favors == favors]
