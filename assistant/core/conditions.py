@@ -263,6 +263,22 @@ def compile_condition(cond: Condition) -> Test:
     return lambda values, ids, fav: cond.holds(EvalContext(values, ids, fav))  # any other
 
 
+def required_name(cond: Condition) -> str | None:
+    """A name whose absence from the values makes `cond` false, if there is one (so a
+    caller can skip the test when that name is not there), else None."""
+    kind = type(cond)
+    if kind is Compare:
+        if cond.op != "answered" or cond.operand:  # type: ignore[attr-defined]
+            return cond.name  # type: ignore[attr-defined, no-any-return]
+        return None
+    if kind is All:
+        for item in cond.items:  # type: ignore[attr-defined]
+            name = required_name(item)
+            if name is not None:
+                return name
+    return None
+
+
 def _compile_compare(cond: Compare) -> Test:
     name, op, operand = cond.name, cond.op, cond.operand
     if op == "answered":
@@ -273,6 +289,8 @@ def _compile_compare(cond: Compare) -> Test:
 
         def equals(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
             value = values.get(name, _ABSENT)
+            if value.__class__ is str:  # the usual case: a choice (== is `in {value}` here)
+                return (value == operand) is not negate
             if value is _ABSENT:
                 return False
             found = operand in (set(value) if isinstance(value, (list, tuple)) else {value})
@@ -280,9 +298,12 @@ def _compile_compare(cond: Compare) -> Test:
         return equals
     if op == "in" or op == "not_in":
         negate = op == "not_in"
+        members = operand
 
         def one_of(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
             value = values.get(name, _ABSENT)
+            if value.__class__ is str:  # the usual case: a choice
+                return (value in members) is not negate
             if value is _ABSENT:
                 return False
             chosen = set(value) if isinstance(value, (list, tuple)) else {value}

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.core.answers import parse_answer
-from assistant.core.conditions import EvalContext, compile_condition
+from assistant.core.conditions import EvalContext, compile_condition, required_name
 from assistant.core.errors import AnswerError
 from assistant.core.model import END, Advice, FactorRule, Question, Tree
 from assistant.core.records import Record, set_field
@@ -69,9 +69,12 @@ class _Plan:
             qid: (q.optional, tuple((compile_condition(b.when), b.goto) for b in q.next))
             for qid, q in tree.questions.items()
         }
-        self.factors = tuple((rule, compile_condition(rule.when)) for rule in tree.factors)
-        self.outcomes = tuple((o, compile_condition(o.when)) for o in tree.outcomes)
-        self.advice = tuple((a, compile_condition(a.when)) for a in tree.advice)
+        self.factors = tuple((rule, compile_condition(rule.when), required_name(rule.when))
+                             for rule in tree.factors)
+        self.outcomes = tuple((o, compile_condition(o.when), required_name(o.when))
+                              for o in tree.outcomes)
+        self.advice = tuple((a, compile_condition(a.when), required_name(a.when))
+                            for a in tree.advice)
 
 
 _PLANS: dict[int, _Plan] = {}  # by id(tree); each plan holds its tree, so ids stay unique
@@ -193,16 +196,21 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
     for score in scores.values():
         names[f"{score.id}.total"] = score.total
         names[f"{score.id}.category"] = score.category
-    raised = tuple(
-        RaisedFactor(rule, values.get(rule.question) if rule.question else None)
-        for rule, test in plan.factors
-        if test(names, (), ())
-    )
-    ids = {f.rule.id for f in raised}
-    favoring = {f.rule.favors for f in raised}
-    outcome = next(o for o, test in plan.outcomes if test(names, ids, favoring))
+    raised_list = []
+    ids = set()
+    favoring = set()
+    for rule, test, needs in plan.factors:
+        if (needs is None or needs in names) and test(names, (), ()):
+            raised_list.append(RaisedFactor(rule, values.get(rule.question)
+                                            if rule.question else None))
+            ids.add(rule.id)
+            favoring.add(rule.favors)
+    raised = tuple(raised_list)
+    outcome = next(o for o, test, needs in plan.outcomes
+                   if (needs is None or needs in names) and test(names, ids, favoring))
     names["outcome"] = outcome.id
-    advice = tuple(a for a, test in plan.advice if test(names, ids, favoring))
+    advice = tuple(a for a, test, needs in plan.advice
+                   if (needs is None or needs in names) and test(names, ids, favoring))
     provisional = any(f.rule.provisional for f in raised)
     return Evaluation(outcome.id, provisional, raised, scores, advice, dict(values))
 

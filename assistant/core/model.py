@@ -87,6 +87,7 @@ class Suggestion(Record):
 
 class Question(Record):
     __slots__ = (
+        "_choice_ids",  # not a field: derived from the choices
         "case",
         "choices",
         "cite",
@@ -149,10 +150,11 @@ class Question(Record):
         set_field(self, "unit", unit)
         set_field(self, "next", next)
         set_field(self, "suggest", suggest)
+        set_field(self, "_choice_ids", tuple(c.id for c in choices))
 
     @property
     def choice_ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.choices)
+        return self._choice_ids
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)

@@ -30,11 +30,13 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # The fields, in order, are the annotated names (ruff sorts `__slots__`).
+        # The fields, in order, are the annotated names (ruff sorts `__slots__`); a slot
+        # whose name starts with '_' is a cache of derived data, not a field.
         fields = tuple(name for klass in reversed(cls.__mro__)
                        if issubclass(klass, Record) and klass is not Record
-                       for name in inspect.get_annotations(klass))
-        slots = {name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())}
+                       for name in inspect.get_annotations(klass) if not name.startswith("_"))
+        slots = {name for klass in cls.__mro__ for name in klass.__dict__.get("__slots__", ())
+                 if not name.startswith("_")}
         if set(fields) != slots:
             raise TypeError(f"{cls.__name__}: __slots__ and the annotated fields differ")
         cls._fields = fields

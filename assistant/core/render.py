@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -180,10 +181,13 @@ def get_template(name: str, folder: str | None = None) -> Any:
         raise _template_error(exc, name, folder) from None
 
 
-def render_template(name: str, context: dict[str, Any], folder: str | None = None) -> str:
+def render_template(name: str, context: dict[str, Any], folder: str | None = None,
+                    template: Any = None) -> str:
+    """Render one template; `template`: the compiled `name`, when the caller holds it."""
     from jinja2 import TemplateError as JinjaTemplateError
 
-    template = get_template(name, folder)
+    if template is None:
+        template = get_template(name, folder)
     try:
         return template.render(**context)
     except JinjaTemplateError as exc:
@@ -192,14 +196,32 @@ def render_template(name: str, context: dict[str, Any], folder: str | None = Non
         raise _template_error(exc, name, folder) from None
 
 
-def render(outcome: Outcome, fmt: str = "md", folder: str | None = None) -> str:
-    """The note in one format; JSON wraps the Markdown note per the contract."""
+def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,
+           template: Any = None) -> str:
+    """The note in one format; JSON wraps the Markdown note per the contract.
+
+    `template`: the compiled template of this format, when the caller holds it (a batch
+    fetches it once instead of asking Jinja2, which checks the file, for every note).
+    """
     context = outcome.context()
     if fmt == "json":
-        note = render_template(FORMATS["md"], context, folder)
+        note = render_template(FORMATS["md"], context, folder, template)
         # The sandbox keeps templates from changing the context: its factors are still fresh.
         return json.dumps(outcome.to_json(note, context["factors"]), indent=2,
                           ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
         raise TemplateError(f"unknown format '{fmt}'", allowed=", ".join(ALL_FORMATS))
-    return render_template(FORMATS[fmt], context, folder)
+    return render_template(FORMATS[fmt], context, folder, template)
+
+
+def renderer(fmt: str, folder: str | None = None) -> Callable[[Outcome], str]:
+    """`render` for many outcomes in one format: the template is fetched on the first note
+    that succeeds and kept (a failure is met again, and reported, for every note)."""
+    kept: list[Any] = []
+
+    def render_one(outcome: Outcome) -> str:
+        if not kept and fmt in ALL_FORMATS:
+            kept.append(get_template(FORMATS["md" if fmt == "json" else fmt], folder))
+        return render(outcome, fmt, folder, kept[0] if kept else None)
+
+    return render_one

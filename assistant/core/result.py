@@ -126,11 +126,18 @@ class Outcome:
         parts = _parts(tree)
         factors = self.factor_dicts()
         by_section: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
-        for f in factors:
+        favoring: dict[str, list[dict[str, Any]]] = {fav: [] for fav in _COUNTED}
+        provisional = []
+        for f in factors:  # one pass: by section, by what it favors, provisional or not
             entry = by_section.get(f["section"])
             if entry is None:
                 entry = by_section[f["section"]] = ([], [])
             entry[0].append(f)
+            same = favoring.get(f["favors"])
+            if same is not None:
+                same.append(f)
+            if f["provisional"]:
+                provisional.append(f)
         questions = parts.questions
         label = parts.label
         for qid, value in self.walk.values.items():
@@ -156,6 +163,7 @@ class Outcome:
             advice.append(dict(static[1]) if static is not None and static[0] is a
                           else _advice_dict(tree, a))
         answers = [a for s in sections for a in s["answers"]]
+        stamp = _stamps(self.generated_at)
         return {
             "tree": {"id": tree.id, "title": tree.title, "version": tree.version,
                      "sha256": tree.sha256},
@@ -163,21 +171,19 @@ class Outcome:
             "outcome": dict(outcome),
             "provisional": self.evaluation.provisional,
             "factors": factors,
-            "counts": {fav: sum(1 for f in factors if f["favors"] == fav)
-                       for fav in ("OSS", "MISS", "nonoperative", "caution")},
+            "counts": {fav: len(same) for fav, same in favoring.items()},
             "sections": sections,
             "advice": advice,
             "sins": self.sins_dict(),
             "sources": [dict(source) for source in parts.sources],
             "case_label": clean_text(self.meta.get("case_label", "")),
             "comments": clean_text(self.meta.get("comments", "")),
-            "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-            "generated_iso": self.generated_at.isoformat(),
+            "generated_at": stamp[0],
+            "generated_iso": stamp[1],
             "disclaimer": parts.disclaimer,
             # Additions for the notes (issue 3); see templates/README.md.
-            "favoring": {fav: [f for f in factors if f["favors"] == fav]
-                         for fav in ("OSS", "MISS", "nonoperative", "caution")},
-            "provisional_factors": [f for f in factors if f["provisional"]],
+            "favoring": favoring,
+            "provisional_factors": provisional,
             "answers": answers,
             "answers_by_id": {a["id"]: a for a in answers},
             "advice_by_kind": {kind: [a for a in advice if a["kind"] == kind]
@@ -211,6 +217,19 @@ class Outcome:
 
 
 # ------------------------------------------------------------------ per-tree parts
+_COUNTED = ("OSS", "MISS", "nonoperative", "caution")  # the order of counts and favoring
+
+
+def _stamps(when: dt.datetime) -> tuple[str, str]:
+    """The note's two timestamps (a batch shares one, or a few seconds' worth)."""
+    return _stamp_texts(when, when.utcoffset())  # equal instants may differ in offset
+
+
+@lru_cache(maxsize=16)
+def _stamp_texts(when: dt.datetime, offset: dt.timedelta | None) -> tuple[str, str]:
+    return when.strftime("%Y-%m-%d %H:%M UTC"), when.isoformat()
+
+
 def _label(question: Any, value: Any) -> str:
     return clean_text(question.label_of(value))
 

@@ -124,16 +124,7 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
     """
     name = str(path)
     try:
-        with open(path, "rb") as handle:
-            # Read what the file says it holds (plus one byte, to see growth), not limit + 1
-            # at once: allocating 2 MB per small answer file is most of the cost of reading it.
-            size = os.fstat(handle.fileno()).st_size
-            if size < limit:
-                data = handle.read(size + 1)
-                if len(data) > size:  # it grew, or a device or pipe that shows no size
-                    data += handle.read(limit + 1 - len(data))
-            else:
-                data = handle.read(limit + 1)
+        data = _read_capped(path, limit)
         if len(data) > limit:
             size = path.stat().st_size
             shown = f" ({size} bytes)" if size > limit else ""
@@ -161,6 +152,27 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
             Location(name, line, col),
             "save the file as UTF-8",
         ) from None
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    """At most limit + 1 bytes of the file, with plain system calls (open, fstat, read,
+    close: a buffered file object adds four more, and reading limit + 1 bytes at once
+    would allocate 2 MB for every small answer file)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        chunks = []
+        got = 0
+        want = size + 1 if size < limit else limit + 1  # one more, to see a file grow
+        while got <= limit:
+            chunk = os.read(fd, want - got if got < want else limit + 1 - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _near_miss(path: Path) -> str:
