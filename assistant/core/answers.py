@@ -180,7 +180,7 @@ class _Locations(Mapping[str, Location]):
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
     """Read a YAML or JSON answer file and check every id and value against the tree."""
     name = str(path)
-    text = read_text(Path(path), "answer file")
+    text = read_text(path if isinstance(path, Path) else Path(path), "answer file")
     data = quick_values(text, name)
     if data is not None:  # a plain file: its values, without locations (the usual case)
         try:

@@ -184,16 +184,18 @@ def get_template(name: str, folder: str | None = None) -> Any:
 def render_template(name: str, context: dict[str, Any], folder: str | None = None,
                     template: Any = None) -> str:
     """Render one template; `template`: the compiled `name`, when the caller holds it."""
-    from jinja2 import TemplateError as JinjaTemplateError
-
     if template is None:
         template = get_template(name, folder)
     try:
         return template.render(**context)
-    except JinjaTemplateError as exc:
-        raise _template_error(exc, name, folder, context) from None
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise _template_error(exc, name, folder) from None
+    except Exception as exc:  # Jinja2's classes are looked up only when one is raised
+        from jinja2 import TemplateError as JinjaTemplateError
+
+        if isinstance(exc, JinjaTemplateError):
+            raise _template_error(exc, name, folder, context) from None
+        if isinstance(exc, (TypeError, ValueError, AttributeError, KeyError)):
+            raise _template_error(exc, name, folder) from None
+        raise
 
 
 def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,

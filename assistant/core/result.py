@@ -30,8 +30,13 @@ def now_utc() -> dt.datetime:
     """The note's timestamp; SOURCE_DATE_EPOCH fixes it for reproducible output."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return _from_epoch(epoch)
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+@lru_cache(maxsize=4)
+def _from_epoch(epoch: str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
 
 
 @dataclass
@@ -139,15 +144,17 @@ class Outcome:
             if f["provisional"]:
                 provisional.append(f)
         questions = parts.questions
-        label = parts.label
+        labels = parts.labels
         for qid, value in self.walk.values.items():
             prompt, kind, section_id, section_title = questions[qid]
             entry = by_section.get(section_id)
             if entry is None:
                 entry = by_section[section_id] = ([], [])
+            label = labels.get((qid, value)) if value.__class__ in _CACHED else None
             entry[1].append({"id": qid, "prompt": prompt, "value": value,
-                             "label": label(qid, value), "section": section_id,
-                             "section_title": section_title, "kind": kind})
+                             "label": parts.label(qid, value) if label is None else label,
+                             "section": section_id, "section_title": section_title,
+                             "kind": kind})
         sections = []
         for section_id, title, cite in parts.sections:
             entry = by_section.get(section_id)
@@ -195,6 +202,7 @@ class Outcome:
     def score_dicts(self) -> list[dict[str, Any]]:
         """Computed scores with each component's question and answer, for the note."""
         tree = self.tree
+        parts = _parts(tree)
         out = []
         for score in tree.scores:
             result = self.evaluation.scores.get(score.id)
@@ -206,7 +214,7 @@ class Outcome:
                 value = self.walk.values.get(qid, self.evaluation.values.get(qid))
                 components.append({
                     "id": qid, "prompt": question.prompt if question else qid,
-                    "label": _label(question, value) if question else str(value),
+                    "label": parts.label(qid, value) if question else str(value),
                     "points": points,
                 })
             out.append({"id": score.id, "title": score.title, "total": result.total,
@@ -218,6 +226,7 @@ class Outcome:
 
 # ------------------------------------------------------------------ per-tree parts
 _COUNTED = ("OSS", "MISS", "nonoperative", "caution")  # the order of counts and favoring
+_CACHED = (str, int)  # answer values whose labels are remembered (exactly these classes)
 
 
 def _stamps(when: dt.datetime) -> tuple[str, str]:
@@ -300,7 +309,7 @@ class _TreeParts:
 
     def label(self, qid: str, value: Any) -> str:
         """`clean_text(question.label_of(value))`, remembered for choice answers."""
-        if type(value) is str:
+        if value.__class__ in _CACHED:
             key: Any = (qid, value)
         elif type(value) is list and all(type(v) is str for v in value):
             key = (qid, tuple(value))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -160,17 +161,21 @@ def _read_capped(path: Path, limit: int) -> bytes:
     would allocate 2 MB for every small answer file)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fd).st_size
-        chunks = []
-        got = 0
+        info = os.fstat(fd)
+        size = info.st_size
         want = size + 1 if size < limit else limit + 1  # one more, to see a file grow
-        while got <= limit:
-            chunk = os.read(fd, want - got if got < want else limit + 1 - got)
+        data = os.read(fd, want)
+        if len(data) < want and stat.S_ISREG(info.st_mode):
+            return data  # a short read of a regular file is its end
+        chunks = [data]
+        got = len(data)
+        while got <= limit:  # a device, a pipe, or a file that grew: read on to the cap
+            chunk = os.read(fd, limit + 1 - got)
             if not chunk:
                 break
             chunks.append(chunk)
             got += len(chunk)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 
@@ -237,15 +242,15 @@ def load_data(text: str, name: str) -> Any:
 # not plainly inside the narrow forms below returns None, so `load_data` decides.
 _QUICK_MAX = 64 * 1024
 _QUICK_UNSAFE = re.compile(r"[^\n\x20-\x5b\x5d-\x7e]")  # not printable ASCII, or a backslash
-_QUICK_LONG = 1000  # a longer line might hold a key YAML finds too long (1024 characters)
+_QUICK_LONG = 1000  # YAML finds a key of 1024 characters too long (and JSON's long lines)
 _PLAIN = r"(?:[A-Za-z0-9_]|[-+.][A-Za-z0-9_.])(?:[A-Za-z0-9_.+/ -]*[A-Za-z0-9_.+/-])?"
-_QUOTED = r"\"[^\"]*\"|'[^']*'"
+_QUOTED = r"\"[^\"\n]*\"|'[^'\n]*'"
 _ITEM = rf"(?:{_PLAIN}|{_QUOTED})"
-_QUICK_ENTRY = re.compile(  # `id: value`, `id: [a, b]`, `id:`, each with an optional comment
-    rf"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?: +(?P<value>{_ITEM}|\[ *(?P<items>{_ITEM}"
-    rf"(?: *, *{_ITEM})*)? *\]))?(?: +#.*)? *",
+_QUICK_LINES = re.compile(  # each line: `id: value`, `id: [a, b]` or `id:`, or nothing
+    rf"^(?:(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?: +(?P<value>{_ITEM}|\[ *(?P<items>{_ITEM}"
+    rf"(?: *, *{_ITEM})*)? *\]))?(?: +#.*)? *| *(?:#.*)?)$",  # (a comment may end any)
+    re.MULTILINE,
 )
-_QUICK_NOTHING = re.compile(r" *(?:#.*)?")  # a blank or comment line
 _QUICK_ITEM = re.compile(rf" *({_ITEM}) *(?:,|$)")
 _KEY_ON_ITS_OWN_LINE = re.compile(r'"[ \n]*\n[ \n]*:')
 
@@ -263,38 +268,41 @@ def quick_values(text: str, name: str) -> dict[Any, Any] | None:
         return None
 
 
+def _quick_yaml(text: str) -> dict[Any, Any]:
+    found = _QUICK_LINES.findall(text)  # at most one match a line, none across lines
+    if len(found) != text.count("\n") + 1:
+        raise _Fallback  # some line is not of the plain forms
+    plain = _plain_values
+    out: dict[Any, Any] = {}
+    for key_text, value, items in found:
+        if not key_text:
+            continue  # a blank or comment line
+        if len(key_text) >= _QUICK_LONG:
+            raise _Fallback  # YAML refuses keys of 1024 characters or more
+        key = plain.get(key_text, _Fallback)
+        if key is _Fallback:
+            key = _plain_value(key_text)
+        if key in out:
+            raise _Fallback  # a duplicate: the careful path words it
+        if not value:
+            out[key] = None
+        elif value[0] == "[":
+            out[key] = [_quick_item(m) for m in _QUICK_ITEM.findall(items)] if items else []
+        elif value[0] == '"' or value[0] == "'":
+            out[key] = value[1:-1]
+        else:
+            found_value = plain.get(value, _Fallback)
+            out[key] = _plain_value(value) if found_value is _Fallback else found_value
+    if not out:
+        raise _Fallback
+    return out
+
+
 def _quick_item(text: str) -> Any:
     if text[0] in "\"'":
         return text[1:-1]
     value = _plain_values.get(text, _Fallback)
     return _plain_value(text) if value is _Fallback else value
-
-
-def _quick_yaml(text: str) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    entry, nothing = _QUICK_ENTRY.fullmatch, _QUICK_NOTHING.fullmatch
-    for line in text.split("\n"):
-        if len(line) >= _QUICK_LONG:
-            raise _Fallback
-        match = entry(line)
-        if match is None:
-            if nothing(line) is None:
-                raise _Fallback
-            continue
-        key = _quick_item(match.group("key"))
-        if key in out:
-            raise _Fallback  # a duplicate: the careful path words it
-        value = match.group("value")
-        if value is None:
-            out[key] = None
-        elif value[0] == "[":
-            items = match.group("items")
-            out[key] = [_quick_item(m) for m in _QUICK_ITEM.findall(items)] if items else []
-        else:
-            out[key] = _quick_item(value)
-    if not out:
-        raise _Fallback
-    return out
 
 
 def _no_constant(text: str) -> Any:
