@@ -612,6 +612,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "YAML syntax error").strip()
     loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+    if "nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
+        return InputError("nesting too deep", loc, f"at most {MAX_DEPTH} levels")
     hint = _QUOTE_HINTS.get(problem)
     if mark is not None and _tab_near(text, mark.line, mark.column):
         problem = "a tab character: YAML indentation must use spaces, not tabs"
