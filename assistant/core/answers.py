@@ -234,6 +234,12 @@ def _check(tree: Tree, data: Any, name: str,
                                   "at most 2000 characters")
             meta[ident] = text
             continue
+        if raw.__class__ is str and question.kind == "single":  # the usual case, inline
+            value = raw.strip()
+            if value and value in question.choice_ids:
+                values[ident] = value
+                keys[ident] = key
+                continue
         try:
             values[ident] = parse_answer(question, raw)
         except AnswerError as exc:

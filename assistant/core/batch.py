@@ -43,7 +43,8 @@ def _quick_write(target: Path, note: str, overwrite: bool) -> bool:
     way, an existing note, a full disk) returns False: `atomic_write` then does the work
     again and words any error.
     """
-    tmp = os.path.join(target.parent, f".{target.name}.{os.getpid()}.{next(_names)}.tmp")
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_names)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError:

@@ -279,6 +279,25 @@ def required_name(cond: Condition) -> str | None:
     return None
 
 
+def required_choices(cond: Condition) -> tuple[str, frozenset[str]] | None:
+    """(name, choices) such that `cond` is false whenever the name's value is a plain text
+    outside those choices (so a caller can skip the test), if there is one, else None."""
+    kind = type(cond)
+    if kind is Compare:
+        op, operand = cond.op, cond.operand  # type: ignore[attr-defined]
+        if op == "eq" and type(operand) is str:
+            return cond.name, frozenset((operand,))  # type: ignore[attr-defined]
+        if op == "in" and all(type(item) is str for item in operand):
+            return cond.name, frozenset(operand)  # type: ignore[attr-defined]
+        return None
+    if kind is All:
+        for item in cond.items:  # type: ignore[attr-defined]
+            found = required_choices(item)
+            if found is not None:
+                return found
+    return None
+
+
 def _compile_compare(cond: Compare) -> Test:
     name, op, operand = cond.name, cond.op, cond.operand
     if op == "answered":
