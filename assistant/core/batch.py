@@ -13,6 +13,7 @@ from typing import Any
 from assistant.core.answers import load_answer_file
 from assistant.core.catalog import open_tree
 from assistant.core.errors import ExitCode, InputError, Location
+from assistant.core.fileio import _default_mode as default_mode
 from assistant.core.fileio import atomic_write, sync_folder
 from assistant.core.headless import HeadlessRun, run_answers, run_file
 from assistant.core.model import Tree
@@ -51,6 +52,8 @@ def _quick_write(target: Path, note: str, overwrite: bool) -> bool:
         return False
     try:
         with os.fdopen(fd, "wb", buffering=0) as handle:
+            if hasattr(os, "fchmod"):  # the permissions atomic_write gives a note
+                os.fchmod(handle.fileno(), default_mode())
             data = memoryview(note.encode("utf-8"))
             while data:  # an unbuffered write may take part of it
                 data = data[handle.write(data):]

@@ -423,3 +423,19 @@ def test_inputs_in_the_output_folder_are_read_one_at_a_time(tmp_path: Path) -> N
     assert batch._reads_from([elsewhere, out / "a.yaml"], out)
     assert not batch._reads_from([elsewhere], out)
     assert not batch._reads_from([elsewhere], tmp_path / "not-yet")
+
+
+def test_batch_notes_get_the_permissions_atomic_write_gives(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from assistant.core.fileio import atomic_write
+
+    old = os.umask(0o027)
+    try:
+        single = atomic_write(tmp_path / "single.md", "x")
+        assert batch._quick_write(tmp_path / "batch.md", "x", True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "batch.md").stat().st_mode) == \
+        stat.S_IMODE(single.stat().st_mode)
