@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.core.errors import ExitCode, InputError, Location, TemplateError
+from assistant.core.errors import ExitCode, InputError, Location, TemplateError, TreeError
 from assistant.core.model import END, Tree
 
 
@@ -22,6 +22,44 @@ class Report:
     tree: Tree
     paths: int
     questions: int
+
+
+def check_graph(tree: Tree, data: Any = None) -> None:
+    """No cycle, no unreachable question; iterative so 50,000 questions are fine."""
+    locs = {q["id"]: q.loc for q in data["questions"]} if isinstance(data, dict) else {}
+    state: dict[str, int] = {}
+    stack: list[tuple[str, int]] = [(tree.start, 0)]
+    trail: list[str] = []
+    while stack:
+        node, index = stack.pop()
+        if index == 0:
+            if state.get(node) == 2:
+                continue
+            state[node] = 1
+            trail.append(node)
+        targets = [b.goto for b in tree.questions[node].next if b.goto != END]
+        if index < len(targets):
+            stack.append((node, index + 1))
+            target = targets[index]
+            if state.get(target) == 1:
+                cycle = [*trail[trail.index(target):], target]
+                raise TreeError(
+                    "circular reference: " + " -> ".join(cycle),
+                    locs.get(node, Location(tree.path)),
+                    "branches must lead forward to a later question or 'end'",
+                )
+            if state.get(target) != 2:
+                stack.append((target, 0))
+        else:
+            state[node] = 2
+            trail.pop()
+    for qid in tree.questions:
+        if qid not in state:
+            raise TreeError(
+                f"question '{qid}' is unreachable: no branch leads to it",
+                locs.get(qid, Location(tree.path)),
+                f"reachable from the start question '{tree.start}'",
+            )
 
 
 def postorder(tree: Tree) -> list[str]:

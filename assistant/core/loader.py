@@ -7,16 +7,14 @@ per content hash in the process, so the TUI, `run` and `check` never parse a tre
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assistant.core import paths
 from assistant.core.conditions import ConditionParser, NameInfo
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
+from assistant.core.lint import check_graph
 from assistant.core.model import (
     END,
     FAVORS,
@@ -34,6 +32,7 @@ from assistant.core.model import (
     Suggestion,
     Tree,
 )
+from assistant.core.schema import validate_schema
 from assistant.core.yamlio import LocDict, load_data, loc_of, read_text
 
 DEFAULT_DISCLAIMER = (
@@ -43,15 +42,6 @@ DEFAULT_DISCLAIMER = (
 
 _TREE_CACHE: dict[str, Tree] = {}
 MAX_TREE_BYTES = 32 * 1024 * 1024  # answer files stay at 2 MB; a 50,000-question tree is 6.5 MB
-
-
-@cache
-def _schema_validator() -> Any:
-    """The compiled JSON Schema validator (jsonschema is imported only when a tree is new)."""
-    import jsonschema
-
-    schema = json.loads(paths.schema_file().read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
 
 
 def load_tree(path: Path | str) -> Tree:
@@ -74,110 +64,6 @@ def load_tree(path: Path | str) -> Tree:
         cache.store(digest, tree)
     _TREE_CACHE[key] = tree
     return tree
-
-
-def validate_schema(data: Any, name: str) -> None:
-    """Check the structure against the shipped JSON Schema; report the best single error."""
-    if not isinstance(data, dict):
-        raise TreeError("a tree must be a mapping at the top level", Location(name, 1, 1))
-    from assistant.core.fastschema import is_valid
-
-    if is_valid(data):  # surely valid: skip jsonschema (slow to import and to run)
-        return
-    validator = _schema_validator()
-    errors = list(validator.iter_errors(data))
-    if not errors:
-        return
-    import jsonschema.exceptions
-
-    error = min(errors, key=lambda e: (_error_line(data, e), -len(e.absolute_path)))
-    error = jsonschema.exceptions.best_match([error])
-    raise _schema_error(data, error, name)
-
-
-def _locate(data: Any, parts: Iterable[Any]) -> tuple[Any, Any]:
-    """(container, key) of the value at a JSON path, as deep as it exists."""
-    container, key = data, None
-    node = data
-    for part in parts:
-        container, key = node, part
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-    return container, key
-
-
-def _error_line(data: Any, error: Any) -> int:
-    container, key = _locate(data, error.absolute_path)
-    loc = loc_of(container, key) if key is not None else loc_of(container)
-    return (loc.line or 0) if loc else 0
-
-
-def _schema_error(data: Any, error: Any, name: str) -> TreeError:
-    container, key = _locate(data, error.absolute_path)
-    where = (loc_of(container, key) if key is not None else loc_of(container)) or Location(name)
-    field = ".".join(str(p) for p in error.absolute_path) or "the tree"
-    validator = error.validator
-    schema = error.schema
-    if validator == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        instance = error.instance if isinstance(error.instance, dict) else {}
-        extra = [k for k in instance if k not in allowed]
-        if extra:
-            bad = extra[0]
-            at = instance.key_loc(bad) if isinstance(instance, LocDict) else where
-            return TreeError(
-                f"unknown field '{bad}' in {field}{did_you_mean(bad, allowed)}",
-                at,
-                one_of(allowed, limit=20),
-            )
-    if validator == "required":
-        missing = re.findall(r"'([^']+)' is a required property", error.message)
-        miss = missing[0] if missing else error.message
-        return TreeError(f"{field} is missing the field '{miss}'", where,
-                         "required: " + ", ".join(schema.get("required", [miss])))
-    if validator == "enum":
-        hint = did_you_mean(str(error.instance), map(str, schema["enum"]))
-        return TreeError(
-            f"{field}: '{error.instance}' is not allowed{hint}",
-            where,
-            one_of(map(str, schema["enum"])),
-        )
-    if validator == "type":
-        wanted = schema["type"]
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        return TreeError(
-            f"{field} should be {_article(wanted)}, found {_kind(error.instance)}", where
-        )
-    if validator == "pattern":
-        return TreeError(
-            f"{field}: '{error.instance}' is not a valid id",
-            where,
-            "letters, digits, '_' and '-', starting with a letter",
-        )
-    if validator in ("minItems", "minProperties", "minLength"):
-        return TreeError(f"{field} must not be empty", where, "at least one")
-    return TreeError(f"{field}: {error.message}", where)
-
-
-def _article(word: str) -> str:
-    return {"object": "a mapping", "array": "a list", "integer": "a whole number",
-            "string": "text", "boolean": "true or false"}.get(word, f"a {word}")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if value is None:
-        return "nothing"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the text '{value}'"
 
 
 class _Builder:
@@ -505,41 +391,3 @@ def _ordered_names(data: Any) -> list[str]:
         for item in data:
             out.extend(_ordered_names(item))
     return out
-
-
-def check_graph(tree: Tree, data: Any = None) -> None:
-    """No cycle, no unreachable question; iterative so 50,000 questions are fine."""
-    locs = {q["id"]: q.loc for q in data["questions"]} if isinstance(data, dict) else {}
-    state: dict[str, int] = {}
-    stack: list[tuple[str, int]] = [(tree.start, 0)]
-    trail: list[str] = []
-    while stack:
-        node, index = stack.pop()
-        if index == 0:
-            if state.get(node) == 2:
-                continue
-            state[node] = 1
-            trail.append(node)
-        targets = [b.goto for b in tree.questions[node].next if b.goto != END]
-        if index < len(targets):
-            stack.append((node, index + 1))
-            target = targets[index]
-            if state.get(target) == 1:
-                cycle = [*trail[trail.index(target):], target]
-                raise TreeError(
-                    "circular reference: " + " -> ".join(cycle),
-                    locs.get(node, Location(tree.path)),
-                    "branches must lead forward to a later question or 'end'",
-                )
-            if state.get(target) != 2:
-                stack.append((target, 0))
-        else:
-            state[node] = 2
-            trail.pop()
-    for qid in tree.questions:
-        if qid not in state:
-            raise TreeError(
-                f"question '{qid}' is unreachable: no branch leads to it",
-                locs.get(qid, Location(tree.path)),
-                f"reachable from the start question '{tree.start}'",
-            )
