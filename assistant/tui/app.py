@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from assistant.core import session as sessions
 from assistant.core.errors import SpineAssistError
@@ -26,7 +27,9 @@ class SpineAssistApp(App[int]):
     """spine-assist: one question at a time, the reasoning one key away, nothing lost."""
 
     TITLE = "spine-assist"
-    CSS_PATH = "app.tcss"
+    # The conversation is the base screen (see get_default_screen), whose CSS Textual does
+    # not load by itself: it is read with the app's.
+    CSS_PATH: ClassVar = ["app.tcss", "screens/consult.tcss"]
     COMMANDS: ClassVar = App.COMMANDS | {ConsultCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit (answers are saved)", id="quit"),
@@ -46,10 +49,13 @@ class SpineAssistApp(App[int]):
         self.sub_title = tree.title
 
     # -- start-up ------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The conversation is the base screen: the first frame shows the first question."""
         from assistant.tui.screens.consult import ConsultScreen
 
-        self.push_screen(ConsultScreen())
+        return ConsultScreen()
+
+    def on_mount(self) -> None:
         for notice in self.notices:
             self.notify(notice, title="Session", severity="warning", timeout=10)
         if self.offer is not None:
@@ -116,7 +122,7 @@ class SpineAssistApp(App[int]):
             self.sub_title = tree.title
         self.consultation = Consultation(self.decision_tree)
         self.session = sessions.new_session(self.decision_tree)
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, ConsultScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ConsultScreen):
             self.pop_screen()
         self.refresh_consultation()
 

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Tree
 from assistant.tui.widgets.answer_input import Answered, Skipped
+from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.transcript import EditRequested, Entry, Transcript
 
@@ -61,38 +62,59 @@ class ConsultScreen(Screen[None]):
         self._shown: tuple[str, Any] | None = None
         self._panel: SidePanel | None = None
         self._panel_wanted: bool | None = None  # None: by width
+        self._binding_state: tuple[object, ...] | None = None
+        self.transcript = Transcript(id="transcript")
+        self.question_view = QuestionView(id="question")
 
     def compose(self) -> ComposeResult:
+        # The transcript and the first question are filled before the first frame, so the
+        # question is on screen as soon as the app is.
+        self.transcript.intro = intro_text(self.app.decision_tree)
+        self._sync_transcript()
+        self._show_current()
         yield Header()
-        with Horizontal(id="body"), Vertical(id="conversation"):
-            yield Transcript(intro_text(self.app.decision_tree), id="transcript")
-            yield QuestionView(id="question")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.refresh_view()
+        with Horizontal(id="body"):
+            with Vertical(id="conversation"):
+                yield self.transcript
+                yield self.question_view
+            if self.app.size.width >= WIDE:  # built only where it shows
+                yield self._build_panel()
+        yield KeyFooter()
 
     # -- showing ---------------------------------------------------------------------
     def refresh_view(self) -> None:
         """Bring transcript, question and panel in line with the consultation."""
+        self._sync_transcript()
+        self._show_current()
+        self._update_panel()
+        self._refresh_bindings()
+
+    def _sync_transcript(self) -> None:
         consultation = self.app.consultation
         tree = consultation.tree
-        walk = consultation.walk
         entries = []
-        for qid in walk.path:
+        for qid in consultation.walk.path:
             question = tree.questions[qid]
             value = consultation.known.get(qid)
             skipped = value is SKIPPED
             entries.append(Entry(qid, tree.sections[question.section].title, question.prompt,
                                  "skipped" if skipped else question.label_of(value), skipped))
-        self.query_one(Transcript).sync(entries)
-        self._show_current()
-        self._update_panel()
-        self.refresh_bindings()
+        self.transcript.sync(entries)
+
+    def _refresh_bindings(self) -> None:
+        """Tell the footer only when something that `check_action` reads has changed."""
+        consultation = self.app.consultation
+        view = self.question_view
+        state = (consultation.can_go_back, bool(consultation.walk.path),
+                 consultation.current is not None, consultation.complete,
+                 type(view.input), getattr(view.input, "allow_skip", None))
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _show_current(self) -> None:
         consultation = self.app.consultation
-        view = self.query_one(QuestionView)
+        view = self.question_view
         question = consultation.current
         if question is None:
             view.display = False
@@ -127,13 +149,19 @@ class ConsultScreen(Screen[None]):
             return self._panel_wanted
         return self.size.width >= WIDE
 
+    def _build_panel(self) -> SidePanel:
+        from assistant.tui.widgets.side_panel import SidePanel
+
+        self._panel = SidePanel(id="panel")
+        self._panel.refresh_from(self.app.consultation)
+        return self._panel
+
     def _update_panel(self) -> None:
+        if not self.is_mounted:
+            return
         visible = self._panel_visible()
         if visible and self._panel is None:
-            from assistant.tui.widgets.side_panel import SidePanel
-
-            self._panel = SidePanel(id="panel")
-            self.query_one("#body").mount(self._panel)
+            self.query_one("#body").mount(self._build_panel())
         if self._panel is not None:
             self._panel.display = visible
             if visible:
@@ -160,7 +188,7 @@ class ConsultScreen(Screen[None]):
         try:
             self.app.give_answer(question_id, value)
         except AnswerError as exc:
-            self.query_one(QuestionView).set_error(str(exc))
+            self.question_view.set_error(str(exc))
             return
         self.refresh_view()
 
@@ -181,7 +209,7 @@ class ConsultScreen(Screen[None]):
             if value is None:
                 return
             self._apply(qid, value)
-            current_input = self.query_one(QuestionView).input
+            current_input = self.question_view.input
             if current_input is not None:
                 current_input.focus()
 
@@ -206,7 +234,7 @@ class ConsultScreen(Screen[None]):
             return
         self.app.go_back()
         self.refresh_view()
-        view = self.query_one(QuestionView)
+        view = self.question_view
         if view.input is not None:
             view.input.focus()
 
@@ -218,7 +246,7 @@ class ConsultScreen(Screen[None]):
             self.app.push_screen(WhyScreen(question, self.app.decision_tree))
 
     def action_edit(self) -> None:
-        self.query_one(Transcript).focus_last()
+        self.transcript.focus_last()
 
     def action_review(self) -> None:
         if not self.app.consultation.complete:

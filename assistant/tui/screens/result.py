@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from assistant.core.errors import InputError
 from assistant.core.result import Outcome
+from assistant.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from assistant.tui.app import SpineAssistApp
@@ -55,7 +56,7 @@ class ResultScreen(Screen[None]):
         yield Static(id="recommendation")
         with VerticalScroll(id="note-scroll"):
             yield Markdown(id="note")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_result()

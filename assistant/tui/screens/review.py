@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.core.machine import SKIPPED
+from assistant.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from assistant.tui.app import SpineAssistApp
@@ -42,7 +43,7 @@ class ReviewScreen(Screen[None]):
         yield Static("Review the answers: Enter changes one; the last line shows the "
                      "recommendation.", id="review-intro")
         yield OptionList(id="review-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.fill()

@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
 from assistant.core.whatif import WhatIf, factor_title, what_if
 from assistant.tui.widgets.answer_input import Answered, Proposed
+from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.side_panel import FAVOR_TITLES
 
@@ -79,7 +80,7 @@ class WhatIfScreen(Screen[str | None]):
         yield OptionList(id="whatif-answers")
         yield QuestionView(id="whatif-question")
         yield Static(id="whatif-diff")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         consultation = self.app.consultation

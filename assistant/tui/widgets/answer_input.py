@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -80,6 +79,12 @@ class ChoiceInput(OptionList):
 
     def __init__(self, question: Question, default: Any = None, *,
                  allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
+        super().__init__(id=id, classes="answer-input")
+        self.load(question, default, allow_skip=allow_skip, current=current)
+
+    def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
+             current: Any = None) -> None:
+        """Show another question in place (no new widget, so focus and bindings stay)."""
         self.question = question
         self.allow_skip = allow_skip and question.optional
         options = [
@@ -89,12 +94,9 @@ class ChoiceInput(OptionList):
         if self.allow_skip:
             options.append(Option(Text("s skip this optional question", style="italic"),
                                   id=SKIP_ID))
-        super().__init__(*options, id=id, classes="answer-input")
+        self.set_options(options)
         ids = question.choice_ids
-        self._initial = ids.index(default) if default in ids else 0
-
-    def on_mount(self) -> None:
-        self.highlighted = self._initial
+        self.highlighted = ids.index(default) if default in ids else 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip":
@@ -137,15 +139,22 @@ class MultiInput(SelectionList[str]):
 
     def __init__(self, question: Question, default: Any = None, *,
                  allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
+        self._adjusting = False
+        super().__init__(id=id, classes="answer-input")
+        self.load(question, default, allow_skip=allow_skip, current=current)
+
+    def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
+             current: Any = None) -> None:
+        """Show another question in place, ticking `default`."""
         self.question = question
         self.allow_skip = allow_skip and question.optional
         chosen = set(default or ()) if isinstance(default, (list, tuple)) else set()
-        selections = [
+        self.clear_options()
+        self.add_options([
             Selection(_choice_prompt(i, c.label, c.explain), c.id, c.id in chosen)
             for i, c in enumerate(question.choices, 1)
-        ]
-        self._adjusting = False
-        super().__init__(*selections, id=id, classes="answer-input")
+        ])
+        self.highlighted = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip":
@@ -210,19 +219,26 @@ class ValueInput(Input):
 
     def __init__(self, question: Question, default: Any = None, *,
                  allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
-        self.question = question
-        self.allow_skip = allow_skip and question.optional
-        placeholder = allowed_text(question)
-        if self.allow_skip:
-            placeholder += " (Enter with nothing to skip)"
         super().__init__(
-            value="" if default is None else str(default),
-            placeholder=placeholder,
             type="integer" if question.kind == "integer" else "text",
             max_length=500,
             id=id,
             classes="answer-input",
         )
+        self.load(question, default, allow_skip=allow_skip, current=current)
+
+    def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
+             current: Any = None) -> None:
+        """Show another question of the same kind in place, `default` filled in."""
+        self.question = question
+        self.allow_skip = allow_skip and question.optional
+        placeholder = allowed_text(question)
+        if self.allow_skip:
+            placeholder += " (Enter with nothing to skip)"
+        self.placeholder = placeholder
+        with self.prevent(Input.Changed):
+            self.value = "" if default is None else str(default)
+        self.cursor_position = len(self.value)
 
     def check(self) -> tuple[Any, str]:
         """(value, '') when valid, (None, message) when not."""
@@ -257,8 +273,11 @@ class ValueInput(Input):
         self.post_message(Answered(self.question, value))
 
 
+AnswerInput = ChoiceInput | MultiInput | ValueInput
+
+
 def build_input(question: Question, default: Any = None, *, allow_skip: bool = True,
-                current: Any = None) -> Widget:
+                current: Any = None) -> AnswerInput:
     """The input widget for a question's kind, preselecting `default`."""
     if question.kind == "single":
         return ChoiceInput(question, default, allow_skip=allow_skip, current=current)

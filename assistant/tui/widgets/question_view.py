@@ -1,7 +1,7 @@
 """The current question at the bottom of the conversation: prompt, suggestion, input, error.
 
-Swapping a question replaces only the input widget and updates three lines of text, so an
-answer repaints in one frame.
+Swapping a question updates four lines of text and the input in place, so an answer
+repaints in one frame.
 """
 
 from __future__ import annotations
@@ -12,15 +12,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widget import Widget
 from textual.widgets import Static
 
 from assistant.core.model import Question
-from assistant.tui.widgets.answer_input import Invalid, build_input
+from assistant.tui.widgets.answer_input import AnswerInput, Invalid, build_input
 
 
 class QuestionView(Vertical):
-    """One question and its input; the parent decides what an answer does."""
+    """One question and its input; the parent decides what an answer does.
+
+    One input widget per kind of question, made on first use and then updated in place:
+    the next question of the same kind keeps the widget, its focus and the footer's keys,
+    so an answer repaints a few lines instead of mounting (and styling) a new widget.
+    """
 
     DEFAULT_CSS = """
     QuestionView { height: auto; }
@@ -34,39 +38,56 @@ class QuestionView(Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.question: Question | None = None
-        self.input: Widget | None = None
+        self.input: AnswerInput | None = None
+        self._inputs: dict[str, AnswerInput] = {}  # by question kind
+        self._composed = False
+        self._prompt = Static(classes="prompt")
+        self._suggestion = Static(classes="suggestion")
+        self._error = Static(classes="error")
+        self._hint = Static(classes="hint")
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="prompt")
-        yield Static(classes="suggestion")
-        yield Static(classes="error")
-        yield Static(classes="hint")
+        self._composed = True
+        yield self._prompt
+        yield self._suggestion
+        yield self._error
+        yield from self._inputs.values()  # a question shown before compose: its input
+        yield self._hint
 
     def show(self, question: Question, default: Any = None, *, reason: str = "",
              title: str = "", subtitle: str = "", allow_skip: bool = True,
-             current: Any = None) -> Widget:
-        """Show a question with `default` preselected; return its (focused) input."""
+             current: Any = None) -> AnswerInput:
+        """Show a question with `default` preselected; return its (focused) input.
+
+        May be called before the view is composed (the first question then appears in
+        the first frame).
+        """
         self.question = question
         self.border_title = title
         self.border_subtitle = subtitle
-        self.query_one(".prompt", Static).update(Text(question.prompt))
-        suggestion = self.query_one(".suggestion", Static)
-        suggestion.update(Text(f"suggested: {reason}") if reason else "")
-        suggestion.display = bool(reason)
+        self._prompt.update(Text(question.prompt))
+        self._suggestion.update(Text(f"suggested: {reason}") if reason else "")
+        self._suggestion.display = bool(reason)
         self.set_error("")
-        hint = self.query_one(".hint", Static)
-        hint.update(_hint(question, allow_skip))
-        if self.input is not None:
-            self.input.remove()
-        self.input = build_input(question, default, allow_skip=allow_skip, current=current)
-        self.mount(self.input, before=hint)
-        self.input.focus()
-        return self.input
+        self._hint.update(_hint(question, allow_skip))
+        widget = self._inputs.get(question.kind)
+        if widget is None:
+            widget = build_input(question, default, allow_skip=allow_skip, current=current)
+            self._inputs[question.kind] = widget
+            if self._composed:
+                self.mount(widget, before=self._hint)
+        else:
+            widget.load(question, default, allow_skip=allow_skip, current=current)
+        for other in self._inputs.values():
+            other.display = other is widget
+        self.input = widget
+        if not widget.has_focus:
+            widget.focus()
+        return widget
 
     def set_error(self, message: str) -> None:
-        error = self.query_one(".error", Static)
-        error.update(Text(message))
-        error.display = bool(message)
+        self._error.update(Text(message))
+        self._error.display = bool(message)
 
     @on(Invalid)
     def _invalid(self, event: Invalid) -> None:

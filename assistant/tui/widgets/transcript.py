@@ -86,10 +86,13 @@ class Transcript(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.intro = intro
         self.entries: list[Entry] = []
+        self._composed = False
 
     def compose(self) -> ComposeResult:
+        self._composed = True
         if self.intro:
             yield Static(self.intro, classes="intro")
+        yield from _exchanges(self.entries, None)
 
     def sync(self, entries: list[Entry]) -> None:
         """Show `entries`, touching only what changed after the common prefix."""
@@ -100,14 +103,14 @@ class Transcript(VerticalScroll, can_focus=False):
             keep += 1
         if keep == len(self.entries) == len(entries):
             return
+        if not self._composed:  # before the first frame: compose shows them
+            self.entries = list(entries)
+            self.call_after_refresh(self.scroll_end, animate=False)
+            return
         exchanges = list(self.query_children(Exchange))
         for widget in exchanges[keep:]:
             widget.remove()
-        added = []
-        previous = entries[keep - 1].section if keep else None
-        for entry in entries[keep:]:
-            added.append(Exchange(entry, divider=entry.section != previous))
-            previous = entry.section
+        added = _exchanges(entries[keep:], entries[keep - 1].section if keep else None)
         if added:
             self.mount_all(added)
         self.entries = list(entries)
@@ -120,3 +123,12 @@ class Transcript(VerticalScroll, can_focus=False):
             exchanges[-1].scroll_visible()
             return True
         return False
+
+
+def _exchanges(entries: list[Entry], previous: str | None) -> list[Exchange]:
+    """Exchanges for `entries`, a section divider where the section changes."""
+    added = []
+    for entry in entries:
+        added.append(Exchange(entry, divider=entry.section != previous))
+        previous = entry.section
+    return added
