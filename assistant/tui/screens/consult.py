@@ -45,6 +45,8 @@ class ConsultScreen(Screen[None]):
     """One question at a time, the conversation so far above it."""
 
     CSS_PATH = "consult.tcss"
+    # The answer input, never the transcript, has the keys when the screen shows.
+    AUTO_FOCUS = "#question *"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back one question", id="back"),
         Binding("question_mark,f1", "why", "Why?", key_display="?",
