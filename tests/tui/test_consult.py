@@ -24,7 +24,7 @@ from assistant.tui.screens.whatif import WhatIfScreen
 from assistant.tui.screens.why import WhyScreen
 from assistant.tui.widgets.answer_input import MultiInput, ValueInput
 from assistant.tui.widgets.question_view import QuestionView
-from assistant.tui.widgets.transcript import Exchange, Transcript
+from assistant.tui.widgets.transcript import Transcript
 from tests.conftest import ANSWERS
 from tests.tui.drive import answer_all, keys_for
 
@@ -101,10 +101,12 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await answer_all_partial(pilot, FIRST, stop_at="primary_histology")
         await pilot.press("e")  # focus the last answer in the transcript
         await pilot.pause()
-        assert isinstance(app.focused, Exchange)
-        assert app.focused.entry.qid == "neurological_deficit"
+        assert isinstance(app.focused, Transcript)
+        assert app.focused.focused_entry.qid == "neurological_deficit"
         await pilot.press("up", "up", "up")
-        assert app.focused.entry.qid == "fit_for_surgery"
+        assert app.focused.focused_entry.qid == "fit_for_surgery"
+        await pilot.press("up")  # the intro above it is not an answer
+        assert app.focused.focused_entry.qid == "fit_for_surgery"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)

@@ -104,8 +104,9 @@ class ChoiceInput(OptionList):
         return True
 
     def action_pick(self, number: int) -> None:
+        # No highlight first: the next question replaces the list, and a frame spent on the
+        # highlight would hold back the one that shows the next question.
         if number <= len(self.question.choices):
-            self.highlighted = number - 1
             self.post_message(Answered(self.question, self.question.choices[number - 1].id))
 
     def action_skip(self) -> None:

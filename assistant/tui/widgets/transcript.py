@@ -1,7 +1,9 @@
 """The conversation so far: the assistant's question, the user's answer, per exchange.
 
-Updated incrementally: `sync` keeps the common prefix of the old and new path and only
-removes or mounts the exchanges after it, so an answer adds one widget, not a rebuild.
+One widget, not one per exchange: an OptionList whose options are the exchanges (the intro
+first, not selectable). An answer appends one option; a change after an earlier answer
+drops the options after the common prefix and appends the new ones. Laying out and
+painting the screen then costs the same at the twentieth answer as at the first.
 """
 
 from __future__ import annotations
@@ -10,17 +12,18 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
-from textual.app import ComposeResult
+from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+INTRO_ID = "__intro__"
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One answered question as shown (a change in any field re-mounts the exchange)."""
+    """One answered question as shown (a change in any field replaces the exchange)."""
 
     qid: str
     section: str  # the section title, shown as a divider when it changes
@@ -35,64 +38,58 @@ class EditRequested(Message):
         self.qid = qid
 
 
-class Exchange(Static, can_focus=True):
-    """A question and its answer; Enter or a click asks to change the answer."""
+def exchange_text(entry: Entry, divider: bool) -> Text:
+    """A question and its answer, with the section's name when a new section begins."""
+    text = Text()
+    if divider:
+        text.append(f"── {entry.section} ", style="bold")
+        text.append("\n")
+    text.append(entry.prompt)
+    text.append("\n")
+    text.append("  ➜ ", style="dim")
+    text.append(entry.answer, style="italic dim" if entry.skipped else "bold")
+    return text
+
+
+class Transcript(OptionList):
+    """The scrolling conversation above the current question; Enter or a click on an
+    answer asks to change it (EditRequested)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "edit", "Change", tooltip="Change this answer", id="edit-answer"),
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
+        Binding("enter", "select", "Change", tooltip="Change this answer", id="edit-answer"),
     ]
-
-    def __init__(self, entry: Entry, divider: bool) -> None:
-        self.entry = entry
-        self.divider = divider
-        super().__init__(self._render_text(), classes="exchange")
-
-    def _render_text(self) -> Text:
-        entry = self.entry
-        text = Text()
-        if self.divider:
-            text.append(f"── {entry.section} ", style="bold")
-            text.append("\n")
-        text.append(entry.prompt, style="")
-        text.append("\n")
-        answer_style = "italic dim" if entry.skipped else "bold"
-        text.append("  ➜ ", style="dim")
-        text.append(entry.answer, style=answer_style)
-        return text
-
-    def action_edit(self) -> None:
-        self.post_message(EditRequested(self.entry.qid))
-
-    def action_move(self, step: int) -> None:
-        siblings = list(self.parent.query_children(Exchange)) if self.parent else []
-        index = siblings.index(self) + step
-        if 0 <= index < len(siblings):
-            siblings[index].focus()
-            siblings[index].scroll_visible()
-        elif index >= len(siblings):
-            self.screen.focus_next()
-
-    def on_click(self, event: events.Click) -> None:
-        self.focus()
-        self.action_edit()
-
-
-class Transcript(VerticalScroll, can_focus=False):
-    """The scrolling conversation above the current question."""
 
     def __init__(self, intro: Text | str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.intro = intro
         self.entries: list[Entry] = []
-        self._composed = False
+        self.intro = intro
+        self._laid_out_width = -1
 
-    def compose(self) -> ComposeResult:
-        self._composed = True
-        if self.intro:
-            yield Static(self.intro, classes="intro")
-        yield from _exchanges(self.entries, None)
+    def _on_resize(self) -> None:
+        # OptionList forgets every wrapped and rendered option on any resize; only the width
+        # changes how they wrap, and the height changes with every question below.
+        width = self.scrollable_content_region.width
+        if width != self._laid_out_width:
+            self._laid_out_width = width
+            super()._on_resize()
+
+    @property
+    def intro(self) -> Text | str:
+        return self._intro
+
+    @intro.setter
+    def intro(self, intro: Text | str) -> None:
+        self._intro = intro
+        self.clear_options()
+        if intro:
+            shown = Text.assemble(intro, "\n") if isinstance(intro, Text) else f"{intro}\n"
+            self.add_option(Option(shown, id=INTRO_ID, disabled=True))
+        self.add_options(self._options_for(self.entries, None))
+
+    @property
+    def _offset(self) -> int:
+        """Options before the first exchange (the intro)."""
+        return 1 if self._intro else 0
 
     def sync(self, entries: list[Entry]) -> None:
         """Show `entries`, touching only what changed after the common prefix."""
@@ -103,32 +100,64 @@ class Transcript(VerticalScroll, can_focus=False):
             keep += 1
         if keep == len(self.entries) == len(entries):
             return
-        if not self._composed:  # before the first frame: compose shows them
-            self.entries = list(entries)
-            self.call_after_refresh(self.scroll_end, animate=False)
-            return
-        exchanges = list(self.query_children(Exchange))
-        for widget in exchanges[keep:]:
-            widget.remove()
-        added = _exchanges(entries[keep:], entries[keep - 1].section if keep else None)
-        if added:
-            self.mount_all(added)
+        for index in range(self.option_count - 1, self._offset + keep - 1, -1):
+            self.remove_option_at_index(index)
+        self.add_options(self._options_for(entries[keep:],
+                                           entries[keep - 1].section if keep else None))
         self.entries = list(entries)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        if self.is_mounted:
+            self.anchor()  # the next layout scrolls to the end, in the same frame
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    @staticmethod
+    def _options_for(entries: list[Entry], previous: str | None) -> list[Option]:
+        options = []
+        for entry in entries:
+            options.append(Option(exchange_text(entry, entry.section != previous),
+                                  id=entry.qid))
+            previous = entry.section
+        return options
+
+    # -- focus and keys --------------------------------------------------------------
+    @property
+    def focused_entry(self) -> Entry | None:
+        """The exchange under the cursor while the transcript has focus."""
+        index = self.highlighted
+        if not self.has_focus or index is None or index < self._offset:
+            return None
+        return self.entries[index - self._offset]
 
     def focus_last(self) -> bool:
-        exchanges = list(self.query_children(Exchange))
-        if exchanges:
-            exchanges[-1].focus()
-            exchanges[-1].scroll_visible()
-            return True
-        return False
+        """Focus the last answer (the `e` key); False when there is none yet."""
+        if not self.entries:
+            return False
+        self.highlighted = self.option_count - 1
+        self.focus()
+        return True
 
+    def action_cursor_down(self) -> None:
+        """Down from the last answer goes on to the current question."""
+        if self.highlighted == self.option_count - 1:
+            self.screen.focus_next()
+        else:
+            super().action_cursor_down()
 
-def _exchanges(entries: list[Entry], previous: str | None) -> list[Exchange]:
-    """Exchanges for `entries`, a section divider where the section changes."""
-    added = []
-    for entry in entries:
-        added.append(Exchange(entry, divider=entry.section != previous))
-        previous = entry.section
-    return added
+    def action_cursor_up(self) -> None:
+        """Up stops at the first answer (no wrapping round to the last)."""
+        if self.highlighted is None or self.highlighted > self._offset:
+            super().action_cursor_up()
+
+    def on_blur(self) -> None:
+        self.highlighted = None  # no cursor left behind in the conversation
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id and event.option_id != INTRO_ID:
+            self.post_message(EditRequested(event.option_id))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
