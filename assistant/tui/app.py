@@ -141,6 +141,21 @@ class SpineAssistApp(App[int]):
 
         self.push_screen(TreePickerScreen(self.decision_tree), chosen)
 
+    # The learning screens are imported on first use: start-up never pays for them.
+    def action_decision_map(self) -> None:
+        from assistant.tui.learn.decision_map import DecisionMapScreen
+
+        self.push_screen(DecisionMapScreen(self.decision_tree))
+
+    def action_tree_outline(self) -> None:
+        from assistant.tui.learn.outline import TreeOutlineScreen
+
+        consultation = self.consultation
+        path = list(consultation.walk.path)
+        if consultation.current is not None:
+            path.append(consultation.current.id)  # where the consultation stands now
+        self.push_screen(TreeOutlineScreen(self.decision_tree, path))
+
     # -- never lose an answer -------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
         """Save first, log the traceback, then leave with one short message."""

@@ -27,6 +27,10 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("result: change an answer", "change", "screen", "Back to the review of the answers"),
     ("consult: restart", "restart", "app", "A new consultation (this one stays saved)"),
     ("consult: switch tree", "switch_tree", "app", "Start a consultation on another tree"),
+    ("learn: decision map", "decision_map", "app",
+     "Which answers favor OSS, MISS or nonoperative care, with sources"),
+    ("learn: tree outline (current path)", "tree_outline", "app",
+     "The whole tree as an outline, this consultation's path marked"),
 )
 
 

@@ -1,18 +1,22 @@
 """The recommendation: prominent on top, the rendered note below, the actions in the footer.
 
-Rendering (Jinja2) is imported on first use here, never at start-up.
+Rendering (Jinja2) is imported on first use here, never at start-up. The note is drawn by
+one Static holding Rich's Markdown renderable, not by Textual's Markdown widget, which
+builds a widget per paragraph, list item and table cell (hundreds for a note) and doubled
+the app's memory at this screen.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Static
 
 from assistant.core.errors import InputError
 from assistant.core.result import Outcome
@@ -55,7 +59,7 @@ class ResultScreen(Screen[None]):
         yield Header()
         yield Static(id="recommendation")
         with VerticalScroll(id="note-scroll"):
-            yield Markdown(id="note")
+            yield Static(id="note")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -77,7 +81,7 @@ class ResultScreen(Screen[None]):
         except InputError as exc:
             self.note = f"**The note could not be rendered.**\n\n`{exc}`\n"
         self.query_one("#recommendation", Static).update(banner(self.outcome))
-        self.query_one("#note", Markdown).update(self.note)
+        self.query_one("#note", Static).update(note_view(self.note))
 
     # -- actions -----------------------------------------------------------------------
     def action_export(self) -> None:
@@ -109,6 +113,36 @@ class ResultScreen(Screen[None]):
 
     def action_new(self) -> None:
         self.app.action_restart()
+
+
+def note_view(note: str) -> RenderableType:
+    """The Markdown note as one renderable (markdown-it is imported here, on first use)."""
+    from rich.markdown import Markdown
+
+    return Markdown(for_screen(note), hyperlinks=False)
+
+
+RECOMMENDATION_HEADING = "## Recommendation"
+
+
+def for_screen(note: str) -> str:
+    """The note reordered under the banner, which already heads it "Recommendation: ...".
+
+    The note's own heading would repeat the banner's, and its title and record lines
+    (date, tree, sha256, case label) would push the recommendation down: the screen shows
+    a provisional warning first, then the recommendation's text, the reasons, and the
+    record lines last. Copy and export keep the note exactly as rendered. A note that
+    does not follow the shipped layout (a site template) is shown as it is.
+    """
+    lines = note.splitlines()
+    if RECOMMENDATION_HEADING not in lines:
+        return note
+    start = lines.index(RECOMMENDATION_HEADING)
+    head = [line for line in lines[:start] if not line.startswith("# ")]
+    warning = [line for line in head if line.startswith(">")]
+    record = [line for line in head if not line.startswith(">")]
+    body = lines[start + 1:]
+    return "\n".join([*warning, "", *body, "", "---", "", *record]).strip() + "\n"
 
 
 def banner(outcome: Outcome) -> Text:
