@@ -83,6 +83,17 @@ class ConsultScreen(Screen[None]):
                 yield self._build_panel()
         yield KeyFooter()
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._prepare_inputs)
+
+    def _prepare_inputs(self) -> None:
+        """After the first frame: the inputs for the tree's other kinds of question."""
+        seen = set()
+        for question in self.app.decision_tree.questions.values():
+            if question.kind not in seen:
+                seen.add(question.kind)
+                self.question_view.prepare(question)
+
     # -- showing ---------------------------------------------------------------------
     def refresh_view(self) -> None:
         """Bring transcript, question and panel in line with the consultation."""

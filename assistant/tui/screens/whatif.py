@@ -78,7 +78,7 @@ class WhatIfScreen(Screen[str | None]):
                      "result updates at once. Enter applies, Esc goes back.",
                      id="whatif-intro")
         yield OptionList(id="whatif-answers")
-        yield QuestionView(id="whatif-question")
+        yield QuestionView(id="whatif-question", propose=True)
         yield Static(id="whatif-diff")
         yield KeyFooter()
 

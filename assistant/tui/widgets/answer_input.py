@@ -72,6 +72,8 @@ def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -
 class ChoiceInput(OptionList):
     """Single choice: digits 1-9 pick at once, arrows and Enter also work; `s` skips."""
 
+    propose = False  # post Proposed for values under the cursor (the what-if screen)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
         Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
@@ -100,7 +102,9 @@ class ChoiceInput(OptionList):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip":
-            return self.allow_skip  # False hides it
+            # Greyed out (None), not hidden, on a required question: the footer keeps its
+            # keys from question to question and only dims this one.
+            return True if self.allow_skip else None
         return True
 
     def action_pick(self, number: int) -> None:
@@ -124,12 +128,14 @@ class ChoiceInput(OptionList):
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option_id and event.option_id != SKIP_ID:
+        if self.propose and event.option_id and event.option_id != SKIP_ID:
             self.post_message(Proposed(self.question, event.option_id))
 
 
 class MultiInput(SelectionList[str]):
     """Several choices: digits or Space toggle, Enter confirms; exclusive `none` clears."""
+
+    propose = False  # post Proposed for values under the cursor (the what-if screen)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"toggle_number({n})", show=False) for n in range(1, 10)),
@@ -159,7 +165,9 @@ class MultiInput(SelectionList[str]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip":
-            return self.allow_skip  # False hides it
+            # Greyed out (None), not hidden, on a required question: the footer keeps its
+            # keys from question to question and only dims this one.
+            return True if self.allow_skip else None
         return True
 
     def action_toggle_number(self, number: int) -> None:
@@ -211,12 +219,14 @@ class MultiInput(SelectionList[str]):
     def _preview(self) -> None:
         value = self.value()
         self.post_message(Invalid(self.question, ""))
-        if value:
+        if value and self.propose:
             self.post_message(Proposed(self.question, value))
 
 
 class ValueInput(Input):
     """A number or text, checked as typed; Enter confirms only a valid value."""
+
+    propose = False  # post Proposed for values under the cursor (the what-if screen)
 
     def __init__(self, question: Question, default: Any = None, *,
                  allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
@@ -258,7 +268,7 @@ class ValueInput(Input):
         value, message = self.check()
         shown = message if self.value.strip() else ""
         self.post_message(Invalid(self.question, shown))
-        if value is not None:
+        if value is not None and self.propose:
             self.post_message(Proposed(self.question, value))
 
     @on(Input.Submitted)

@@ -35,8 +35,10 @@ class QuestionView(Vertical):
     QuestionView > .answer-input { height: auto; max-height: 12; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None,
+                 propose: bool = False) -> None:
         super().__init__(id=id, classes=classes)
+        self.propose = propose  # inputs post Proposed (a preview) as the cursor moves
         self.question: Question | None = None
         self.input: AnswerInput | None = None
         self._inputs: dict[str, AnswerInput] = {}  # by question kind
@@ -45,6 +47,7 @@ class QuestionView(Vertical):
         self._suggestion = Static(classes="suggestion")
         self._error = Static(classes="error")
         self._hint = Static(classes="hint")
+        self._error_message: str | None = None
 
     def compose(self) -> ComposeResult:
         self._composed = True
@@ -72,10 +75,8 @@ class QuestionView(Vertical):
         self._hint.update(_hint(question, allow_skip))
         widget = self._inputs.get(question.kind)
         if widget is None:
-            widget = build_input(question, default, allow_skip=allow_skip, current=current)
-            self._inputs[question.kind] = widget
-            if self._composed:
-                self.mount(widget, before=self._hint)
+            widget = self._add_input(question, default, allow_skip=allow_skip,
+                                     current=current)
         else:
             widget.load(question, default, allow_skip=allow_skip, current=current)
         for other in self._inputs.values():
@@ -85,7 +86,25 @@ class QuestionView(Vertical):
             widget.focus()
         return widget
 
+    def prepare(self, question: Question) -> None:
+        """Build the input for `question`'s kind ahead of time, hidden (idle time after
+        start-up), so the first question of that kind does not pay for a new widget."""
+        if question.kind not in self._inputs and self._composed:
+            self._add_input(question).display = False
+
+    def _add_input(self, question: Question, default: Any = None, *, allow_skip: bool = True,
+                   current: Any = None) -> AnswerInput:
+        widget = build_input(question, default, allow_skip=allow_skip, current=current)
+        widget.propose = self.propose
+        self._inputs[question.kind] = widget
+        if self._composed:
+            self.mount(widget, before=self._hint)
+        return widget
+
     def set_error(self, message: str) -> None:
+        if message == self._error_message:
+            return  # no repaint (and no frame spent) for an unchanged line
+        self._error_message = message
         self._error.update(Text(message))
         self._error.display = bool(message)
 
