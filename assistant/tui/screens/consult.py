@@ -65,13 +65,13 @@ class ConsultScreen(Screen[None]):
         self._panel: SidePanel | None = None
         self._panel_wanted: bool | None = None  # None: by width
         self._binding_state: tuple[object, ...] | None = None
+        self._intro_tree: Tree | None = None
         self.transcript = Transcript(id="transcript")
         self.question_view = QuestionView(id="question")
 
     def compose(self) -> ComposeResult:
         # The transcript and the first question are filled before the first frame, so the
         # question is on screen as soon as the app is.
-        self.transcript.intro = intro_text(self.app.decision_tree)
         self._sync_transcript()
         self._show_current()
         yield Header()
@@ -105,6 +105,10 @@ class ConsultScreen(Screen[None]):
     def _sync_transcript(self) -> None:
         consultation = self.app.consultation
         tree = consultation.tree
+        if self._intro_tree is not tree:  # first show, or after switching trees
+            self._intro_tree = tree
+            self.transcript.entries = []
+            self.transcript.intro = intro_text(tree)
         entries = []
         for qid in consultation.walk.path:
             question = tree.questions[qid]
