@@ -21,7 +21,7 @@ from assistant.core.conditions import (
     required_name,
 )
 from assistant.core.errors import AnswerError
-from assistant.core.model import END, Advice, FactorRule, Question, Tree
+from assistant.core.model import END, Advice, FactorRule, Question, Tree, per_tree
 from assistant.core.records import Record, set_field
 
 
@@ -97,16 +97,7 @@ class _Plan:
                             for a in tree.advice)
 
 
-_PLANS: dict[int, _Plan] = {}  # by id(tree); each plan holds its tree, so ids stay unique
-
-
-def _plan(tree: Tree) -> _Plan:
-    plan = _PLANS.get(id(tree))
-    if plan is None or plan.tree is not tree:
-        if len(_PLANS) >= 8:
-            _PLANS.pop(next(iter(_PLANS)))
-        plan = _PLANS[id(tree)] = _Plan(tree)
-    return plan
+_plan = per_tree(_Plan)
 
 
 def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False) -> Walk:

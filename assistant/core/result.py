@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.core.machine import Evaluation, Walk, evaluate
-from assistant.core.model import Tree
+from assistant.core.model import Tree, per_tree
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -323,13 +323,4 @@ class _TreeParts:
         return found
 
 
-_PARTS: dict[int, _TreeParts] = {}  # by id(tree); each holds its tree, so ids stay unique
-
-
-def _parts(tree: Tree) -> _TreeParts:
-    parts = _PARTS.get(id(tree))
-    if parts is None or parts.tree is not tree:
-        if len(_PARTS) >= 8:
-            _PARTS.pop(next(iter(_PARTS)))
-        parts = _PARTS[id(tree)] = _TreeParts(tree)
-    return parts
+_parts = per_tree(_TreeParts)
