@@ -69,7 +69,25 @@ def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -
     return text
 
 
-class ChoiceInput(OptionList):
+class _SkipKey:
+    """The `s` key of choice inputs: skips optional questions, greyed on required ones."""
+
+    question: Question
+    allow_skip: bool
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip":
+            # Greyed out (None), not hidden, on a required question: the footer keeps its
+            # keys from question to question and only dims this one.
+            return True if self.allow_skip else None
+        return True
+
+    def action_skip(self) -> None:
+        if self.allow_skip:
+            self.post_message(Skipped(self.question))  # type: ignore[attr-defined]
+
+
+class ChoiceInput(_SkipKey, OptionList):
     """Single choice: digits 1-9 pick at once, arrows and Enter also work; `s` skips."""
 
     propose = False  # post Proposed for values under the cursor (the what-if screen)
@@ -100,22 +118,11 @@ class ChoiceInput(OptionList):
         ids = question.choice_ids
         self.highlighted = ids.index(default) if default in ids else 0
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "skip":
-            # Greyed out (None), not hidden, on a required question: the footer keeps its
-            # keys from question to question and only dims this one.
-            return True if self.allow_skip else None
-        return True
-
     def action_pick(self, number: int) -> None:
         # No highlight first: the next question replaces the list, and a frame spent on the
         # highlight would hold back the one that shows the next question.
         if number <= len(self.question.choices):
             self.post_message(Answered(self.question, self.question.choices[number - 1].id))
-
-    def action_skip(self) -> None:
-        if self.allow_skip:
-            self.post_message(Skipped(self.question))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -132,7 +139,7 @@ class ChoiceInput(OptionList):
             self.post_message(Proposed(self.question, event.option_id))
 
 
-class MultiInput(SelectionList[str]):
+class MultiInput(_SkipKey, SelectionList[str]):
     """Several choices: digits or Space toggle, Enter confirms; exclusive `none` clears."""
 
     propose = False  # post Proposed for values under the cursor (the what-if screen)
@@ -163,13 +170,6 @@ class MultiInput(SelectionList[str]):
         ])
         self.highlighted = 0
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "skip":
-            # Greyed out (None), not hidden, on a required question: the footer keeps its
-            # keys from question to question and only dims this one.
-            return True if self.allow_skip else None
-        return True
-
     def action_toggle_number(self, number: int) -> None:
         if number <= len(self.question.choices):
             self.highlighted = number - 1
@@ -185,10 +185,6 @@ class MultiInput(SelectionList[str]):
             self.post_message(Invalid(self.question, message))
             return
         self.post_message(Answered(self.question, checked))
-
-    def action_skip(self) -> None:
-        if self.allow_skip:
-            self.post_message(Skipped(self.question))
 
     def value(self) -> list[str]:
         chosen = set(self.selected)
