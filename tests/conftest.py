@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ANSWERS = FIXTURES / "answers"
 DEFAULT_TREE = ROOT / "trees" / "miss_vs_oss.yaml"
+
+
+def _entry_point() -> list[str]:
+    """The `spine-assist` installed beside the Python running the tests (not whatever PATH
+    finds first: a pyenv shim or another install can point at another checkout)."""
+    script = Path(sys.executable).with_name("spine-assist")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "assistant"]
+
+
+ENTRY_POINT: list[str] = _entry_point()
 
 
 @pytest.fixture(scope="session")

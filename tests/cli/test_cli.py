@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from tests.conftest import ANSWERS, DEFAULT_TREE, ROOT
-
-EXE = shutil.which("spine-assist") or str(Path(sys.executable).parent / "spine-assist")
+from tests.conftest import ANSWERS, DEFAULT_TREE, ENTRY_POINT, ROOT
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    return subprocess.run([*ENTRY_POINT, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=60)
 
 
 def test_run_json_follows_the_contract() -> None:

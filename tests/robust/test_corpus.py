@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from assistant.cli import main
+from tests.conftest import ENTRY_POINT
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -79,8 +78,7 @@ def test_broken_input_gives_exit_2_and_one_exact_line(
 @pytest.mark.parametrize("case_id", SUBPROCESS_CASES)
 def test_the_installed_command_prints_the_same_line(case_id: str) -> None:
     case = BY_ID[case_id]
-    exe = shutil.which("spine-assist")
-    command = [exe] if exe else [sys.executable, "-m", "assistant"]
+    command = ENTRY_POINT
     env = {**os.environ, "SPINE_ASSIST_DEBUG": ""}
     proc = subprocess.run(
         [*command, *map(str, case["args"])], cwd=CORPUS, capture_output=True, text=True,

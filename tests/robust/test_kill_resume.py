@@ -9,12 +9,13 @@ that comes next. The last kill comes after the final answer: the result must com
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ import pytest
 from assistant.core.answers import load_answer_file
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Question, Tree
-from tests.conftest import ANSWERS
+from tests.conftest import ANSWERS, ENTRY_POINT
 
 pytestmark = pytest.mark.slow
 
@@ -45,14 +46,19 @@ FINISHED = (RESULT, "See the recommendation")  # the result, or the review that 
 class Terminal:
     """One app in a tmux pane, on a private tmux server (nothing else is touched)."""
 
-    def __init__(self, socket: str, env: dict[str, str], command: list[str]) -> None:
+    def __init__(self, socket: Path, env: dict[str, str], command: list[str]) -> None:
         self.socket = socket
         self.env = env
         self.command = command
         self.pid: int | None = None
+        # A private server with no user config, kept up by an idle session, so an app that
+        # dies at once leaves its pane (remain-on-exit) and its message instead of taking
+        # the server down with "server exited unexpectedly".
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "keeper", "sleep", "86400")
+        self.tmux("set-option", "-g", "remain-on-exit", "on")
 
     def tmux(self, *args: str, check: bool = True) -> str:
-        proc = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+        proc = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True,
                               text=True, check=False, timeout=30)
         if check and proc.returncode != 0:
             raise AssertionError(f"tmux {args[0]} failed: {proc.stderr}")
@@ -68,6 +74,10 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "app", check=False)
 
+    def exited(self) -> bool:
+        """The app ended by itself (its pane stays, dead, with what it printed)."""
+        return self.tmux("display", "-p", "-t", "app", "#{pane_dead}", check=False).strip() == "1"
+
     def wait_for(self, text: str | tuple[str, ...], what: str, timeout: float = WAIT) -> str:
         """Wait until `text` (or one of several) shows, wrapped or not (box lines and line
         ends ignored); return the one that showed."""
@@ -78,6 +88,11 @@ class Terminal:
             for flat, original in wanted.items():
                 if flat in screen:
                     return original
+            if self.exited():
+                history = self.tmux("capture-pane", "-p", "-S", "-", "-t", "app", check=False)
+                raise AssertionError(f"the app exited while waiting for {what} "
+                                     f"({' '.join(self.command)}); it printed:\n"
+                                     f"{history.strip()}")
             time.sleep(0.05)
         raise AssertionError(f"waited {timeout:.0f}s for {what} ({text!r}); the screen:\n"
                              f"{self.screen()}")
@@ -88,7 +103,8 @@ class Terminal:
 
     def kill(self) -> None:
         assert self.pid is not None
-        os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have ended by itself
+            os.kill(self.pid, signal.SIGKILL)
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline and _alive(self.pid):
             time.sleep(0.01)
@@ -162,8 +178,6 @@ def script(tree: Tree, answers: dict[str, Any]) -> list[tuple[Question, Any]]:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    exe = shutil.which("spine-assist")
-    command = [exe] if exe else [sys.executable, "-m", "assistant"]
     env = {
         "SPINE_ASSIST_STATE_DIR": str(tmp_path / "state"),
         "SPINE_ASSIST_NOTES_DIR": str(tmp_path / "notes"),
@@ -173,11 +187,13 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
-    term = Terminal(f"spine-kill-{os.getpid()}-{tmp_path.name}", env, command)
-    try:
-        yield term
-    finally:
-        term.close()
+    # A short socket path of our own (a Unix socket path is limited to about 100 bytes).
+    with tempfile.TemporaryDirectory(prefix="sa-tmux-") as folder:
+        term = Terminal(Path(folder) / "s", env, ENTRY_POINT)
+        try:
+            yield term
+        finally:
+            term.close()
 
 
 def saved_known(state: Path) -> dict[str, Any]:
