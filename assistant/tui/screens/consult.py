@@ -66,6 +66,7 @@ class ConsultScreen(Screen[None]):
         self._panel_wanted: bool | None = None  # None: by width
         self._binding_state: tuple[object, ...] | None = None
         self._intro_tree: Tree | None = None
+        self._catching_up = False  # the transcript and panel are a frame behind
         self.transcript = Transcript(id="transcript")
         self.question_view = QuestionView(id="question")
 
@@ -85,6 +86,7 @@ class ConsultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._prepare_inputs)
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
 
     def _prepare_inputs(self) -> None:
         """After the first frame: the inputs for the tree's other kinds of question."""
@@ -95,12 +97,42 @@ class ConsultScreen(Screen[None]):
                 self.question_view.prepare(question)
 
     # -- showing ---------------------------------------------------------------------
-    def refresh_view(self) -> None:
-        """Bring transcript, question and panel in line with the consultation."""
+    def refresh_view(self, *, question_first: bool = False) -> None:
+        """Bring transcript, question and panel in line with the consultation.
+
+        `question_first` (after an answer): the next question and its keys now, so the
+        frame that shows it is small; the transcript (which scrolls every line) and the
+        panel follow in the next frame.
+        """
+        if question_first and self.is_current:
+            # The question box keeps at least its height for this frame, so the layout
+            # above it (the transcript) is untouched and only the box repaints.
+            view = self.question_view
+            if view.display and view.region.height:
+                view.styles.min_height = view.region.height
+            self._show_current()
+            self._refresh_bindings()
+            # After the layout that shows the question, or a frame later if it needs none.
+            self._catching_up = True
+            self.set_timer(1 / 60, self._catch_up)
+            return
+        self._catching_up = False
         self._sync_transcript()
         self._show_current()
         self._update_panel()
         self._refresh_bindings()
+
+    def _laid_out(self, _screen: Screen[Any]) -> None:
+        if self._catching_up:
+            self.call_later(self._catch_up)  # not inside the layout pass that told us
+
+    def _catch_up(self) -> None:
+        """The transcript and panel, one frame after the question they led to."""
+        if self._catching_up:
+            self._catching_up = False
+            self.question_view.styles.min_height = None
+            self._sync_transcript()
+            self._update_panel()
 
     def _sync_transcript(self) -> None:
         consultation = self.app.consultation
@@ -207,7 +239,7 @@ class ConsultScreen(Screen[None]):
         except AnswerError as exc:
             self.question_view.set_error(str(exc))
             return
-        self.refresh_view()
+        self.refresh_view(question_first=True)
 
     @on(EditRequested)
     def _edit_requested(self, event: EditRequested) -> None:

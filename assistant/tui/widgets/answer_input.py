@@ -11,7 +11,9 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.dom import NoScreen
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -58,6 +60,18 @@ class Invalid(Message):
         self.message = message
 
 
+def _send(widget: Widget, message: Message) -> None:
+    """Post an answer straight to the screen, where every handler of one lives: bubbling
+    up through the question view and its containers costs a turn of each one's message
+    loop before anything can repaint (about a millisecond per answer)."""
+    try:
+        screen = widget.screen
+    except NoScreen:  # not mounted on a screen (a widget on its own in a test app)
+        widget.post_message(message)
+    else:
+        screen.post_message(message)
+
+
 def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -> Text:
     text = Text()
     text.append(f"{index} " if index <= 9 else "  ", style="bold")
@@ -84,7 +98,7 @@ class _SkipKey:
 
     def action_skip(self) -> None:
         if self.allow_skip:
-            self.post_message(Skipped(self.question))  # type: ignore[attr-defined]
+            _send(self, Skipped(self.question))  # type: ignore[arg-type]
 
 
 class ChoiceInput(_SkipKey, OptionList):
@@ -122,7 +136,7 @@ class ChoiceInput(_SkipKey, OptionList):
         # No highlight first: the next question replaces the list, and a frame spent on the
         # highlight would hold back the one that shows the next question.
         if number <= len(self.question.choices):
-            self.post_message(Answered(self.question, self.question.choices[number - 1].id))
+            _send(self, Answered(self.question, self.question.choices[number - 1].id))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -130,7 +144,7 @@ class ChoiceInput(_SkipKey, OptionList):
         if event.option_id == SKIP_ID:
             self.action_skip()
         else:
-            self.post_message(Answered(self.question, event.option_id))
+            _send(self, Answered(self.question, event.option_id))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -184,7 +198,7 @@ class MultiInput(_SkipKey, SelectionList[str]):
                 else exc.message
             self.post_message(Invalid(self.question, message))
             return
-        self.post_message(Answered(self.question, checked))
+        _send(self, Answered(self.question, checked))
 
     def value(self) -> list[str]:
         chosen = set(self.selected)
@@ -271,13 +285,13 @@ class ValueInput(Input):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not self.value.strip() and self.allow_skip:
-            self.post_message(Skipped(self.question))
+            _send(self, Skipped(self.question))
             return
         value, message = self.check()
         if value is None:
             self.post_message(Invalid(self.question, message))
             return
-        self.post_message(Answered(self.question, value))
+        _send(self, Answered(self.question, value))
 
 
 AnswerInput = ChoiceInput | MultiInput | ValueInput
