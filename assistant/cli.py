@@ -75,14 +75,15 @@ _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    _load_extra_commands()
-    parser = build_parser()
-    if not args_list:
-        args_list = ["consult"]
-    args = parser.parse_args(args_list)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return ExitCode.BAD_INPUT
+    if not args_list:  # the everyday start: `consult`, without building the whole parser
+        args = argparse.Namespace(command="consult", tree=None, handler=cmd_consult)
+    else:
+        _load_extra_commands()
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return ExitCode.BAD_INPUT
     try:
         return int(args.handler(args))
     except SpineAssistError as exc:

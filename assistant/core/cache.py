@@ -27,8 +27,8 @@ from assistant import __version__
 
 _FORMAT = 1  # bump when the entry layout changes
 # Modules whose behaviour decides what a loaded tree looks like (and so whether it is sound).
-_ENGINE = ("yamlio.py", "conditions.py", "model.py", "loader.py", "schema.py", "fastschema.py",
-           "lint.py", "errors.py", "records.py")
+_ENGINE = ("yamlio.py", "source.py", "conditions.py", "model.py", "loader.py", "schema.py",
+           "fastschema.py", "lint.py", "errors.py", "records.py")
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
 from assistant.core.records import Record, set_field
-from assistant.core.yamlio import loc_of
+from assistant.core.source import loc_of
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "answered", "matches")
 NUMERIC = ("lt", "le", "gt", "ge")

@@ -14,7 +14,6 @@ from typing import Any
 
 from assistant.core.conditions import ConditionParser, NameInfo
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
-from assistant.core.lint import check_graph
 from assistant.core.model import (
     END,
     FAVORS,
@@ -32,8 +31,7 @@ from assistant.core.model import (
     Suggestion,
     Tree,
 )
-from assistant.core.schema import validate_schema
-from assistant.core.yamlio import LocDict, load_data, loc_of, read_text
+from assistant.core.source import LocDict, loc_of, read_text
 
 DEFAULT_DISCLAIMER = (
     "This is decision support drawn from the cited reviews, not a directive. "
@@ -56,6 +54,12 @@ def load_tree(path: Path | str) -> Tree:
 
     tree = cache.load(digest, str(file))
     if tree is None:
+        # Parsing and proving are needed only for a tree the cache has not seen: a
+        # consultation that starts from the cache never imports PyYAML or the schema.
+        from assistant.core.lint import check_graph
+        from assistant.core.schema import validate_schema
+        from assistant.core.yamlio import load_data
+
         with cache.gc_paused():
             data = load_data(text, str(file))
             validate_schema(data, str(file))

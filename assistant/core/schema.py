@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.core import paths
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
-from assistant.core.yamlio import LocDict, loc_of
+from assistant.core.source import LocDict, loc_of
 
 
 @cache

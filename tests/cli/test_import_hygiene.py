@@ -38,3 +38,28 @@ def test_headless_commands_never_import_textual(commands: list[list[str]]) -> No
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("LEAKED:"), proc.stdout
+
+
+START_PROBE = """
+import sys
+from assistant.core.catalog import open_tree
+tree = open_tree(None)
+from assistant.tui.app import make_app
+make_app(tree)
+parsing = ("yaml", "jsonschema", "jinja2", "assistant.core.yamlio", "assistant.core.schema",
+           "assistant.core.lint", "assistant.core.render")
+print("LOADED:" + ",".join(m for m in parsing if m in sys.modules))
+"""
+
+
+def test_a_start_from_the_tree_cache_parses_nothing(tmp_path) -> None:
+    """The consultation's cold start, once the tree is cached: no PyYAML, no schema, no
+    templates (each is tens of milliseconds before the first question shows)."""
+    env = {"SPINE_ASSIST_CACHE_DIR": str(tmp_path / "cache"),
+           "SPINE_ASSIST_STATE_DIR": str(tmp_path / "state"), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.run([sys.executable, "-c", START_PROBE], capture_output=True,
+                           text=True, cwd=ROOT, timeout=60, env=env) for _ in range(2)]
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr
+    assert "assistant.core.yamlio" in runs[0].stdout  # the first start parses and caches
+    assert runs[1].stdout.strip() == "LOADED:", runs[1].stdout
