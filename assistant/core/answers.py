@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
 from assistant.core.model import Question, Tree
-from assistant.core.yamlio import LocDict, load_data, loc_of, quick_values, read_text
+from assistant.core.source import LocDict, loc_of, read_text
 
 META_KEYS = ("case_label", "comments")
 MAX_TEXT = 500
@@ -180,7 +180,14 @@ class _Locations(Mapping[str, Location]):
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
     """Read a YAML or JSON answer file and check every id and value against the tree."""
     name = str(path)
-    text = read_text(path if isinstance(path, Path) else Path(path), "answer file")
+    return answers_from_text(
+        tree, read_text(path if isinstance(path, Path) else Path(path), "answer file"), name)
+
+
+def answers_from_text(tree: Tree, text: str, name: str) -> AnswerFile:
+    """`load_answer_file` once the file is read (a batch reads a few files, then parses)."""
+    from assistant.core.yamlio import load_data, quick_values  # not at start-up of the TUI
+
     data = quick_values(text, name)
     if data is not None:  # a plain file: its values, without locations (the usual case)
         try:

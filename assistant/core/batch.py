@@ -5,19 +5,21 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.core.answers import load_answer_file
+from assistant.core.answers import answers_from_text
 from assistant.core.catalog import open_tree
 from assistant.core.errors import ExitCode, InputError, Location
 from assistant.core.fileio import _default_mode as default_mode
 from assistant.core.fileio import atomic_write, sync_folder
 from assistant.core.headless import HeadlessRun, run_answers, run_file
 from assistant.core.model import Tree
-from assistant.core.render import EXTENSIONS, renderer
+from assistant.core.render import EXTENSIONS, staged_renderer
+from assistant.core.yamlio import read_text
 
 
 def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tuple[str, list[str]]:
@@ -32,45 +34,74 @@ def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tupl
     return render(result.outcome, fmt, templates), result.warnings
 
 
-_names = itertools.count()
-
-
-def _quick_write(target: Path, note: str, overwrite: bool) -> bool:
+class _Writer:
     """`atomic_write(target, note, overwrite=..., durable=False)` in its usual case, leaner.
 
     The same steps (a new temporary file beside the note, then a rename, or a hard link
-    when nothing may be overwritten) without the checks and the text layer that together
-    cost a third of rendering a note. Anything unusual (no folder yet, a directory in the
-    way, an existing note, a full disk) returns False: `atomic_write` then does the work
-    again and words any error.
+    when nothing may be overwritten), with plain system calls on the file descriptor,
+    without the checks and the text layer, which together cost a third of rendering a
+    note. Anything unusual (no folder yet, a directory in the way, an existing note, a
+    full disk) returns False: `atomic_write` then does the work again and words any error.
     """
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_names)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "wb", buffering=0) as handle:
-            if hasattr(os, "fchmod"):  # the permissions atomic_write gives a note
-                os.fchmod(handle.fileno(), default_mode())
-            data = memoryview(note.encode("utf-8"))
-            while data:  # an unbuffered write may take part of it
-                data = data[handle.write(data):]
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            os.link(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
+
+    __slots__ = ("chmod", "mode", "names", "overwrite", "suffix")
+
+    def __init__(self, overwrite: bool) -> None:
+        self.overwrite = overwrite
+        self.mode = default_mode()
+        # The file is made with the note's mode (the umask applies, as for atomic_write's
+        # fchmod to 0o666 less the umask); a folder whose default ACL gives something else
+        # is caught on the first note, and from then on every note is chmodded.
+        self.chmod: bool | None = None  # None: not known yet
+        self.names = itertools.count()
+        self.suffix = f".{os.getpid()}."
+
+    def write(self, target: str, note: str) -> bool:
+        folder, name = os.path.split(target)
+        tmp = f"{folder}/.{name}{self.suffix}{next(self.names)}.tmp" if folder else \
+            f".{name}{self.suffix}{next(self.names)}.tmp"
+        try:
+            fd = os.open(tmp, _CREATE, self.mode)
+        except OSError:
             return False
-        raise
-    if not overwrite:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-    return True
+        try:
+            try:
+                if self.chmod is None:  # the first note: does the folder give the mode?
+                    self.chmod = stat.S_IMODE(os.fstat(fd).st_mode) != self.mode
+                if self.chmod and _FCHMOD is not None:
+                    _FCHMOD(fd, self.mode)
+                data = note.encode("utf-8")
+                done = os.write(fd, data)
+                if done < len(data):  # a write may take part of it
+                    view = memoryview(data)
+                    while done < len(data):
+                        done += os.write(fd, view[done:])
+            finally:
+                os.close(fd)
+            if self.overwrite:
+                os.replace(tmp, target)
+            else:
+                os.link(tmp, target)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if isinstance(exc, OSError):
+                return False
+            raise
+        if not self.overwrite:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return True
+
+
+_FCHMOD = getattr(os, "fchmod", None)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | \
+    getattr(os, "O_BINARY", 0)
+
+
+def _quick_write(target: Path, note: str, overwrite: bool) -> bool:
+    """One note written by `_Writer` (for a caller with a single note)."""
+    return _Writer(overwrite).write(os.fspath(target), note)
 
 
 def run_batch(
@@ -96,18 +127,21 @@ def run_batch(
         raise InputError("--output must be a folder for several answer files",
                          Location(str(output)))
     extension = EXTENSIONS.get(fmt, ".fhir.json")
-    make_note = _note_maker(fmt, templates)
-    # Notes are made a stage at a time over a few dozen files (read all, replay all, render
-    # all): each stage's code stays hot, which makes a batch about a fifth faster. Messages,
-    # writes and progress still go file by file, in order, exactly as one at a time would.
-    # Inputs in the output folder (a note could replace one before it is read) go singly.
+    prepare, finish = _note_maker(fmt, templates)
+    # Notes are made a stage at a time over a few dozen files (read all, parse all, replay
+    # all, render all): each stage's code stays hot, which makes a batch about a fifth
+    # faster. Messages, writes and progress still go file by file, in order, exactly as one
+    # at a time would. Inputs in the output folder (a note could replace one before it is
+    # read) go singly.
     chunk = 1 if _reads_from(inputs, output) else _CHUNK
     failed = 0
-    seen: dict[Path, Path] = {}
+    seen: dict[str, Path] = {}
     show_progress = sys.stderr.isatty()
     total = len(inputs)
+    folder = os.fspath(output)
+    writer = _Writer(force)
     for start in range(0, total, chunk):
-        jobs = [_Job(source, output / f"{source.stem}{extension}")
+        jobs = [_Job(source, os.path.join(folder, f"{source.stem}{extension}"))
                 for source in inputs[start:start + chunk]]
         for job in jobs:
             if job.target in seen:
@@ -115,9 +149,11 @@ def run_batch(
                                     Location(str(job.source)), "give answer files distinct names"))
             else:
                 seen[job.target] = job.source
-        _stage(jobs, lambda job: load_answer_file(tree, job.source))
+        _stage(jobs, lambda job: read_text(job.source, "answer file"))
+        _stage(jobs, lambda job: answers_from_text(tree, job.result, str(job.source)))
         _stage(jobs, lambda job: run_answers(tree, job.result))
-        _stage(jobs, lambda job: (make_note(job.result), job.result.warnings))
+        _stage(jobs, lambda job: (prepare(job.result), job.result.warnings))
+        _stage(jobs, lambda job: (finish(job.result[0]), job.result[1]))
         for index, job in enumerate(jobs, start + 1):
             try:
                 if job.error is not None:
@@ -125,8 +161,8 @@ def run_batch(
                 note, warnings = job.result
                 for warning in warnings:
                     print(warning, file=sys.stderr)
-                if not _quick_write(job.target, note, force):
-                    atomic_write(job.target, note, overwrite=force, durable=False)  # one sync
+                if not writer.write(job.target, note):  # anything unusual: the careful way
+                    atomic_write(Path(job.target), note, overwrite=force, durable=False)
             except InputError as exc:
                 failed += 1
                 if show_progress:
@@ -152,7 +188,7 @@ class _Job:
 
     __slots__ = ("error", "result", "source", "target")
 
-    def __init__(self, source: Path, target: Path) -> None:
+    def __init__(self, source: Path, target: str) -> None:
         self.source = source
         self.target = target
         self.result: Any = None
@@ -172,15 +208,17 @@ def _stage(jobs: list[_Job], step: Callable[[_Job], Any]) -> None:
                 job.error = exc
 
 
-def _note_maker(fmt: str, templates: str | None) -> Callable[[HeadlessRun], str]:
+def _note_maker(fmt: str, templates: str | None) -> tuple[Callable[[HeadlessRun], Any],
+                                                         Callable[[Any], str]]:
+    """A note in two steps, `finish(prepare(result))` (see `staged_renderer`)."""
     if fmt == "fhir":
         def fhir_note(result: HeadlessRun) -> str:
             from assistant.core.fhir import questionnaire_response_json
 
             return questionnaire_response_json(result.outcome, templates)
-        return fhir_note
-    render_one = renderer(fmt, templates)
-    return lambda result: render_one(result.outcome)
+        return fhir_note, str
+    prepare, finish = staged_renderer(fmt, templates)
+    return lambda result: prepare(result.outcome), finish
 
 
 def _reads_from(inputs: list[Path], output: Path) -> bool:

@@ -205,10 +205,14 @@ def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,
     `template`: the compiled template of this format, when the caller holds it (a batch
     fetches it once instead of asking Jinja2, which checks the file, for every note).
     """
-    context = outcome.context()
+    return _render_with(outcome, outcome.note_context(), fmt, folder, template)
+
+
+def _render_with(outcome: Outcome, context: dict[str, Any], fmt: str, folder: str | None,
+                 template: Any) -> str:
     if fmt == "json":
         note = render_template(FORMATS["md"], context, folder, template)
-        # The sandbox keeps templates from changing the context: its factors are still fresh.
+        # The sandbox keeps templates from changing the context: its factors are as made.
         return json.dumps(outcome.to_json(note, context["factors"]), indent=2,
                           ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
@@ -219,11 +223,25 @@ def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,
 def renderer(fmt: str, folder: str | None = None) -> Callable[[Outcome], str]:
     """`render` for many outcomes in one format: the template is fetched on the first note
     that succeeds and kept (a failure is met again, and reported, for every note)."""
+    prepare, finish = staged_renderer(fmt, folder)
+    return lambda outcome: finish(prepare(outcome))
+
+
+def staged_renderer(
+    fmt: str, folder: str | None = None
+) -> tuple[Callable[[Outcome], Any], Callable[[Any], str]]:
+    """`renderer` in two steps, `finish(prepare(outcome))`: the context, then the template.
+
+    A batch runs each step over a few dozen notes in turn (each step's code stays hot).
+    """
     kept: list[Any] = []
 
-    def render_one(outcome: Outcome) -> str:
+    def prepare(outcome: Outcome) -> tuple[Outcome, dict[str, Any]]:
+        return outcome, outcome.note_context()
+
+    def finish(prepared: tuple[Outcome, dict[str, Any]]) -> str:
         if not kept and fmt in ALL_FORMATS:
             kept.append(get_template(FORMATS["md" if fmt == "json" else fmt], folder))
-        return render(outcome, fmt, folder, kept[0] if kept else None)
+        return _render_with(*prepared, fmt, folder, kept[0] if kept else None)
 
-    return render_one
+    return prepare, finish

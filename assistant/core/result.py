@@ -61,15 +61,20 @@ class Outcome:
     def recommendation(self) -> str:
         return self.evaluation.recommendation
 
-    def factor_dicts(self) -> list[dict[str, Any]]:
+    def factor_dicts(self, shared: bool = False) -> list[dict[str, Any]]:
+        """The raised factors as dicts; `shared`: see `note_context`."""
         parts = _parts(self.tree)
         scores = self.evaluation.scores
+        made = parts.made if shared else None
         out = []
         for raised in self.evaluation.factors:
             rule = raised.rule
             static = parts.factors.get(rule.id)
             if static is None or static[0] is not rule:
                 static = _factor_static(self.tree, rule)
+                key = None  # not this tree's rule: never remembered
+            else:
+                key = rule.id
             _, head, tail, score_ids, qid = static
             answer = raised.answer
             label = ""
@@ -78,11 +83,20 @@ class Outcome:
                 if score is not None:
                     label = f"{score.title}: {score.total}, {score.label}"
                     break
+            if made is not None and key is not None:  # the answer's label: by the key
+                key = (_FACTOR, key, _value_key(answer), label)
+                found = made.get(key) if key[2] is not _UNKEYED else None
+                if found is None:
+                    if not label and qid is not None and answer is not None:
+                        label = parts.label(qid, answer)
+                    found = _factor_dict(head, tail, _kept(answer), label)
+                    if key[2] is not _UNKEYED:
+                        parts.remember(key, found)
+                out.append(found)
+                continue
             if not label and qid is not None and answer is not None:
                 label = parts.label(qid, answer)
-            out.append({**head, "answer": answer, "text": tail[0], "title": tail[1],
-                        "answer_label": label, "section_title": tail[2], "cite": tail[3],
-                        "added_rule": tail[4], "provisional": tail[5]})
+            out.append(_factor_dict(head, tail, answer, label))
         return out
 
     def _score_label(self, names: set[str]) -> str:
@@ -127,9 +141,21 @@ class Outcome:
         Each call builds fresh dicts (a caller may change them); what depends only on the
         tree is worked out once per tree (`_TreeParts`).
         """
+        return self._context(shared=False)
+
+    def note_context(self) -> dict[str, Any]:
+        """`context()` for rendering a note: equal, but not for changing.
+
+        The dicts that depend only on the tree, or on the tree and one answer (an answer's
+        row, a factor's), are made once and shared by every note: the sandbox keeps
+        templates from changing them, and nothing else may.
+        """
+        return self._context(shared=True)
+
+    def _context(self, shared: bool) -> dict[str, Any]:
         tree = self.tree
         parts = _parts(tree)
-        factors = self.factor_dicts()
+        factors = self.factor_dicts(shared)
         by_section: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
         favoring: dict[str, list[dict[str, Any]]] = {fav: [] for fav in _COUNTED}
         provisional = []
@@ -145,46 +171,68 @@ class Outcome:
                 provisional.append(f)
         questions = parts.questions
         labels = parts.labels
+        made = parts.made if shared else None
+        answers = []
         for qid, value in self.walk.values.items():
-            prompt, kind, section_id, section_title = questions[qid]
+            if made is not None:
+                key = (qid, value) if value.__class__ in _CACHED else (qid, _value_key(value))
+                row = made.get(key) if key[1] is not _UNKEYED else None
+                if row is None:
+                    row = _answer_dict(parts, qid, _kept(value))
+                    if key[1] is not _UNKEYED:
+                        parts.remember(key, row)
+                section_id = row["section"]
+            else:
+                prompt, kind, section_id, section_title = questions[qid]
+                label = labels.get((qid, value)) if value.__class__ in _CACHED else None
+                row = {"id": qid, "prompt": prompt, "value": value,
+                       "label": parts.label(qid, value) if label is None else label,
+                       "section": section_id, "section_title": section_title, "kind": kind}
             entry = by_section.get(section_id)
             if entry is None:
                 entry = by_section[section_id] = ([], [])
-            label = labels.get((qid, value)) if value.__class__ in _CACHED else None
-            entry[1].append({"id": qid, "prompt": prompt, "value": value,
-                             "label": parts.label(qid, value) if label is None else label,
-                             "section": section_id, "section_title": section_title,
-                             "kind": kind})
+            entry[1].append(row)
         sections = []
         for section_id, title, cite in parts.sections:
             entry = by_section.get(section_id)
             if entry is not None:
                 sections.append({"id": section_id, "title": title, "cite": cite,
                                  "factors": entry[0], "answers": entry[1]})
+                answers += entry[1]
         outcome = parts.outcomes.get(self.recommendation)
         if outcome is None:
             outcome = _outcome_dict(tree, tree.outcome(self.recommendation))
         advice = []
         for a in self.evaluation.advice:
             static = parts.advice.get(a.id)
-            advice.append(dict(static[1]) if static is not None and static[0] is a
-                          else _advice_dict(tree, a))
-        answers = [a for s in sections for a in s["answers"]]
+            if static is not None and static[0] is a:
+                advice.append(static[1] if shared else dict(static[1]))
+            else:
+                advice.append(_advice_dict(tree, a))
+        advice_by_kind: dict[str, list[dict[str, Any]]] = {}
+        for a in advice:
+            same = advice_by_kind.get(a["kind"])
+            if same is None:
+                advice_by_kind[a["kind"]] = [a]
+            else:
+                same.append(a)
         stamp = _stamps(self.generated_at)
+        meta = self.meta
         return {
             "tree": {"id": tree.id, "title": tree.title, "version": tree.version,
                      "sha256": tree.sha256},
             "recommendation": self.recommendation,
-            "outcome": dict(outcome),
+            "outcome": outcome if shared else dict(outcome),
             "provisional": self.evaluation.provisional,
             "factors": factors,
             "counts": {fav: len(same) for fav, same in favoring.items()},
             "sections": sections,
             "advice": advice,
             "sins": self.sins_dict(),
-            "sources": [dict(source) for source in parts.sources],
-            "case_label": clean_text(self.meta.get("case_label", "")),
-            "comments": clean_text(self.meta.get("comments", "")),
+            "sources": list(parts.sources) if shared else
+            [dict(source) for source in parts.sources],
+            "case_label": clean_text(meta["case_label"]) if "case_label" in meta else "",
+            "comments": clean_text(meta["comments"]) if "comments" in meta else "",
             "generated_at": stamp[0],
             "generated_iso": stamp[1],
             "disclaimer": parts.disclaimer,
@@ -193,10 +241,10 @@ class Outcome:
             "provisional_factors": provisional,
             "answers": answers,
             "answers_by_id": {a["id"]: a for a in answers},
-            "advice_by_kind": {kind: [a for a in advice if a["kind"] == kind]
-                               for kind in dict.fromkeys(a["kind"] for a in advice)},
-            "scores": self.score_dicts(),
-            "references": [dict(reference) for reference in parts.references],
+            "advice_by_kind": advice_by_kind,
+            "scores": self.score_dicts() if self.evaluation.scores else [],
+            "references": list(parts.references) if shared else
+            [dict(reference) for reference in parts.references],
         }
 
     def score_dicts(self) -> list[dict[str, Any]]:
@@ -267,6 +315,40 @@ def _advice_dict(tree: Tree, a: Any) -> dict[str, Any]:
             "cite": tree.cite_text(a.cite), "skill": a.skill, "equipment": a.equipment}
 
 
+def _factor_dict(head: dict[str, Any], tail: tuple[Any, ...], answer: Any,
+                 label: str) -> dict[str, Any]:
+    return {**head, "answer": answer, "text": tail[0], "title": tail[1],
+            "answer_label": label, "section_title": tail[2], "cite": tail[3],
+            "added_rule": tail[4], "provisional": tail[5]}
+
+
+def _answer_dict(parts: _TreeParts, qid: str, value: Any) -> dict[str, Any]:
+    prompt, kind, section_id, section_title = parts.questions[qid]
+    return {"id": qid, "prompt": prompt, "value": value, "label": parts.label(qid, value),
+            "section": section_id, "section_title": section_title, "kind": kind}
+
+
+_UNKEYED = object()  # a value that is not remembered (neither a choice nor a list of them)
+_FACTOR = object()  # marks a factor's key among the answers' keys
+
+
+def _value_key(value: Any) -> Any:
+    """An answer value as a key that tells apart what renders differently (1 from True,
+    a list from a string), or _UNKEYED."""
+    if value is None:
+        return None
+    if value.__class__ in _CACHED:
+        return (value.__class__, value)
+    if type(value) is list and all(type(v) is str for v in value):
+        return tuple(value)
+    return _UNKEYED
+
+
+def _kept(value: Any) -> Any:
+    """A remembered value, safe from changes to the answers it came from."""
+    return list(value) if type(value) is list else value
+
+
 class _TreeParts:
     """The parts of every note's context that depend on the tree alone, made once per tree.
 
@@ -274,8 +356,8 @@ class _TreeParts:
     changes these.
     """
 
-    __slots__ = ("advice", "disclaimer", "factors", "labels", "outcomes", "questions",
-                 "references", "sections", "sources", "tree")
+    __slots__ = ("advice", "disclaimer", "factors", "labels", "made", "outcomes",
+                 "questions", "references", "sections", "sources", "tree")
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
@@ -306,6 +388,12 @@ class _TreeParts:
         )
         self.disclaimer = " ".join(tree.disclaimer.split())
         self.labels: dict[tuple[str, Any], str] = {}
+        self.made: dict[Any, dict[str, Any]] = {}  # shared rows and factors, by answer
+
+    def remember(self, key: Any, made: dict[str, Any]) -> None:
+        if len(self.made) >= 4096:
+            self.made.clear()
+        self.made[key] = made
 
     def label(self, qid: str, value: Any) -> str:
         """`clean_text(question.label_of(value))`, remembered for choice answers."""
