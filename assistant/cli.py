@@ -114,18 +114,30 @@ def _load_extra_commands() -> None:
 
 # ---------------------------------------------------------------------------- handlers
 def cmd_consult(args: argparse.Namespace) -> int:
-    from assistant.core.catalog import open_tree
+    from assistant.tui import startup
 
-    tree = open_tree(args.tree)  # bad trees fail here, before the terminal is taken over
-    from assistant.tui.app import run_app
+    startup.pause()
+    try:
+        from assistant.core.catalog import open_tree
 
-    return run_app(tree)
+        tree = open_tree(args.tree)  # bad trees fail here, before the terminal is taken over
+        from assistant.tui.app import run_app
+
+        return run_app(tree)
+    finally:
+        startup.resume()
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from assistant.tui.app import run_resume
+    from assistant.tui import startup
 
-    return run_resume(args.session, list_only=args.list)
+    startup.pause()
+    try:
+        from assistant.tui.app import run_resume
+
+        return run_resume(args.session, list_only=args.list)
+    finally:
+        startup.resume()
 
 
 def cmd_run(args: argparse.Namespace) -> int:

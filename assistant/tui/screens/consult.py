@@ -19,6 +19,7 @@ from textual.widgets import Header
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Tree
+from assistant.tui import startup
 from assistant.tui.widgets.answer_input import Answered, Skipped
 from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.question_view import QuestionView
@@ -86,6 +87,7 @@ class ConsultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._prepare_inputs)
+        self.call_after_refresh(startup.resume)  # the first frame is out
         self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
 
     def _prepare_inputs(self) -> None:
