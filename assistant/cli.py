@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from assistant import __version__
 from assistant.core.errors import ExitCode, SpineAssistError
+
+if TYPE_CHECKING:  # argparse itself is imported only when there are arguments to parse
+    import argparse
 
 
 def _error(message: str) -> None:
@@ -22,6 +26,8 @@ def _add_tree(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="spine-assist",
         description="Guided decision support: MISS, open surgery or nonoperative care for "
@@ -76,7 +82,7 @@ _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:  # the everyday start: `consult`, without building the whole parser
-        args = argparse.Namespace(command="consult", tree=None, handler=cmd_consult)
+        args: Any = SimpleNamespace(command="consult", tree=None, handler=cmd_consult)
     else:
         _load_extra_commands()
         parser = build_parser()

@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import secrets
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -175,7 +174,7 @@ def crash_log_path() -> Path:
 def new_id(tree: Tree, moment: dt.datetime | None = None) -> str:
     """`20260101-000000-miss-vs-oss-3fa2`: sortable, readable, unique enough."""
     stamp = (moment or now_utc()).strftime("%Y%m%d-%H%M%S")
-    return f"{stamp}-{tree.id}-{secrets.token_hex(2)}"
+    return f"{stamp}-{tree.id}-{os.urandom(2).hex()}"
 
 
 def new_session(tree: Tree, meta: Mapping[str, str] | None = None) -> Session:
