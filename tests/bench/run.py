@@ -502,7 +502,9 @@ Last run: {time.strftime("%Y-%m-%d %H:%M", time.gmtime())} UTC on {machine()}.
    when the first frame showing the next question's prompt is handed to the terminal
    writer. Full consultations (three answer fixtures) are typed through a pty. The
    reference swaps a prompt and four options on a digit (`ref_app.py swap`), through the
-   same hooks.
+   same hooks. The app saves the answer before that frame; the transcript (which scrolls
+   every line) and the side panel follow in the next frame, so they are not in this
+   figure.
 3. **Headless run**: `spine-assist run tests/fixtures/answers/miss.yaml` (the installed
    entry point, not a shell shim), whole process, against `python -c "import yaml,
    jinja2"`. 3b runs the same command in-process and lists which heavy packages got
