@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
-from assistant.core.model import Question, Tree
+from assistant.core.model import Question, Tree, per_tree
 from assistant.core.source import LocDict, loc_of, read_text
 
 META_KEYS = ("case_label", "comments")
@@ -186,17 +186,28 @@ def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
 
 def answers_from_text(tree: Tree, text: str, name: str) -> AnswerFile:
     """`load_answer_file` once the file is read (a batch reads a few files, then parses)."""
-    from assistant.core.yamlio import load_data, quick_values  # not at start-up of the TUI
+    from assistant.core.yamlio import quick_values  # not at start-up of the TUI
 
-    data = quick_values(text, name)
+    return answers_from_quick(tree, text, quick_values(text, name), name)
+
+
+def answers_from_quick(tree: Tree, text: str, data: dict[Any, Any] | None,
+                       name: str) -> AnswerFile:
+    """`answers_from_text` once `quick_values(text, name)` gave `data` (None: not plain)."""
     if data is not None:  # a plain file: its values, without locations (the usual case)
         try:
             values, meta, keys = _check(tree, data, name, located=False)
         except AnswerError:
             pass  # the message needs its location: read the file again, carefully
         else:
-            return AnswerFile(name, values, meta, _Locations(lambda: load_data(text, name), keys))
-    return answers_from_data(tree, load_data(text, name), name)
+            return AnswerFile(name, values, meta, _Locations(lambda: _load_data(text, name), keys))
+    return answers_from_data(tree, _load_data(text, name), name)
+
+
+def _load_data(text: str, name: str) -> Any:
+    from assistant.core.yamlio import load_data  # PyYAML: not at start-up of the TUI
+
+    return load_data(text, name)
 
 
 def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
@@ -215,11 +226,31 @@ def _check(tree: Tree, data: Any, name: str,
         raise AnswerError("an answer file must map question ids to values", where,
                           "e.g. 'fit_for_surgery: yes'")
     questions = tree.questions
+    singles, integers = _plain_answers(tree)
     values: dict[str, Any] = {}
     meta: dict[str, str] = {}
     keys: dict[str, Any] = {}
     for key, raw in data.items():
         ident = key if type(key) is str else str(key)
+        choices = singles.get(ident)
+        if choices is not None:  # the usual cases, inline (what parse_answer gives them)
+            cls = raw.__class__
+            if cls is str:
+                value = raw.strip()
+                if value in choices and value:
+                    values[ident] = value
+                    keys[ident] = key
+                    continue
+            elif cls is bool:
+                value = "yes" if raw else "no"
+                if value in choices:
+                    values[ident] = value
+                    keys[ident] = key
+                    continue
+        elif raw.__class__ is int and raw in integers.get(ident, ()):
+            values[ident] = raw
+            keys[ident] = key
+            continue
         question = questions.get(ident)
         if question is None or ident in META_KEYS:
             if ident not in META_KEYS:
@@ -241,12 +272,6 @@ def _check(tree: Tree, data: Any, name: str,
                                   "at most 2000 characters")
             meta[ident] = text
             continue
-        if raw.__class__ is str and question.kind == "single":  # the usual case, inline
-            value = raw.strip()
-            if value and value in question.choice_ids:
-                values[ident] = value
-                keys[ident] = key
-                continue
         try:
             values[ident] = parse_answer(question, raw)
         except AnswerError as exc:
@@ -254,3 +279,23 @@ def _check(tree: Tree, data: Any, name: str,
                               exc.allowed) from None
         keys[ident] = key
     return values, meta, keys
+
+
+def _plain_checks(tree: Tree) -> tuple[dict[str, frozenset[str]], dict[str, range]]:
+    """What `_check` takes inline, by question id: the ids of a single choice's choices,
+    and the whole numbers an integer question allows (`parse_answer` takes anything else,
+    and words the errors)."""
+    singles: dict[str, frozenset[str]] = {}
+    integers: dict[str, range] = {}
+    for qid, question in tree.questions.items():
+        if qid in META_KEYS:
+            continue
+        if question.kind == "single":
+            singles[qid] = frozenset(question.choice_ids)
+        elif question.kind == "integer" and question.minimum is not None and \
+                question.maximum is not None:
+            integers[qid] = range(question.minimum, question.maximum + 1)
+    return singles, integers
+
+
+_plain_answers = per_tree(_plain_checks)

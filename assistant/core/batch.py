@@ -11,15 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.core.answers import answers_from_text
+from assistant.core.answers import answers_from_quick
 from assistant.core.catalog import open_tree
 from assistant.core.errors import ExitCode, InputError, Location
 from assistant.core.fileio import _default_mode as default_mode
 from assistant.core.fileio import atomic_write, sync_folder
-from assistant.core.headless import HeadlessRun, run_answers, run_file
+from assistant.core.headless import HeadlessRun, evaluate_walk, run_file, walk_answers
 from assistant.core.model import Tree
 from assistant.core.render import EXTENSIONS, staged_renderer
-from assistant.core.yamlio import read_text
+from assistant.core.source import read_text
 
 
 def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tuple[str, list[str]]:
@@ -108,6 +108,8 @@ def run_batch(
     inputs: list[Path], *, tree_name: str | None, fmt: str, output: Path | None,
     templates: str | None, force: bool,
 ) -> int:
+    from assistant.core.yamlio import quick_values
+
     tree = open_tree(tree_name)
     if templates is not None and not Path(templates).is_dir():
         raise InputError("the template folder does not exist", Location(templates))
@@ -150,8 +152,10 @@ def run_batch(
             else:
                 seen[job.target] = job.source
         _stage(jobs, lambda job: read_text(job.source, "answer file"))
-        _stage(jobs, lambda job: answers_from_text(tree, job.result, str(job.source)))
-        _stage(jobs, lambda job: run_answers(tree, job.result))
+        _stage(jobs, lambda job: (job.result, quick_values(job.result, job.name)))
+        _stage(jobs, lambda job: answers_from_quick(tree, *job.result, job.name))
+        _stage(jobs, lambda job: walk_answers(tree, job.result))
+        _stage(jobs, lambda job: evaluate_walk(tree, *job.result))
         _stage(jobs, lambda job: (prepare(job.result), job.result.warnings))
         _stage(jobs, lambda job: (finish(job.result[0]), job.result[1]))
         for index, job in enumerate(jobs, start + 1):
@@ -186,10 +190,11 @@ _CHUNK = 64
 class _Job:
     """One answer file on its way to a note: the last stage's result, or what stopped it."""
 
-    __slots__ = ("error", "result", "source", "target")
+    __slots__ = ("error", "name", "result", "source", "target")
 
     def __init__(self, source: Path, target: str) -> None:
         self.source = source
+        self.name = str(source)
         self.target = target
         self.result: Any = None
         self.error: BaseException | None = None

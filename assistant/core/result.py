@@ -84,13 +84,13 @@ class Outcome:
                     label = f"{score.title}: {score.total}, {score.label}"
                     break
             if made is not None and key is not None:  # the answer's label: by the key
-                key = (_FACTOR, key, _value_key(answer), label)
-                found = made.get(key) if key[2] is not _UNKEYED else None
+                key = (key, _value_key(answer), label)
+                found = made.get(key) if key[1] is not _UNKEYED else None
                 if found is None:
                     if not label and qid is not None and answer is not None:
                         label = parts.label(qid, answer)
                     found = _factor_dict(head, tail, _kept(answer), label)
-                    if key[2] is not _UNKEYED:
+                    if key[1] is not _UNKEYED:
                         parts.remember(key, found)
                 out.append(found)
                 continue
@@ -169,29 +169,37 @@ class Outcome:
                 same.append(f)
             if f["provisional"]:
                 provisional.append(f)
-        questions = parts.questions
-        labels = parts.labels
-        made = parts.made if shared else None
         answers = []
-        for qid, value in self.walk.values.items():
-            if made is not None:
-                key = (qid, value) if value.__class__ in _CACHED else (qid, _value_key(value))
-                row = made.get(key) if key[1] is not _UNKEYED else None
-                if row is None:
+        if shared:
+            rows = parts.rows
+            for qid, value in self.walk.values.items():
+                known = rows[qid]
+                key = value if value.__class__ in _CACHED else _value_key(value)
+                found = known.get(key) if key is not _UNKEYED else None
+                if found is None:
                     row = _answer_dict(parts, qid, _kept(value))
-                    if key[1] is not _UNKEYED:
-                        parts.remember(key, row)
-                section_id = row["section"]
-            else:
+                    found = (row["section"], row)
+                    if key is not _UNKEYED:
+                        if len(known) >= 256:
+                            known.clear()
+                        known[key] = found
+                entry = by_section.get(found[0])
+                if entry is None:
+                    entry = by_section[found[0]] = ([], [])
+                entry[1].append(found[1])
+        else:
+            questions = parts.questions
+            labels = parts.labels
+            for qid, value in self.walk.values.items():
                 prompt, kind, section_id, section_title = questions[qid]
                 label = labels.get((qid, value)) if value.__class__ in _CACHED else None
                 row = {"id": qid, "prompt": prompt, "value": value,
                        "label": parts.label(qid, value) if label is None else label,
                        "section": section_id, "section_title": section_title, "kind": kind}
-            entry = by_section.get(section_id)
-            if entry is None:
-                entry = by_section[section_id] = ([], [])
-            entry[1].append(row)
+                entry = by_section.get(section_id)
+                if entry is None:
+                    entry = by_section[section_id] = ([], [])
+                entry[1].append(row)
         sections = []
         for section_id, title, cite in parts.sections:
             entry = by_section.get(section_id)
@@ -219,8 +227,7 @@ class Outcome:
         stamp = _stamps(self.generated_at)
         meta = self.meta
         return {
-            "tree": {"id": tree.id, "title": tree.title, "version": tree.version,
-                     "sha256": tree.sha256},
+            "tree": parts.tree_dict if shared else dict(parts.tree_dict),
             "recommendation": self.recommendation,
             "outcome": outcome if shared else dict(outcome),
             "provisional": self.evaluation.provisional,
@@ -329,7 +336,6 @@ def _answer_dict(parts: _TreeParts, qid: str, value: Any) -> dict[str, Any]:
 
 
 _UNKEYED = object()  # a value that is not remembered (neither a choice nor a list of them)
-_FACTOR = object()  # marks a factor's key among the answers' keys
 
 
 def _value_key(value: Any) -> Any:
@@ -357,7 +363,8 @@ class _TreeParts:
     """
 
     __slots__ = ("advice", "disclaimer", "factors", "labels", "made", "outcomes",
-                 "questions", "references", "sections", "sources", "tree")
+                 "questions", "references", "rows", "sections", "sources", "tree",
+                 "tree_dict")
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
@@ -388,7 +395,12 @@ class _TreeParts:
         )
         self.disclaimer = " ".join(tree.disclaimer.split())
         self.labels: dict[tuple[str, Any], str] = {}
-        self.made: dict[Any, dict[str, Any]] = {}  # shared rows and factors, by answer
+        self.made: dict[Any, dict[str, Any]] = {}  # shared factors, by rule and answer
+        # Shared answer rows, by question id then value: (section id, row).
+        self.rows: dict[str, dict[Any, tuple[str, dict[str, Any]]]] = {
+            qid: {} for qid in tree.questions}
+        self.tree_dict = {"id": tree.id, "title": tree.title, "version": tree.version,
+                          "sha256": tree.sha256}
 
     def remember(self, key: Any, made: dict[str, Any]) -> None:
         if len(self.made) >= 4096:

@@ -79,6 +79,31 @@ def test_the_remembered_rows_and_factors_stay_bounded(tree) -> None:
         data["comments"] = f"note {rng.random()}"
         run_mapping(tree, data).outcome.note_context()
     assert 0 < len(parts.made) <= 4096
+    assert any(parts.rows.values())
+    assert all(len(rows) <= 256 for rows in parts.rows.values())
+
+
+def test_answers_checked_inline_are_what_parse_answer_gives(tree) -> None:
+    """Every question, with raw values of each kind, in range and not: the inline checks
+    in `_check` take exactly what `parse_answer` takes, and leave it every error."""
+    from assistant.core.answers import _check, parse_answer
+    from assistant.core.errors import AnswerError
+
+    raws: list[Any] = [True, False, None, "", " ", "yes", " no ", "Yes", 0, 1, -1, 17, 18,
+                       120, 10**6, 1.0, 2.5, "18", [], ["yes"], {}]
+    for question in tree.questions.values():
+        for raw in [*raws, *question.choice_ids, *(f" {c} " for c in question.choice_ids)]:
+            try:
+                expected: Any = ("ok", parse_answer(question, raw))
+            except AnswerError as exc:
+                expected = ("error", exc.message)
+            try:
+                values, _, _ = _check(tree, {question.id: raw}, "a.yaml", located=False)
+                got: Any = ("ok", values[question.id])
+            except AnswerError as exc:
+                got = ("error", exc.message)
+            assert got == expected, (question.id, raw)
+            assert type(got[1]) is type(expected[1]), (question.id, raw)
 
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
