@@ -129,9 +129,16 @@ def test_a_full_disk_in_a_batch_reports_each_note_and_exits_2(
 ) -> None:
     out = tmp_path / "notes"
     out.mkdir()
-    real_fdopen = os.fdopen
+    real_fdopen, real_write = os.fdopen, os.write
     monkeypatch.setattr(fileio.os, "fdopen",
                         lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
+
+    def write_to_a_full_disk(fd: int, data: bytes) -> int:  # the batch writes with os.write
+        if fd > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write_to_a_full_disk)
     inputs = [str(ANSWERS / "miss.yaml"), str(ANSWERS / "nonoperative.yaml")]
     assert main(["run", *inputs, "--output", str(out)]) == 2
     lines = capsys.readouterr().err.splitlines()
