@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ from assistant.core.headless import HeadlessRun, evaluate_walk, run_file, walk_a
 from assistant.core.model import Tree
 from assistant.core.render import EXTENSIONS, staged_renderer
 from assistant.core.source import read_text
+
+# Every `run` reads answer files, and reading them needs PyYAML's scalar rules (the
+# consultation's start, which never imports this module, is what keeps PyYAML lazy).
+from assistant.core.yamlio import quick_values
 
 
 def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tuple[str, list[str]]:
@@ -108,8 +113,6 @@ def run_batch(
     inputs: list[Path], *, tree_name: str | None, fmt: str, output: Path | None,
     templates: str | None, force: bool,
 ) -> int:
-    from assistant.core.yamlio import quick_values
-
     tree = open_tree(tree_name)
     if templates is not None and not Path(templates).is_dir():
         raise InputError("the template folder does not exist", Location(templates))
@@ -151,13 +154,8 @@ def run_batch(
                                     Location(str(job.source)), "give answer files distinct names"))
             else:
                 seen[job.target] = job.source
-        _stage(jobs, lambda job: read_text(job.source, "answer file"))
-        _stage(jobs, lambda job: (job.result, quick_values(job.result, job.name)))
-        _stage(jobs, lambda job: answers_from_quick(tree, *job.result, job.name))
-        _stage(jobs, lambda job: walk_answers(tree, job.result))
-        _stage(jobs, lambda job: evaluate_walk(tree, *job.result))
-        _stage(jobs, lambda job: (prepare(job.result), job.result.warnings))
-        _stage(jobs, lambda job: (finish(job.result[0]), job.result[1]))
+        with _gc_paused():
+            _make_notes(jobs, tree, prepare, finish)
         for index, job in enumerate(jobs, start + 1):
             try:
                 if job.error is not None:
@@ -185,6 +183,35 @@ def run_batch(
 
 
 _CHUNK = 64
+
+
+def _make_notes(jobs: list[_Job], tree: Tree, prepare: Callable[[HeadlessRun], Any],
+                finish: Callable[[Any], str]) -> None:
+    """Each job's (note, warnings), or what stopped it, a stage at a time."""
+    _stage(jobs, lambda job: read_text(job.source, "answer file"))
+    _stage(jobs, lambda job: (job.result, quick_values(job.result, job.name)))
+    _stage(jobs, lambda job: answers_from_quick(tree, *job.result, job.name))
+    _stage(jobs, lambda job: walk_answers(tree, job.result))
+    _stage(jobs, lambda job: evaluate_walk(tree, *job.result))
+    _stage(jobs, lambda job: (prepare(job.result), job.result.warnings))
+    _stage(jobs, lambda job: (finish(job.result[0]), job.result[1]))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a chunk of notes is made.
+
+    Making a note leaves no cyclic garbage (a test holds it to that), yet the thousands of
+    dicts and lists each note makes set the collector off again and again to scan them.
+    A file that fails leaves a cycle (its error's traceback): collected after its chunk.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Job:

@@ -181,3 +181,26 @@ def test_the_writer_gives_the_mode_even_where_the_folder_would_not(tmp_path: Pat
     assert plain.write(str(tmp_path / "c.md"), "x")
     assert plain.chmod is False
     assert stat.S_IMODE((tmp_path / "c.md").stat().st_mode) == plain.mode
+
+
+def test_making_notes_leaves_no_cyclic_garbage(tree, tmp_path: Path) -> None:
+    """Why the batch may pause the garbage collector while it makes a chunk of notes."""
+    import gc
+
+    from assistant.core.render import staged_renderer as stages
+
+    prepare, finish = stages("md")
+    jobs = [batch._Job(path, str(tmp_path / f"{path.stem}.md")) for path in FIXTURES * 8]
+    batch._make_notes(jobs, tree, lambda result: prepare(result.outcome), finish)  # warm
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        jobs = [batch._Job(path, str(tmp_path / f"{path.stem}.md")) for path in FIXTURES * 8]
+        batch._make_notes(jobs, tree, lambda result: prepare(result.outcome), finish)
+        assert all(job.error is None for job in jobs)
+        del jobs
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
