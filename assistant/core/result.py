@@ -84,7 +84,7 @@ class Outcome:
                     label = f"{score.title}: {score.total}, {score.label}"
                     break
             if made is not None and key is not None:  # the answer's label: by the key
-                key = (key, _value_key(answer), label)
+                key = (key, answer if answer.__class__ is str else _value_key(answer), label)
                 found = made.get(key) if key[1] is not _UNKEYED else None
                 if found is None:
                     if not label and qid is not None and answer is not None:
@@ -174,7 +174,7 @@ class Outcome:
             rows = parts.rows
             for qid, value in self.walk.values.items():
                 known = rows[qid]
-                key = value if value.__class__ in _CACHED else _value_key(value)
+                key = value if value.__class__ is str else _value_key(value)
                 found = known.get(key) if key is not _UNKEYED else None
                 if found is None:
                     row = _answer_dict(parts, qid, _kept(value))
@@ -341,10 +341,8 @@ _UNKEYED = object()  # a value that is not remembered (neither a choice nor a li
 def _value_key(value: Any) -> Any:
     """An answer value as a key that tells apart what renders differently (1 from True,
     a list from a string), or _UNKEYED."""
-    if value is None:
-        return None
-    if value.__class__ in _CACHED:
-        return (value.__class__, value)
+    if value is None or value.__class__ in _CACHED:
+        return value
     if type(value) is list and all(type(v) is str for v in value):
         return tuple(value)
     return _UNKEYED
