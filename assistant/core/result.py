@@ -339,8 +339,8 @@ _UNKEYED = object()  # a value that is not remembered (neither a choice nor a li
 
 
 def _value_key(value: Any) -> Any:
-    """An answer value as a key that tells apart what renders differently (1 from True,
-    a list from a string), or _UNKEYED."""
+    """An answer value as a remembered row's or factor's key, or _UNKEYED: a string or a
+    whole number (exactly: never True for 1), None, or a list of strings as a tuple."""
     if value is None or value.__class__ in _CACHED:
         return value
     if type(value) is list and all(type(v) is str for v in value):
@@ -356,8 +356,9 @@ def _kept(value: Any) -> Any:
 class _TreeParts:
     """The parts of every note's context that depend on the tree alone, made once per tree.
 
-    The context copies what it hands out, so a caller that changes its context never
-    changes these.
+    `context()` copies what it hands out, so a caller that changes its context never
+    changes these; `note_context()` hands them out as they are (to the sandbox, which
+    cannot change them), with the rows and factors it remembers by answer (`rows`, `made`).
     """
 
     __slots__ = ("advice", "disclaimer", "factors", "labels", "made", "outcomes",
