@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import itertools
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from assistant.core.answers import answers_from_quick
+from assistant.core.cache import gc_paused
 from assistant.core.catalog import open_tree
 from assistant.core.errors import ExitCode, InputError, Location
-from assistant.core.fileio import _default_mode as default_mode
-from assistant.core.fileio import atomic_write, sync_folder
+from assistant.core.fileio import atomic_write, default_mode, sync_folder
 from assistant.core.headless import HeadlessRun, evaluate_walk, run_file, walk_answers
 from assistant.core.model import Tree
 from assistant.core.render import EXTENSIONS, staged_renderer
@@ -154,7 +153,10 @@ def run_batch(
                                     Location(str(job.source)), "give answer files distinct names"))
             else:
                 seen[job.target] = job.source
-        with _gc_paused():
+        # Making a note leaves no cyclic garbage (a test holds it to that), yet the
+        # thousands of dicts and lists each note makes would set the collector off again
+        # and again; a file that fails leaves a cycle (its traceback), collected after.
+        with gc_paused():
             _make_notes(jobs, tree, prepare, finish)
         for index, job in enumerate(jobs, start + 1):
             try:
@@ -195,23 +197,6 @@ def _make_notes(jobs: list[_Job], tree: Tree, prepare: Callable[[HeadlessRun], A
     _stage(jobs, lambda job: evaluate_walk(tree, *job.result))
     _stage(jobs, lambda job: (prepare(job.result), job.result.warnings))
     _stage(jobs, lambda job: (finish(job.result[0]), job.result[1]))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a chunk of notes is made.
-
-    Making a note leaves no cyclic garbage (a test holds it to that), yet the thousands of
-    dicts and lists each note makes set the collector off again and again to scan them.
-    A file that fails leaves a cycle (its error's traceback): collected after its chunk.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Job:

@@ -28,7 +28,7 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def _default_mode() -> int:
+def default_mode() -> int:
     """What a plain `open()` would give a new file: 0o666 less the umask."""
     global _UMASK
     if _UMASK is None:
@@ -68,7 +68,7 @@ def atomic_write(
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), _default_mode() if mode is None else mode)
+                os.fchmod(handle.fileno(), default_mode() if mode is None else mode)
             handle.write(text)
             handle.flush()
             if durable:
