@@ -69,9 +69,19 @@ class ResultScreen(Screen[None]):
         # replaced widgets) that Python's collector has not reached yet: freed now, the
         # note's rendering reuses that memory instead of raising the peak (about 0.7 MiB
         # less VmHWM here, benchmark figure 6). Once per result screen, never per key.
+        self._release_conversation()
         gc.collect()
         self.show_result()
         self.query_one("#note-scroll").focus()
+
+    def _release_conversation(self) -> None:
+        """Before the note is built: see ConsultScreen.release (the conversation may have
+        been rebuilt since the review screen released it, by a changed answer)."""
+        from assistant.tui.screens.consult import ConsultScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, ConsultScreen):
+                screen.release()
 
     def show_result(self) -> None:
         from assistant.core.render import render

@@ -92,6 +92,15 @@ class QuestionView(Vertical):
         if question.kind not in self._inputs and self._composed:
             self._add_input(question).display = False
 
+    def release(self) -> None:
+        """Remove the inputs while a screen covers the view; `show` builds the one it
+        needs again."""
+        for widget in self._inputs.values():
+            widget.remove()
+        self._inputs.clear()
+        self.input = None
+        self.question = None
+
     def _add_input(self, question: Question, default: Any = None, *, allow_skip: bool = True,
                    current: Any = None) -> AnswerInput:
         widget = build_input(question, default, allow_skip=allow_skip, current=current)

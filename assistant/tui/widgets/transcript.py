@@ -62,6 +62,7 @@ class Transcript(OptionList):
     def __init__(self, intro: Text | str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []
+        self._released = False
         self.intro = intro
         self._laid_out_width = -1
 
@@ -80,6 +81,7 @@ class Transcript(OptionList):
     @intro.setter
     def intro(self, intro: Text | str) -> None:
         self._intro = intro
+        self._released = False
         self.clear_options()
         if intro:
             shown = Text.assemble(intro, "\n") if isinstance(intro, Text) else f"{intro}\n"
@@ -93,6 +95,8 @@ class Transcript(OptionList):
 
     def sync(self, entries: list[Entry]) -> None:
         """Show `entries`, touching only what changed after the common prefix."""
+        if self._released:
+            self.intro = self._intro  # the intro and the options of `self.entries`
         keep = 0
         for old, new in zip(self.entries, entries, strict=False):
             if old != new:
@@ -110,6 +114,12 @@ class Transcript(OptionList):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def release(self) -> None:
+        """Drop the options and their rendered lines while a screen covers the transcript;
+        `entries` stay, and the next `sync` builds the options again."""
+        self._released = True
+        self.clear_options()
 
     @staticmethod
     def _options_for(entries: list[Entry], previous: str | None) -> list[Option]:
