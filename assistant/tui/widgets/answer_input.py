@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.dom import NoScreen
 from textual.message import Message
@@ -107,6 +107,8 @@ class ChoiceInput(_SkipKey, OptionList):
     propose = False  # post Proposed for values under the cursor (the what-if screen)
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Also bound (not only in on_key): a digit typed before the list has focus still
+        # picks once the key reaches the app and the list is focused by then.
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
         Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
     ]
@@ -131,6 +133,15 @@ class ChoiceInput(_SkipKey, OptionList):
         self.set_options(options)
         ids = question.choice_ids
         self.highlighted = ids.index(default) if default in ids else 0
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits pick here when the list has focus: Textual runs a binding only once the
+        key has bubbled up to the app (five more message hops before the answer is taken)."""
+        digit = event.character
+        if digit is not None and len(digit) == 1 and "1" <= digit <= "9":
+            event.stop()
+            event.prevent_default()
+            self.action_pick(int(digit))
 
     def action_pick(self, number: int) -> None:
         # No highlight first: the next question replaces the list, and a frame spent on the
