@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cached_cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
@@ -66,10 +67,12 @@ class ResultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # A consultation leaves about 12,000 objects (2 MB) of cyclic garbage (messages,
-        # replaced widgets) that Python's collector has not reached yet: freed now, the
-        # note's rendering reuses that memory instead of raising the peak (about 0.7 MiB
-        # less VmHWM here, benchmark figure 6). Once per result screen, never per key.
+        # replaced widgets) that Python's collector has not reached yet, and Rich's cache of
+        # text widths holds up to 4,096 strings of the conversation: freed now, the note's
+        # rendering reuses that memory instead of raising the peak (about 1 MiB less VmHWM
+        # here, benchmark figure 6). Once per result screen, never per key.
         self._release_conversation()
+        cached_cell_len.cache_clear()  # a cache: widths are measured again as needed
         gc.collect()
         self.show_result()
         self.query_one("#note-scroll").focus()
