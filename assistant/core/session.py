@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import traceback
 from collections.abc import Mapping
@@ -238,6 +237,8 @@ def record(session: Session, consultation: Consultation, *, finished: bool = Fal
 # --------------------------------------------------------------------------- files
 def save_session(session: Session, *, durable: bool = False) -> Path:
     """Write the session atomically; return its path."""
+    import json  # here, not at start-up: a first launch has no session to read
+
     target = session.path
     text = json.dumps(session.to_json(), indent=1, ensure_ascii=False) + "\n"
     atomic_write(target, text, durable=durable, mode=0o600)  # answers stay private
@@ -247,6 +248,8 @@ def save_session(session: Session, *, durable: bool = False) -> Path:
 
 def load_session(path: Path | str) -> Session:
     """Read one session file; SessionError when it is not a whole, valid session."""
+    import json
+
     file = Path(path)
     try:
         raw = file.read_bytes()
