@@ -482,9 +482,11 @@ def machine() -> str:
 def write_results(rows: list[Row], seconds: float, args: argparse.Namespace) -> None:
     notes = "\n".join(f"- **{r.figure}**: {r.note}" for r in rows if r.note)
     only = f" --only {' '.join(args.only)}" if args.only else ""
+    minutes = max(1, round(seconds / 60))
+    duration = f"{minutes} minute{'s' if minutes > 1 else ''}"
     text = f"""# Speed: benchmark results
 
-Reproduce with `{COMMAND}{only}` from the repository root (about {seconds / 60:.0f} minutes;
+Reproduce with `{COMMAND}{only}` from the repository root (about {duration};
 `--quick` for a smoke run). The command prints this table, rewrites this page and exits 1
 when a budget is missed. Every figure is a ratio against a reference measured in the same
 run, since machines (and their load) drift.
