@@ -48,6 +48,8 @@ class QuestionView(Vertical):
         self._error = Static(classes="error")
         self._hint = Static(classes="hint")
         self._error_message: str | None = None
+        self._shown_suggestion: str | None = None
+        self._shown_hint: str | None = None
 
     def compose(self) -> ComposeResult:
         self._composed = True
@@ -69,10 +71,18 @@ class QuestionView(Vertical):
         self.border_title = title
         self.border_subtitle = subtitle
         self._prompt.update(Text(question.prompt))
-        self._suggestion.update(Text(f"suggested: {reason}") if reason else "")
-        self._suggestion.display = bool(reason)
+        # Lines that did not change are left alone: each update is a widget to lay out
+        # and repaint in the frame that shows the next question.
+        suggestion = f"suggested: {reason}" if reason else ""
+        if suggestion != self._shown_suggestion:
+            self._shown_suggestion = suggestion
+            self._suggestion.update(Text(suggestion))
+            self._suggestion.display = bool(reason)
         self.set_error("")
-        self._hint.update(_hint(question, allow_skip))
+        hint = _hint(question, allow_skip)
+        if hint != self._shown_hint:
+            self._shown_hint = hint
+            self._hint.update(hint)
         widget = self._inputs.get(question.kind)
         if widget is None:
             widget = self._add_input(question, default, allow_skip=allow_skip,
