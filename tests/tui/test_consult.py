@@ -22,7 +22,8 @@ from assistant.tui.screens.resume import ResumeScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.whatif import WhatIfScreen
 from assistant.tui.screens.why import WhyScreen
-from assistant.tui.widgets.answer_input import MultiInput, ValueInput
+from assistant.tui.widgets.answer_input import ValueInput
+from assistant.tui.widgets.multi_input import MultiInput
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.transcript import Transcript
 from tests.conftest import ANSWERS

@@ -6,7 +6,7 @@ the consultation. `build_input` picks the widget for a kind.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -14,13 +14,17 @@ from textual.binding import Binding, BindingType
 from textual.dom import NoScreen
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from assistant.core.answers import allowed_text, parse_answer
 from assistant.core.errors import AnswerError
 from assistant.core.model import Question
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from assistant.tui.widgets.multi_input import MultiInput
 
 SKIP_ID = "__skip__"
 
@@ -60,7 +64,7 @@ class Invalid(Message):
         self.message = message
 
 
-def _send(widget: Widget, message: Message) -> None:
+def send_to_screen(widget: Widget, message: Message) -> None:
     """Post an answer straight to the screen, where every handler of one lives: bubbling
     up through the question view and its containers costs a turn of each one's message
     loop before anything can repaint (about a millisecond per answer)."""
@@ -72,7 +76,7 @@ def _send(widget: Widget, message: Message) -> None:
         screen.post_message(message)
 
 
-def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -> Text:
+def choice_prompt(index: int, label: str, explain: str, marked: bool = False) -> Text:
     text = Text()
     text.append(f"{index} " if index <= 9 else "  ", style="bold")
     text.append(label)
@@ -83,7 +87,7 @@ def _choice_prompt(index: int, label: str, explain: str, marked: bool = False) -
     return text
 
 
-class _SkipKey:
+class SkipKey:
     """The `s` key of choice inputs: skips optional questions, greyed on required ones."""
 
     question: Question
@@ -98,10 +102,10 @@ class _SkipKey:
 
     def action_skip(self) -> None:
         if self.allow_skip:
-            _send(self, Skipped(self.question))  # type: ignore[arg-type]
+            send_to_screen(self, Skipped(self.question))  # type: ignore[arg-type]
 
 
-class ChoiceInput(_SkipKey, OptionList):
+class ChoiceInput(SkipKey, OptionList):
     """Single choice: digits 1-9 pick at once, arrows and Enter also work; `s` skips."""
 
     propose = False  # post Proposed for values under the cursor (the what-if screen)
@@ -124,7 +128,7 @@ class ChoiceInput(_SkipKey, OptionList):
         self.question = question
         self.allow_skip = allow_skip and question.optional
         options = [
-            Option(_choice_prompt(i, c.label, c.explain, c.id == current), id=c.id)
+            Option(choice_prompt(i, c.label, c.explain, c.id == current), id=c.id)
             for i, c in enumerate(question.choices, 1)
         ]
         if self.allow_skip:
@@ -147,7 +151,7 @@ class ChoiceInput(_SkipKey, OptionList):
         # No highlight first: the next question replaces the list, and a frame spent on the
         # highlight would hold back the one that shows the next question.
         if number <= len(self.question.choices):
-            _send(self, Answered(self.question, self.question.choices[number - 1].id))
+            send_to_screen(self, Answered(self.question, self.question.choices[number - 1].id))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -155,93 +159,13 @@ class ChoiceInput(_SkipKey, OptionList):
         if event.option_id == SKIP_ID:
             self.action_skip()
         else:
-            _send(self, Answered(self.question, event.option_id))
+            send_to_screen(self, Answered(self.question, event.option_id))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if self.propose and event.option_id and event.option_id != SKIP_ID:
             self.post_message(Proposed(self.question, event.option_id))
-
-
-class MultiInput(_SkipKey, SelectionList[str]):
-    """Several choices: digits or Space toggle, Enter confirms; exclusive `none` clears."""
-
-    propose = False  # post Proposed for values under the cursor (the what-if screen)
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"toggle_number({n})", show=False) for n in range(1, 10)),
-        Binding("enter", "confirm", "Confirm", tooltip="Confirm the choices ticked",
-                id="confirm"),
-        Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
-    ]
-
-    def __init__(self, question: Question, default: Any = None, *,
-                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
-        self._adjusting = False
-        super().__init__(id=id, classes="answer-input")
-        self.load(question, default, allow_skip=allow_skip, current=current)
-
-    def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
-             current: Any = None) -> None:
-        """Show another question in place, ticking `default`."""
-        self.question = question
-        self.allow_skip = allow_skip and question.optional
-        chosen = set(default or ()) if isinstance(default, (list, tuple)) else set()
-        self.clear_options()
-        self.add_options([
-            Selection(_choice_prompt(i, c.label, c.explain), c.id, c.id in chosen)
-            for i, c in enumerate(question.choices, 1)
-        ])
-        self.highlighted = 0
-
-    def action_toggle_number(self, number: int) -> None:
-        if number <= len(self.question.choices):
-            self.highlighted = number - 1
-            self.toggle(self.question.choices[number - 1].id)
-
-    def action_confirm(self) -> None:
-        value = self.value()
-        try:
-            checked = parse_answer(self.question, value)
-        except AnswerError as exc:
-            message = "tick at least one (Space or a digit), then Enter" if not value \
-                else exc.message
-            self.post_message(Invalid(self.question, message))
-            return
-        _send(self, Answered(self.question, checked))
-
-    def value(self) -> list[str]:
-        chosen = set(self.selected)
-        return [c for c in self.question.choice_ids if c in chosen]
-
-    @on(SelectionList.SelectionToggled)
-    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
-        """The exclusive choice (`none`) clears the others, and any other clears it."""
-        event.stop()
-        if self._adjusting:
-            return
-        toggled = event.selection.value
-        if toggled not in self.selected:
-            self._preview()
-            return
-        self._adjusting = True
-        try:
-            exclusive = self.question.exclusive
-            for other in list(self.selected):
-                if other == toggled:
-                    continue
-                if toggled in exclusive or other in exclusive:
-                    self.deselect(other)
-        finally:
-            self._adjusting = False
-        self._preview()
-
-    def _preview(self) -> None:
-        value = self.value()
-        self.post_message(Invalid(self.question, ""))
-        if value and self.propose:
-            self.post_message(Proposed(self.question, value))
 
 
 class ValueInput(Input):
@@ -296,16 +220,17 @@ class ValueInput(Input):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not self.value.strip() and self.allow_skip:
-            _send(self, Skipped(self.question))
+            send_to_screen(self, Skipped(self.question))
             return
         value, message = self.check()
         if value is None:
             self.post_message(Invalid(self.question, message))
             return
-        _send(self, Answered(self.question, value))
+        send_to_screen(self, Answered(self.question, value))
 
 
-AnswerInput = ChoiceInput | MultiInput | ValueInput
+if TYPE_CHECKING:  # an alias for annotations (the checklist's module is imported lazily)
+    AnswerInput: TypeAlias = ChoiceInput | MultiInput | ValueInput
 
 
 def build_input(question: Question, default: Any = None, *, allow_skip: bool = True,
@@ -314,5 +239,9 @@ def build_input(question: Question, default: Any = None, *, allow_skip: bool = T
     if question.kind == "single":
         return ChoiceInput(question, default, allow_skip=allow_skip, current=current)
     if question.kind == "multi":
+        # Its own module: SelectionList costs ~3 ms to import, not spent at start-up
+        # unless the first question is a checklist.
+        from assistant.tui.widgets.multi_input import MultiInput
+
         return MultiInput(question, default, allow_skip=allow_skip, current=current)
     return ValueInput(question, default, allow_skip=allow_skip, current=current)

@@ -6,7 +6,7 @@ repaints in one frame.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -15,7 +15,10 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from assistant.core.model import Question
-from assistant.tui.widgets.answer_input import AnswerInput, Invalid, build_input
+from assistant.tui.widgets.answer_input import Invalid, build_input
+
+if TYPE_CHECKING:
+    from assistant.tui.widgets.answer_input import AnswerInput
 
 
 class QuestionView(Vertical):
