@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list:  # the everyday start: `consult`, without building the whole parser
         args: Any = SimpleNamespace(command="consult", tree=None, handler=cmd_consult)
     else:
+        if args_list[0] == "--tree" or args_list[0].startswith("--tree="):
+            args_list.insert(0, "consult")  # `spine-assist --tree T` consults on T
         _load_extra_commands()
         parser = build_parser()
         args = parser.parse_args(args_list)

@@ -155,3 +155,15 @@ def test_unexpected_errors_are_one_line_exit_1(monkeypatch: pytest.MonkeyPatch,
     assert capsys.readouterr().err.strip() == (
         "spine-assist: error: unexpected RuntimeError: kaboom "
         "(set SPINE_ASSIST_DEBUG=1 for details)")
+
+
+@pytest.mark.parametrize("argv", [["--tree", "miss-vs-os"], ["--tree=miss-vs-os"],
+                                  ["consult", "--tree", "miss-vs-os"]])
+def test_tree_before_any_command_means_consult(argv: list[str]) -> None:
+    """`spine-assist --tree T` is `spine-assist consult --tree T`: a bad tree is named before
+    the terminal is taken over (exit 2, one line, with a suggestion)."""
+    proc = run_cli(*argv)
+    assert proc.returncode == 2
+    assert proc.stderr == (f"spine-assist: error: {ROOT / 'trees'}: unknown tree 'miss-vs-os'; "
+                           "did you mean 'miss-vs-oss'? (allowed: miss-vs-oss)\n")
+    assert proc.stdout == ""
