@@ -181,9 +181,8 @@ def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAss
         from assistant.core.catalog import open_tree
 
         tree = open_tree(None)
-    scan = sessions.scan_sessions()
-    offer = sessions.latest_unfinished(tree.id, scan) if resume_offer else None
-    return SpineAssistApp(tree, offer=offer, notices=scan.problems())
+    offer, problems = sessions.startup_scan(tree.id)
+    return SpineAssistApp(tree, offer=offer if resume_offer else None, notices=problems)
 
 
 def make_resume_app(session_id: str | None) -> SpineAssistApp:
