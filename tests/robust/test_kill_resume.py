@@ -196,8 +196,13 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
             term.close()
 
 
+def session_files(state: Path) -> list[Path]:
+    """The saved sessions (not the start-up's index of them, a dot file)."""
+    return sorted(p for p in (state / "sessions").glob("*.json") if not p.name.startswith("."))
+
+
 def saved_known(state: Path) -> dict[str, Any]:
-    files = sorted((state / "sessions").glob("*.json"))
+    files = session_files(state)
     assert len(files) == 1, f"expected one session file, found {files}"
     return sessions.load_session(files[0]).known
 
@@ -252,7 +257,7 @@ def test_sigkill_after_every_answer_resumes_with_every_answer(
     terminal.wait_for(RESULT, "the result after resuming")
     assert "MISS" in terminal.screen().split(RESULT, 1)[1]
     restored, warnings = sessions.restore(tree, sessions.load_session(
-        next((state / "sessions").glob("*.json"))))
+        session_files(state)[0]))
     assert warnings == []
     assert restored.known == given
     assert restored.complete
