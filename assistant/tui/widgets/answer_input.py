@@ -87,11 +87,23 @@ def choice_prompt(index: int, label: str, explain: str, marked: bool = False) ->
     return text
 
 
-class SkipKey:
-    """The `s` key of choice inputs: skips optional questions, greyed on required ones."""
+class ChoiceBase:
+    """What the two choice inputs share: built for a question and reloaded in place by
+    `load`, and the `s` key, which skips optional questions and is greyed on required ones."""
 
     question: Question
     allow_skip: bool
+
+    def __init__(self, question: Question, default: Any = None, *,
+                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
+        super().__init__(id=id, classes="answer-input")  # type: ignore[call-arg]
+        self.load(question, default, allow_skip=allow_skip, current=current)
+
+    def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
+             current: Any = None) -> None:
+        """Show `question` in place (no new widget, so focus and bindings stay)."""
+        self.question = question
+        self.allow_skip = allow_skip and question.optional
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip":
@@ -105,7 +117,7 @@ class SkipKey:
             send_to_screen(self, Skipped(self.question))  # type: ignore[arg-type]
 
 
-class ChoiceInput(SkipKey, OptionList):
+class ChoiceInput(ChoiceBase, OptionList):
     """Single choice: digits 1-9 pick at once, arrows and Enter also work; `s` skips."""
 
     propose = False  # post Proposed for values under the cursor (the what-if screen)
@@ -117,16 +129,9 @@ class ChoiceInput(SkipKey, OptionList):
         Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
     ]
 
-    def __init__(self, question: Question, default: Any = None, *,
-                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
-        super().__init__(id=id, classes="answer-input")
-        self.load(question, default, allow_skip=allow_skip, current=current)
-
     def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
              current: Any = None) -> None:
-        """Show another question in place (no new widget, so focus and bindings stay)."""
-        self.question = question
-        self.allow_skip = allow_skip and question.optional
+        super().load(question, default, allow_skip=allow_skip, current=current)
         options = [
             Option(choice_prompt(i, c.label, c.explain, c.id == current), id=c.id)
             for i, c in enumerate(question.choices, 1)

@@ -18,15 +18,15 @@ from assistant.core.errors import AnswerError
 from assistant.core.model import Question
 from assistant.tui.widgets.answer_input import (
     Answered,
+    ChoiceBase,
     Invalid,
     Proposed,
-    SkipKey,
     choice_prompt,
     send_to_screen,
 )
 
 
-class MultiInput(SkipKey, SelectionList[str]):
+class MultiInput(ChoiceBase, SelectionList[str]):
     """Several choices: digits or Space toggle, Enter confirms; exclusive `none` clears."""
 
     propose = False  # post Proposed for values under the cursor (the what-if screen)
@@ -38,17 +38,12 @@ class MultiInput(SkipKey, SelectionList[str]):
         Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
     ]
 
-    def __init__(self, question: Question, default: Any = None, *,
-                 allow_skip: bool = True, current: Any = None, id: str | None = None) -> None:
-        self._adjusting = False
-        super().__init__(id=id, classes="answer-input")
-        self.load(question, default, allow_skip=allow_skip, current=current)
+    _adjusting = False  # while the exclusive choice clears the others
 
     def load(self, question: Question, default: Any = None, *, allow_skip: bool = True,
              current: Any = None) -> None:
         """Show another question in place, ticking `default`."""
-        self.question = question
-        self.allow_skip = allow_skip and question.optional
+        super().load(question, default, allow_skip=allow_skip, current=current)
         chosen = set(default or ()) if isinstance(default, (list, tuple)) else set()
         self.clear_options()
         self.add_options([
