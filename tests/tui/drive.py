@@ -6,9 +6,16 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from assistant.core.headless import run_file
 from assistant.core.machine import SKIPPED
-from assistant.core.model import Question
+from assistant.core.model import Question, Tree
 from assistant.tui.app import SpineAssistApp
+from tests.conftest import ANSWERS
+
+
+def fixture_values(tree: Tree, name: str) -> dict[str, Any]:
+    """The answers on the path of an answer fixture, as the engine derives them."""
+    return dict(run_file(tree, ANSWERS / name).outcome.walk.values)
 
 
 def keys_for(question: Question, value: Any) -> list[str]:
@@ -44,3 +51,17 @@ async def answer_all(pilot: Pilot, answers: dict[str, Any], *, limit: int = 60) 
         assert len(app.consultation.known) > before or app.consultation.current is None or \
             app.consultation.current.id != question.id, f"{question.id} was not answered"
     raise AssertionError("the consultation did not end")
+
+
+async def to_result(pilot: Pilot, answers: dict[str, Any]) -> Any:
+    """Answer everything, then open the recommendation from the review; the result screen."""
+    from assistant.tui.screens.result import ResultScreen
+    from assistant.tui.screens.review import ReviewScreen
+
+    await answer_all(pilot, answers)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    await pilot.press("enter")  # the review opens on "See the recommendation"
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ResultScreen)
+    return screen

@@ -17,7 +17,6 @@ from assistant.tui.commands import ConsultCommands
 from assistant.tui.screens.consult import ConsultScreen
 from assistant.tui.screens.edit import EditAnswerScreen
 from assistant.tui.screens.export import ExportScreen
-from assistant.tui.screens.result import ResultScreen
 from assistant.tui.screens.resume import ResumeScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.whatif import WhatIfScreen
@@ -27,24 +26,10 @@ from assistant.tui.widgets.multi_input import MultiInput
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.transcript import Transcript
 from tests.conftest import ANSWERS
-from tests.tui.drive import answer_all, keys_for
+from tests.tui.drive import answer_all, fixture_values, keys_for, to_result
 
 FIRST = {"fit_for_surgery": "yes", "surgical_indications": ["instability"],
          "neurological_deficit": "none"}
-
-
-def fixture_values(tree: Tree, name: str) -> dict:
-    return dict(run_file(tree, ANSWERS / name).outcome.walk.values)
-
-
-async def to_result(pilot, answers: dict) -> ResultScreen:
-    await answer_all(pilot, answers)
-    assert isinstance(pilot.app.screen, ReviewScreen)
-    await pilot.press("enter")  # the review opens on "See the recommendation"
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ResultScreen)
-    return screen
 
 
 @pytest.mark.parametrize("name", ["miss.yaml", "oss_several.yaml", "nonoperative.yaml",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.core.headless import run_file
 from assistant.core.model import Tree
 from assistant.core.render import render
 from assistant.tui.app import make_app
-from assistant.tui.screens.result import ResultScreen, for_screen
-from tests.conftest import ANSWERS
-from tests.tui.drive import answer_all
+from assistant.tui.screens.result import for_screen
+from tests.tui.drive import fixture_values, to_result
 
 
 def _screen_text(app) -> str:
@@ -17,14 +15,9 @@ def _screen_text(app) -> str:
 
 
 async def test_recommendation_heading_shows_once(tree: Tree):
-    values = dict(run_file(tree, ANSWERS / "oss_several.yaml").outcome.walk.values)
     app = make_app(tree)
     async with app.run_test(size=(120, 40)) as pilot:
-        await answer_all(pilot, values)
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ResultScreen)
+        screen = await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
         text = _screen_text(app)
         assert "Recommendation:" in text  # the banner
         assert text.count("Recommendation") == 1, text

@@ -12,12 +12,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.core import session as sessions
-from assistant.core.headless import run_file
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
 from assistant.tui.app import make_app
-from tests.conftest import ANSWERS
-from tests.tui.drive import answer_all, keys_for
+from tests.tui.drive import answer_all, fixture_values, keys_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 PARTIAL = {"fit_for_surgery": "yes", "surgical_indications": ["cord_compression"],
@@ -38,7 +36,7 @@ async def _partial(pilot) -> None:
 
 
 async def _result(pilot) -> None:
-    values = dict(run_file(pilot.app.decision_tree, ANSWERS / "miss.yaml").outcome.walk.values)
+    values = fixture_values(pilot.app.decision_tree, "miss.yaml")
     await answer_all(pilot, values)
     await pilot.press("enter")
     await pilot.pause()

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.core.errors import AnswerError
-from assistant.core.headless import run_file
 from assistant.core.model import Tree
 from assistant.core.whatif import what_if
-from tests.conftest import ANSWERS
+from tests.tui.drive import fixture_values
 
 
 @pytest.fixture
 def miss(tree: Tree) -> dict:
-    return dict(run_file(tree, ANSWERS / "miss.yaml").outcome.walk.values)
+    return fixture_values(tree, "miss.yaml")
 
 
 def test_region_change_turns_miss_into_oss(tree: Tree, miss: dict):
