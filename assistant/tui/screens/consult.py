@@ -119,6 +119,7 @@ class ConsultScreen(Screen[None]):
             self.set_timer(1 / 60, self._catch_up)
             return
         self._catching_up = False
+        self.question_view.styles.min_height = None
         self._sync_transcript()
         self._show_current()
         self._update_panel()
@@ -129,12 +130,10 @@ class ConsultScreen(Screen[None]):
             self.call_later(self._catch_up)  # not inside the layout pass that told us
 
     def _catch_up(self) -> None:
-        """The transcript and panel, one frame after the question they led to."""
+        """The transcript and panel, one frame after the question they led to (the
+        question itself is already shown: refreshing it again costs nothing)."""
         if self._catching_up:
-            self._catching_up = False
-            self.question_view.styles.min_height = None
-            self._sync_transcript()
-            self._update_panel()
+            self.refresh_view()
 
     def _sync_transcript(self) -> None:
         consultation = self.app.consultation
@@ -235,6 +234,7 @@ class ConsultScreen(Screen[None]):
         peak (VmHWM, benchmark figure 6) is about 1 MiB lower with this and the review
         screen's own release (ReviewScreen.action_result).
         """
+        self._catching_up = False  # nothing to catch up under another screen
         self.transcript.release()
         self.question_view.release()
         self._shown = None
