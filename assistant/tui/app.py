@@ -75,6 +75,15 @@ class SpineAssistApp(App[int]):
         self.refresh_consultation()
 
     # -- state changes (every one is saved before the screen updates) ------------------
+    def release_conversation(self) -> None:
+        """The review and result screens cover the conversation: see ConsultScreen.release
+        (it rebuilds what it released when it shows again)."""
+        from assistant.tui.screens.consult import ConsultScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ConsultScreen):
+                screen.release()
+
     def save(self, *, finished: bool = False) -> None:
         """Save the session now; a failure is shown, never raised (the answers stay here)."""
         if not self.consultation.known and not self.session.file:

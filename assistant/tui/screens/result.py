@@ -71,20 +71,11 @@ class ResultScreen(Screen[None]):
         # text widths holds up to 4,096 strings of the conversation: freed now, the note's
         # rendering reuses that memory instead of raising the peak (about 1 MiB less VmHWM
         # here, benchmark figure 6). Once per result screen, never per key.
-        self._release_conversation()
+        self.app.release_conversation()  # again: a changed answer may have rebuilt it
         cached_cell_len.cache_clear()  # a cache: widths are measured again as needed
         gc.collect()
         self.show_result()
         self.query_one("#note-scroll").focus()
-
-    def _release_conversation(self) -> None:
-        """Before the note is built: see ConsultScreen.release (the conversation may have
-        been rebuilt since the review screen released it, by a changed answer)."""
-        from assistant.tui.screens.consult import ConsultScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, ConsultScreen):
-                screen.release()
 
     def show_result(self) -> None:
         from assistant.core.render import render

@@ -46,16 +46,8 @@ class ReviewScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._release_conversation()
+        self.app.release_conversation()
         self.fill()
-
-    def _release_conversation(self) -> None:
-        """The conversation below is covered until Esc: see ConsultScreen.release."""
-        from assistant.tui.screens.consult import ConsultScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, ConsultScreen):
-                screen.release()
 
     def on_screen_resume(self) -> None:
         self.fill()
