@@ -301,13 +301,9 @@ def scan_sessions() -> Scan:
     for file in sorted(folder.glob(f"*{SUFFIX}")):
         if file.name.startswith("."):
             continue
-        try:
-            sessions.append(load_session(file))
-        except SessionError as exc:
-            try:
-                aside.append((set_aside(file), str(exc)))
-            except OSError:
-                aside.append((file, f"{exc} (could not move it aside)"))
+        session = _load_or_set_aside(file, aside)
+        if session is not None:
+            sessions.append(session)
     sessions.sort(key=lambda s: (s.updated, s.id), reverse=True)
     return Scan(sessions, aside)
 
