@@ -114,12 +114,12 @@ class Terminal:
 
     def type_text(self, text: str) -> None:
         """Type into the answer field and see it there before Enter, as a person would
-        (keys sent while the field is still being mounted are lost, then retyped)."""
+        (keys sent before the app is ready for them are lost, then retyped)."""
         for _ in range(5):
             self.keys("C-u", *list(text))
             deadline = time.monotonic() + 3
             while time.monotonic() < deadline:
-                if any(f"▊{text}" in line for line in self.screen().splitlines()):
+                if any(f"› {text}" in line for line in self.screen().splitlines()):
                     self.keys("Enter")
                     return
                 time.sleep(0.05)

@@ -65,3 +65,8 @@ async def to_result(pilot: Pilot, answers: dict[str, Any]) -> Any:
     screen = pilot.app.screen
     assert isinstance(screen, ResultScreen)
     return screen
+
+
+def screen_text(app: Any) -> str:
+    """What the terminal shows now, as plain text (the current screen, every layer)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

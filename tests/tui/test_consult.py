@@ -21,12 +21,10 @@ from assistant.tui.screens.resume import ResumeScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.whatif import WhatIfScreen
 from assistant.tui.screens.why import WhyScreen
-from assistant.tui.widgets.answer_input import ValueInput
-from assistant.tui.widgets.multi_input import MultiInput
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.transcript import Transcript
 from tests.conftest import ANSWERS
-from tests.tui.drive import answer_all, fixture_values, keys_for, to_result
+from tests.tui.drive import answer_all, fixture_values, keys_for, screen_text, to_result
 
 FIRST = {"fit_for_surgery": "yes", "surgical_indications": ["instability"],
          "neurological_deficit": "none"}
@@ -67,7 +65,7 @@ async def test_back_is_greyed_on_the_first_question_and_escape_goes_back(tree: T
         assert app.consultation.current.id == "neurological_deficit"
         # the answer taken back is preselected
         view = screen.query_one(QuestionView)
-        assert view.input.highlighted == 0  # "none" is the first choice
+        assert view.highlighted == 0  # "none" is the first choice
         transcript = screen.query_one(Transcript)
         assert [e.qid for e in transcript.entries] == \
             ["fit_for_surgery", "sins_location", "surgical_indications"]
@@ -96,7 +94,7 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)
-        assert app.screen.query_one(QuestionView).input.highlighted == 0  # "yes" given
+        assert app.screen.query_one(QuestionView).highlighted == 0  # "yes" given
         await pilot.press("2")  # not fit: the path ends at once
         await pilot.pause()
         assert app.consultation.walk.path == ("fit_for_surgery",)
@@ -107,7 +105,7 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await pilot.press("home", "enter")  # home skips the section heading
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)
-        assert app.screen.query_one(QuestionView).input.highlighted == 1  # "no" given
+        assert app.screen.query_one(QuestionView).highlighted == 1  # "no" given
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, ConsultScreen)
@@ -122,20 +120,21 @@ async def test_multi_choice_toggles_and_exclusive_none(tree: Tree):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1", "s")
         await pilot.pause()
-        checklist = app.screen.query_one(MultiInput)
+        checklist = app.screen.query_one(QuestionView)
         await pilot.press("enter")  # nothing ticked: not accepted
         await pilot.pause()
         assert app.consultation.current.id == "surgical_indications"
-        error = app.screen.query_one(QuestionView).query_one(".error")
-        assert "tick at least one" in str(error.render())
+        assert "tick at least one" in checklist.error
+        assert "tick at least one" in screen_text(app)
         await pilot.press("1", "2")
-        assert checklist.value() == ["cord_compression", "instability"]
+        assert checklist.ticked == ["cord_compression", "instability"]
+        assert checklist.error == ""  # ticking clears the complaint
         await pilot.press("5")  # none clears the others
-        assert checklist.value() == ["none"]
+        assert checklist.ticked == ["none"]
         await pilot.press("4")  # any other clears none
-        assert checklist.value() == ["intractable_pain"]
+        assert checklist.ticked == ["intractable_pain"]
         await pilot.press("space")  # space toggles the highlighted one (4) off
-        assert checklist.value() == []
+        assert checklist.ticked == []
         await pilot.press("2", "3", "enter")
         await pilot.pause()
         assert app.consultation.answers["surgical_indications"] == \
@@ -147,17 +146,17 @@ async def test_invalid_numbers_are_refused_inline(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all_partial(pilot, values, stop_at="age_years")
-        field = app.screen.query_one(ValueInput)
         view = app.screen.query_one(QuestionView)
         await pilot.press("1", "5", "0", "enter")
         await pilot.pause()
         assert app.consultation.current.id == "age_years"
-        assert "out of range" in str(view.query_one(".error").render())
+        assert "out of range" in view.error
+        assert "out of range" in screen_text(app)
         await pilot.press("ctrl+u", "enter")  # required: empty is not an answer
         await pilot.pause()
         assert app.consultation.current.id == "age_years"
         await pilot.press("a", "b")  # an integer field takes no letters
-        assert field.value == ""
+        assert view.text == ""
         await pilot.press("5", "8", "enter")
         await pilot.pause()
         assert app.consultation.answers["age_years"] == 58
@@ -205,8 +204,9 @@ async def test_suggestion_is_preselected_with_its_reason(tree: Tree):
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all_partial(pilot, answers, stop_at="hypervascular")
         view = app.screen.query_one(QuestionView)
-        assert view.input.highlighted == 0  # "yes"
-        assert "suggested: Renal cell" in str(view.query_one(".suggestion").render())
+        assert view.highlighted == 0  # "yes"
+        assert "suggested: Renal cell" in view.suggestion
+        assert "suggested: Renal cell" in screen_text(app)
 
 
 async def test_side_panel_shows_on_wide_terminals_and_folds_on_narrow(tree: Tree):

@@ -20,8 +20,8 @@ from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Tree
 from assistant.tui import startup
-from assistant.tui.widgets.answer_input import Answered, Skipped
 from assistant.tui.widgets.footer import KeyFooter
+from assistant.tui.widgets.messages import Answered, Skipped
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.transcript import EditRequested, Entry, Transcript
 
@@ -46,8 +46,8 @@ class ConsultScreen(Screen[None]):
     """One question at a time, the conversation so far above it."""
 
     CSS_PATH = "consult.tcss"
-    # The answer input, never the transcript, has the keys when the screen shows.
-    AUTO_FOCUS = "#question *"
+    # The question, never the transcript, has the keys when the screen shows.
+    AUTO_FOCUS = "#question"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back one question", id="back"),
         Binding("question_mark,f1", "why", "Why?", key_display="?",
@@ -86,48 +86,31 @@ class ConsultScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._prepare_inputs)
         self.call_after_refresh(startup.resume)  # the first frame is out
-        self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
-
-    def _prepare_inputs(self) -> None:
-        """After the first frame: the inputs for the tree's other kinds of question."""
-        seen = set()
-        for question in self.app.decision_tree.questions.values():
-            if question.kind not in seen:
-                seen.add(question.kind)
-                self.question_view.prepare(question)
 
     # -- showing ---------------------------------------------------------------------
     def refresh_view(self, *, question_first: bool = False) -> None:
         """Bring transcript, question and panel in line with the consultation.
 
-        `question_first` (after an answer): the next question and its keys now, so the
-        frame that shows it is small; the transcript (which scrolls every line) and the
-        panel follow in the next frame.
+        `question_first` (after an answer): the next question now, so the frame that
+        shows it is small: the question box keeps its height if the question fits, so only
+        the box repaints. The transcript (which scrolls every line), the box's own height,
+        the footer's greyed keys and the panel follow in the next frame. The keys
+        themselves work at once: they are the question view's, whatever the footer shows.
         """
         if question_first and self.is_current:
-            # The question box keeps at least its height for this frame, so the layout
-            # above it (the transcript) is untouched and only the box repaints.
-            view = self.question_view
-            if view.display and view.region.height:
-                view.styles.min_height = view.region.height
-            self._show_current()
-            self._refresh_bindings()
-            # After the layout that shows the question, or a frame later if it needs none.
+            self._show_current(keep_height=True)
             self._catching_up = True
-            self.set_timer(1 / 60, self._catch_up)
+            # Once the question's frame is out. Asked of the view, not the screen: its
+            # repaint reaches the screen first, so the screen paints before it calls back.
+            self.question_view.call_after_refresh(self._catch_up)
             return
         self._catching_up = False
-        self.question_view.styles.min_height = None
+        self.question_view.unpin()
         self._sync_transcript()
         self._show_current()
         self._update_panel()
         self._refresh_bindings()
-
-    def _laid_out(self, _screen: Screen[Any]) -> None:
-        if self._catching_up:
-            self.call_later(self._catch_up)  # not inside the layout pass that told us
 
     def _catch_up(self) -> None:
         """The transcript and panel, one frame after the question they led to (the
@@ -157,12 +140,12 @@ class ConsultScreen(Screen[None]):
         view = self.question_view
         state = (consultation.can_go_back, bool(consultation.walk.path),
                  consultation.current is not None, consultation.complete,
-                 type(view.input), getattr(view.input, "allow_skip", None))
+                 view.kind, view.allow_skip)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
 
-    def _show_current(self) -> None:
+    def _show_current(self, *, keep_height: bool = False) -> None:
         consultation = self.app.consultation
         view = self.question_view
         question = consultation.current
@@ -185,7 +168,7 @@ class ConsultScreen(Screen[None]):
         done, total = self._progress()
         view.show(question, default, reason=reason,
                   title=self.app.decision_tree.sections[question.section].title,
-                  subtitle=f"question {done + 1} of ~{total}")
+                  subtitle=f"question {done + 1} of ~{total}", keep_height=keep_height)
 
     def _progress(self) -> tuple[int, int]:
         from assistant.core.session import estimate_total
@@ -225,8 +208,8 @@ class ConsultScreen(Screen[None]):
 
     def release(self) -> None:
         """Give back what the review and result screens above do not show: the
-        transcript's exchanges and rendered lines, the answer inputs, every widget's cached
-        lines. `on_screen_resume` rebuilds them from the consultation.
+        transcript's exchanges and rendered lines, the question's lines, every widget's
+        cached lines. `on_screen_resume` rebuilds them from the consultation.
 
         Why: the result screen renders the note (Jinja2 compiling the template, the note's
         lines) while this screen is still on the stack. Python keeps freed memory for
@@ -278,9 +261,7 @@ class ConsultScreen(Screen[None]):
             if value is None:
                 return
             self._apply(qid, value)
-            current_input = self.question_view.input
-            if current_input is not None:
-                current_input.focus()
+            self.question_view.focus()
 
         self.app.push_screen(EditAnswerScreen(question, given), changed)
 
@@ -303,9 +284,7 @@ class ConsultScreen(Screen[None]):
             return
         self.app.go_back()
         self.refresh_view()
-        view = self.question_view
-        if view.input is not None:
-            view.input.focus()
+        self.question_view.focus()
 
     def action_why(self) -> None:
         from assistant.tui.screens.why import WhyScreen

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Question
-from assistant.tui.widgets.answer_input import Answered, Skipped
+from assistant.tui.widgets.messages import Answered, Skipped
 from assistant.tui.widgets.question_view import QuestionView
 
 

@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
 from assistant.core.whatif import WhatIf, factor_title, what_if
-from assistant.tui.widgets.answer_input import Answered, Proposed
 from assistant.tui.widgets.footer import KeyFooter
+from assistant.tui.widgets.messages import Answered, Proposed
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.side_panel import FAVOR_TITLES
 

@@ -1,147 +1,562 @@
-"""The current question at the bottom of the conversation: prompt, suggestion, input, error.
+"""The current question: prompt, suggestion, error, the answer and a hint, in one widget.
 
-Swapping a question updates four lines of text and the input in place, so an answer
-repaints in one frame.
+The answer is a list of choices (digits pick, arrows and Enter also work), a checklist
+(digits or Space tick, Enter confirms) or a one-line field (numbers and short text). One
+widget draws all of them line by line and keeps the focus from question to question, so
+an answer repaints this widget's lines and nothing else: no widget is mounted, no focus
+moves (a focus change restyles widgets and rebuilds the footer), and the screen is laid
+out again only when the next question needs a taller box (benchmark figure 2).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
 
+from assistant.core.answers import allowed_text, parse_answer
+from assistant.core.errors import AnswerError
 from assistant.core.model import Question
-from assistant.tui.widgets.answer_input import Invalid, build_input
+from assistant.tui.widgets.line_edit import INTEGER_CHARACTERS, LineEdit
+from assistant.tui.widgets.messages import Answered, Proposed, Skipped, send_to_screen
 
-if TYPE_CHECKING:
-    from assistant.tui.widgets.answer_input import AnswerInput
+SKIP_ROW = -1  # the "s skip this optional question" row of a single choice
+FIELD_ROW = -2  # the text field's line
+FIELD_MARK = "› "  # before the text field, as at a prompt
+MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
 
 
-class QuestionView(Vertical):
-    """One question and its input; the parent decides what an answer does.
+class QuestionView(Widget, can_focus=True):
+    """One question and its answer; the parent decides what an answer does."""
 
-    One input widget per kind of question, made on first use and then updated in place:
-    the next question of the same kind keeps the widget, its focus and the footer's keys,
-    so an answer repaints a few lines instead of mounting (and styling) a new widget.
-    """
-
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "question-view--prompt", "question-view--suggestion", "question-view--error",
+        "question-view--hint", "question-view--option", "question-view--highlight",
+        "question-view--field", "question-view--placeholder", "question-view--cursor",
+    }
     DEFAULT_CSS = """
-    QuestionView { height: auto; }
-    QuestionView > .prompt { text-style: bold; }
-    QuestionView > .suggestion { color: $text-muted; }
-    QuestionView > .error { color: $text-error; }
-    QuestionView > .hint { color: $text-muted; }
-    QuestionView > .answer-input { height: auto; max-height: 12; }
+    QuestionView {
+        height: auto;
+        width: 1fr;
+        & > .question-view--prompt { text-style: bold; }
+        & > .question-view--suggestion { color: $text-muted; }
+        & > .question-view--error { color: $text-error; }
+        & > .question-view--hint { color: $text-muted; }
+        & > .question-view--highlight {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .question-view--highlight {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .question-view--field { background: $boost; }
+        & > .question-view--placeholder { color: $text-disabled; background: $boost; }
+        &:focus > .question-view--cursor {
+            background: $input-cursor-background;
+            color: $input-cursor-foreground;
+            text-style: $input-cursor-text-style;
+        }
+    }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Keys are handled in on_key: a binding runs only once the key has bubbled up to
+        # the app. The digits are bound too, for a digit typed before the view had the
+        # focus (it then reaches the app, which looks for bindings once the view has it).
+        *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
+        # For the footer, greyed where `s` cannot skip.
+        Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip"),
+    ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None,
                  propose: bool = False) -> None:
         super().__init__(id=id, classes=classes)
-        self.propose = propose  # inputs post Proposed (a preview) as the cursor moves
+        self.propose = propose  # post Proposed as the cursor moves (the what-if screen)
         self.question: Question | None = None
-        self.input: AnswerInput | None = None
-        self._inputs: dict[str, AnswerInput] = {}  # by question kind
-        self._composed = False
-        self._prompt = Static(classes="prompt")
-        self._suggestion = Static(classes="suggestion")
-        self._error = Static(classes="error")
-        self._hint = Static(classes="hint")
-        self._error_message: str | None = None
-        self._shown_suggestion: str | None = None
-        self._shown_hint: str | None = None
+        self.kind = ""  # "single", "multi" or "value"
+        self.highlighted = 0
+        self.allow_skip = False
+        self.field = LineEdit()
+        self._ticked: set[str] = set()
+        self._current: Any = None  # the answer given before (marked in the list)
+        self._reason = ""
+        self._error = ""
+        self._hint = ""
+        self._offset = 0  # the first body line shown when the box is too small for all
+        self._follow = True  # bring the highlighted row into view at the next paint
+        self._pinned: int | None = None  # a height kept until `unpin` (see `show`)
+        self._laid_height: int | None = None  # what get_content_height last answered
+        self._lines: dict[int, tuple[list[Strip], list[int], list[Content]]] = {}
+        self._strips: dict[tuple[int, int, bool], Strip] = {}
 
-    def compose(self) -> ComposeResult:
-        self._composed = True
-        yield self._prompt
-        yield self._suggestion
-        yield self._error
-        yield from self._inputs.values()  # a question shown before compose: its input
-        yield self._hint
+    # -- what the tests and screens read ---------------------------------------------
+    @property
+    def ticked(self) -> list[str]:
+        """The ticked choices of a checklist, in the question's order."""
+        if self.question is None:
+            return []
+        return [c for c in self.question.choice_ids if c in self._ticked]
 
+    @property
+    def text(self) -> str:
+        return self.field.text
+
+    @property
+    def error(self) -> str:
+        return self._error
+
+    @property
+    def suggestion(self) -> str:
+        return f"suggested: {self._reason}" if self._reason else ""
+
+    # -- showing -----------------------------------------------------------------------
     def show(self, question: Question, default: Any = None, *, reason: str = "",
              title: str = "", subtitle: str = "", allow_skip: bool = True,
-             current: Any = None) -> AnswerInput:
-        """Show a question with `default` preselected; return its (focused) input.
+             current: Any = None, keep_height: bool = False) -> None:
+        """Show `question`, `default` preselected (or filled in), and take the focus.
 
-        May be called before the view is composed (the first question then appears in
-        the first frame).
+        `keep_height` (after an answer): if the question fits the box as it is, only the
+        box repaints, the lines below the hint left blank, and the screen is not laid out
+        until `unpin`. May be called before the view is mounted (the first question then
+        shows in the first frame).
         """
         self.question = question
+        self.kind = question.kind if question.kind in ("single", "multi") else "value"
+        self.allow_skip = allow_skip and question.optional
+        self._current = current
+        self._reason = reason
+        self._error = ""
+        self._offset = 0
+        self._follow = True
+        if self.kind == "single":
+            ids = question.choice_ids
+            self.highlighted = ids.index(default) if default in ids else 0
+        elif self.kind == "multi":
+            self._ticked = set(default) if isinstance(default, (list, tuple)) else set()
+            self.highlighted = 0
+        else:
+            self.field.allowed = INTEGER_CHARACTERS if question.kind == "integer" else None
+            self.field.set("" if default is None else str(default))
+        self._hint = _hint(self.kind, self.allow_skip)
         self.border_title = title
         self.border_subtitle = subtitle
-        self._prompt.update(Text(question.prompt))
-        # Lines that did not change are left alone: each update is a widget to lay out
-        # and repaint in the frame that shows the next question.
-        suggestion = f"suggested: {reason}" if reason else ""
-        if suggestion != self._shown_suggestion:
-            self._shown_suggestion = suggestion
-            self._suggestion.update(Text(suggestion))
-            self._suggestion.display = bool(reason)
-        self.set_error("")
-        hint = _hint(question, allow_skip)
-        if hint != self._shown_hint:
-            self._shown_hint = hint
-            self._hint.update(hint)
-        widget = self._inputs.get(question.kind)
-        if widget is None:
-            widget = self._add_input(question, default, allow_skip=allow_skip,
-                                     current=current)
-        else:
-            widget.load(question, default, allow_skip=allow_skip, current=current)
-        for other in self._inputs.values():
-            other.display = other is widget
-        self.input = widget
-        if not widget.has_focus:
-            widget.focus()
-        return widget
+        self._changed(keep_height=keep_height)
+        if self.is_mounted and not self.has_focus:
+            self.focus()
 
-    def prepare(self, question: Question) -> None:
-        """Build the input for `question`'s kind ahead of time, hidden (idle time after
-        start-up), so the first question of that kind does not pay for a new widget."""
-        if question.kind not in self._inputs and self._composed:
-            self._add_input(question).display = False
-
-    def release(self) -> None:
-        """Remove the inputs while a screen covers the view; `show` builds the one it
-        needs again."""
-        for widget in self._inputs.values():
-            widget.remove()
-        self._inputs.clear()
-        self.input = None
-        self.question = None
-
-    def _add_input(self, question: Question, default: Any = None, *, allow_skip: bool = True,
-                   current: Any = None) -> AnswerInput:
-        widget = build_input(question, default, allow_skip=allow_skip, current=current)
-        widget.propose = self.propose
-        self._inputs[question.kind] = widget
-        if self._composed:
-            self.mount(widget, before=self._hint)
-        return widget
+    def unpin(self) -> None:
+        """Give the box the height of its question again (after a `keep_height` show)."""
+        if self._pinned is not None:
+            self._pinned = None
+            self._changed()
 
     def set_error(self, message: str) -> None:
-        if message == self._error_message:
-            return  # no repaint (and no frame spent) for an unchanged line
-        self._error_message = message
-        self._error.update(Text(message))
-        self._error.display = bool(message)
+        if message != self._error:
+            self._error = message
+            self._changed()
 
-    @on(Invalid)
-    def _invalid(self, event: Invalid) -> None:
+    def release(self) -> None:
+        """Forget the question and its drawn lines while a screen covers the view; `show`
+        draws them again."""
+        self.question = None
+        self._lines.clear()
+        self._strips.clear()
+
+    def _changed(self, *, keep_height: bool = False) -> None:
+        """Repaint after a change of content; lay the screen out only if the height must
+        change."""
+        self._lines.clear()
+        self._strips.clear()
+        width, height = self.content_size
+        if not (self.is_mounted and width and height):
+            self.refresh(layout=True)
+            return
+        natural = self._natural(width)
+        if keep_height and natural <= height:
+            self._pinned = max(height, self._pinned or 0)
+            self.refresh()
+            return
+        self._pinned = None
+        self.refresh(layout=natural != self._laid_height)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # drawn in the old colours (a theme change, focus, blur)
+        self._strips.clear()
+
+    # -- layout ------------------------------------------------------------------------
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        height = self._natural(width)
+        if self._pinned is not None:
+            height = max(height, self._pinned)
+        self._laid_height = height
+        return height
+
+    def _natural(self, width: int) -> int:
+        head, rows, _ = self._layout(width)
+        return len(head) + len(rows) + 1
+
+    def _layout(self, width: int) -> tuple[list[Strip], list[int], list[Content]]:
+        """The head's strips, and for each body line its row and text; cached per width."""
+        cached = self._lines.get(width)
+        if cached is not None:
+            return cached
+        head: list[Strip] = []
+        rows: list[int] = []
+        body: list[Content] = []
+        question = self.question
+        if question is not None:
+            for text, component in ((question.prompt, "prompt"),
+                                    (self.suggestion, "suggestion"),
+                                    (self._error, "error")):
+                if text:
+                    style = self.get_visual_style(f"question-view--{component}")
+                    head += [_strip(line, width, style) for line in _wrap(Content(text), width)]
+            if self.kind == "value":
+                rows.append(FIELD_ROW)
+                body.append(Content(""))
+            else:
+                for index, choice in enumerate(question.choices):
+                    number = f"{index + 1} " if index < 9 else "  "
+                    box = ""
+                    if self.kind == "multi":
+                        box = "[x] " if choice.id in self._ticked else "[ ] "
+                    text = Content(choice.label)
+                    if choice.id == self._current and self.kind == "single":
+                        text = Content.assemble(text, ("  (current)", "italic"))
+                    if choice.explain:
+                        text = Content.assemble(text, (f" — {choice.explain}", "dim"))
+                    indent = len(number) + len(box)
+                    for n, line in enumerate(_wrap(text, width - indent)):
+                        prefix = Content.assemble((number, "bold"), box) if n == 0 else \
+                            Content(" " * indent)
+                        rows.append(index)
+                        body.append(prefix + line)
+                if self.kind == "single" and self.allow_skip:
+                    rows.append(SKIP_ROW)
+                    body.append(Content.styled("s skip this optional question", "italic"))
+        cached = self._lines[width] = (head, rows, body)
+        return cached
+
+    # -- painting ----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        head, rows, body = self._layout(width)
+        start, shown = self._window(len(head), rows, height)
+        if y < len(head):
+            return head[y]
+        y -= len(head)
+        if y < shown:
+            return self._body_strip(start + y, rows, body, width)
+        if y == shown:
+            return self._hint_strip(width, start > 0, start + shown < len(rows))
+        return Strip.blank(width, self.get_visual_style("question-view--option").rich_style)
+
+    def _window(self, head: int, rows: list[int], height: int) -> tuple[int, int]:
+        """The first body line shown and how many: all of them when the box is tall
+        enough, else a window that follows the highlighted row."""
+        space = max(1, height - head - 1)
+        if len(rows) <= space:
+            self._offset = 0
+            return 0, len(rows)
+        if self._follow and self.kind != "value":
+            lines = [i for i, row in enumerate(rows) if row == self._highlighted_row()]
+            if lines:
+                if lines[0] < self._offset:
+                    self._offset = lines[0]
+                elif lines[-1] >= self._offset + space:
+                    self._offset = lines[-1] - space + 1
+            self._follow = False
+        self._offset = max(0, min(self._offset, len(rows) - space))
+        return self._offset, space
+
+    def _highlighted_row(self) -> int:
+        question = self.question
+        if self.kind == "single" and question is not None and \
+                self.highlighted == len(question.choices):
+            return SKIP_ROW
+        return self.highlighted
+
+    def _body_strip(self, index: int, rows: list[int], body: list[Content],
+                    width: int) -> Strip:
+        row = rows[index]
+        if row == FIELD_ROW:
+            return self._field_strip(width)
+        lit = self.kind != "value" and row == self._highlighted_row()
+        key = (width, index, lit)
+        strip = self._strips.get(key)
+        if strip is None:
+            component = "question-view--highlight" if lit else "question-view--option"
+            strip = self._strips[key] = _strip(body[index], width,
+                                               self.get_visual_style(component))
+        return strip
+
+    def _field_strip(self, width: int) -> Strip:
+        """`› ` then the text, the cursor's cell in reverse; the placeholder when empty."""
+        field_style = self.get_component_rich_style("question-view--field")
+        cursor_style = self.get_component_rich_style("question-view--cursor") \
+            if self.has_focus else field_style
+        segments = [Segment(FIELD_MARK, field_style)]
+        width -= len(FIELD_MARK)
+        if not self.field.text:
+            placeholder = self._placeholder()[:width] or " "
+            style = self.get_component_rich_style("question-view--placeholder")
+            segments += [Segment(placeholder[0], cursor_style + style if self.has_focus
+                                 else style), Segment(placeholder[1:], style)]
+        else:
+            shown, column = self.field.window(width)
+            under = shown[column: column + 1] or " "
+            segments += [Segment(shown[:column], field_style), Segment(under, cursor_style),
+                         Segment(shown[column + 1:], field_style)]
+        return Strip(segments).adjust_cell_length(width + len(FIELD_MARK), field_style)
+
+    def _placeholder(self) -> str:
+        if self.question is None:
+            return ""
+        text = allowed_text(self.question)
+        return text + " (Enter with nothing to skip)" if self.allow_skip else text
+
+    def _hint_strip(self, width: int, above: bool, below: bool) -> Strip:
+        style = self.get_visual_style("question-view--hint")
+        more = " ↑ more" if above and not below else " ↓ more" if below else ""
+        if more and above and below:
+            more = " ↑↓ more"
+        hint = Content(self._hint)
+        if more:
+            gap = max(1, width - hint.cell_length - len(more))
+            hint = Content.assemble(hint, " " * gap, more)
+        return _strip(hint, width, style)
+
+    # -- keys and mouse ----------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        if self.question is None:
+            return
+        handled = self._field_key(event) if self.kind == "value" else self._choice_key(event)
+        if handled:
+            event.stop()
+            event.prevent_default()
+
+    def _choice_key(self, event: events.Key) -> bool:
+        key = event.key
+        question = self.question
+        assert question is not None
+        if len(key) == 1 and "1" <= key <= "9":
+            self.action_digit(int(key))
+            return True
+        last = len(question.choices) - (0 if self.kind == "single" and self.allow_skip else 1)
+        if key in MOVES:
+            self._move_to(max(0, min(last, self.highlighted + MOVES[key])))
+        elif key == "home":
+            self._move_to(0)
+        elif key == "end":
+            self._move_to(last)
+        elif key == "enter":
+            self.action_confirm()
+        elif key == "space" and self.kind == "multi":
+            self._toggle(self.highlighted)
+        elif key == "s":
+            self.action_skip()
+        else:
+            return False
+        return True
+
+    def _field_key(self, event: events.Key) -> bool:
+        if event.key == "enter":
+            self.action_confirm()
+            return True
+        if event.is_printable and event.character:
+            if self.field.insert(event.character):
+                self._typed()
+            return True
+        outcome = self.field.key(event.key)
+        if outcome is None:
+            return False
+        if outcome:
+            self._typed()
+        else:
+            self.refresh()
+        return True
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.kind == "value" and self.field.insert(event.text.splitlines()[0]
+                                                      if event.text else ""):
+            event.stop()
+            self._typed()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.question is None or self.kind == "value":
+            return
+        width, height = self.content_size
+        head, rows, _ = self._layout(width)
+        start, shown = self._window(len(head), rows, height)
+        line = offset.y - len(head)
+        if not 0 <= line < shown:
+            return
+        row = rows[start + line]
+        if row == SKIP_ROW:
+            self.action_skip()
+        elif self.kind == "single":
+            self._move_to(row)
+            self._answer(self.question.choices[row].id)
+        else:
+            self._move_to(row)
+            self._toggle(row)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll(1)
         event.stop()
-        self.set_error(event.message)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll(-1)
+        event.stop()
+
+    def _scroll(self, lines: int) -> None:
+        self._offset += lines
+        self._follow = False
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip":
+            # Greyed out (None), not hidden, where it cannot skip: the footer keeps its
+            # keys from question to question and only dims this one.
+            return True if self.allow_skip and self.kind != "value" else None
+        return True
+
+    def action_skip(self) -> None:
+        if self.question is None:
+            return
+        if self.allow_skip:
+            send_to_screen(self, Skipped(self.question))
+        else:
+            self.set_error("this question needs an answer")
+
+    def action_digit(self, number: int) -> None:
+        """Pick (a list), tick (a checklist) or type (a field) the digit."""
+        question = self.question
+        if question is None:
+            return
+        if self.kind == "value":
+            if self.field.insert(str(number)):
+                self._typed()
+        elif number <= len(question.choices):
+            if self.kind == "single":
+                # No highlight first: the next question replaces the list, and a frame
+                # spent on the highlight would hold back the one that shows it.
+                self._answer(question.choices[number - 1].id)
+            else:
+                self._move_to(number - 1)
+                self._toggle(number - 1)
+
+    def action_confirm(self) -> None:
+        """Enter: the highlighted choice, the ticked ones, or the typed value."""
+        question = self.question
+        if question is None:
+            return
+        if self.kind == "single":
+            if self._highlighted_row() == SKIP_ROW:
+                self.action_skip()
+            else:
+                self._answer(question.choices[self.highlighted].id)
+        elif self.kind == "multi":
+            ticked = self.ticked
+            try:
+                value = parse_answer(question, ticked)
+            except AnswerError as exc:
+                self.set_error("tick at least one (Space or a digit), then Enter"
+                               if not ticked else exc.message)
+                return
+            self._answer(value)
+        elif not self.field.text.strip() and self.allow_skip:
+            send_to_screen(self, Skipped(question))
+        else:
+            value, message = self._check()
+            if value is None:
+                self.set_error(message)
+            else:
+                self._answer(value)
+
+    def _answer(self, value: Any) -> None:
+        assert self.question is not None
+        send_to_screen(self, Answered(self.question, value))
+
+    def _move_to(self, row: int) -> None:
+        if row == self.highlighted:
+            return
+        self.highlighted = row
+        self._follow = True
+        self.refresh()
+        question = self.question
+        if self.propose and self.kind == "single" and question is not None and \
+                row < len(question.choices):
+            self.post_message(Proposed(question, question.choices[row].id))
+
+    def _toggle(self, index: int) -> None:
+        """Tick or untick; the exclusive choice (`none`) clears the others, and any other
+        clears it."""
+        question = self.question
+        if question is None or index >= len(question.choices):
+            return
+        choice = question.choices[index].id
+        if choice in self._ticked:
+            self._ticked.discard(choice)
+        else:
+            exclusive = question.exclusive
+            self._ticked = {c for c in self._ticked
+                            if c not in exclusive and choice not in exclusive}
+            self._ticked.add(choice)
+        self._error = ""
+        self._changed()
+        if self.propose and self._ticked:
+            self.post_message(Proposed(question, self.ticked))
+
+    def _check(self) -> tuple[Any, str]:
+        """(value, '') when the typed text is an answer, (None, why not) when it is not."""
+        question = self.question
+        assert question is not None
+        text = self.field.text.strip()
+        if not text:
+            needed = f"an answer is needed: {allowed_text(question)}"
+            return None, "" if self.allow_skip else needed
+        try:
+            return parse_answer(question, text), ""
+        except AnswerError as exc:
+            return None, f"{exc.message} ({exc.allowed})" if exc.allowed else exc.message
+
+    def _typed(self) -> None:
+        """Check the text as it is typed: the error line says what is wrong at once."""
+        value, message = self._check()
+        shown = message if self.field.text.strip() else ""
+        if shown != self._error:
+            self.set_error(shown)
+        else:
+            self.refresh()
+        if value is not None and self.propose and self.question is not None:
+            self.post_message(Proposed(self.question, value))
 
 
-def _hint(question: Question, allow_skip: bool) -> str:
-    skip = allow_skip and question.optional
-    if question.kind == "single":
-        text = "1-9 or arrows+Enter"
-        return text + (" · s skip" if skip else "")
-    if question.kind == "multi":
-        text = "digits or Space tick · Enter confirms"
-        return text + (" · s skip" if skip else "")
+def _wrap(content: Content, width: int) -> list[Content]:
+    return content.wrap(max(1, width)) or [Content("")]
+
+
+def _strip(content: Content, width: int, style: Any) -> Strip:
+    """One line of text in `style`, as wide as the box."""
+    segments = content.render_segments(style)
+    return Strip(segments, content.cell_length).adjust_cell_length(width, style.rich_style)
+
+
+def _hint(kind: str, skip: bool) -> str:
+    if kind == "single":
+        return "1-9 or arrows+Enter" + (" · s skip" if skip else "")
+    if kind == "multi":
+        return "digits or Space tick · Enter confirms" + (" · s skip" if skip else "")
     return "Enter confirms" + (" · empty Enter skips" if skip else "")
