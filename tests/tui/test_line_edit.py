@@ -1,0 +1,247 @@
+"""The one-line field's state and editing keys, without a terminal."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.tui.widgets.line_edit import INTEGER_CHARACTERS, LineEdit
+
+EDITING_KEYS = ("backspace", "delete", "left", "right", "home", "end", "ctrl+a", "ctrl+e",
+                "ctrl+u", "ctrl+k", "ctrl+w", "ctrl+backspace")
+
+
+def at(text: str, cursor: int, **kwargs) -> LineEdit:
+    """A field holding `text` with the cursor before character `cursor`."""
+    field = LineEdit(text, **kwargs)
+    field.cursor = cursor
+    return field
+
+
+# -- setting and inserting --------------------------------------------------------------
+def test_a_new_field_has_the_cursor_after_its_text():
+    field = LineEdit("T7")
+    assert (field.text, field.cursor) == ("T7", 2)
+    assert (LineEdit().text, LineEdit().cursor) == ("", 0)
+
+
+def test_set_cuts_to_max_length_and_puts_the_cursor_at_the_end():
+    field = LineEdit(max_length=3)
+    field.set("abcdef")
+    assert (field.text, field.cursor) == ("abc", 3)
+
+
+def test_insert_goes_at_the_cursor_and_moves_it_past_the_insert():
+    field = at("T12", 1)
+    assert field.insert("1-T") is True
+    assert (field.text, field.cursor) == ("T1-T12", 4)
+    field.cursor = 0
+    assert field.insert(">") is True
+    assert (field.text, field.cursor) == (">T1-T12", 1)
+
+
+def test_insert_stops_at_max_length_and_reports_no_change_when_full():
+    field = LineEdit("ab", max_length=4)
+    assert field.insert("cdef") is True
+    assert (field.text, field.cursor) == ("abcd", 4)
+    assert field.insert("x") is False
+    assert field.text == "abcd"
+    field.cursor = 1  # full: nothing goes in the middle either
+    assert field.insert("y") is False
+    assert (field.text, field.cursor) == ("abcd", 1)
+
+
+def test_insert_in_the_middle_keeps_what_fits_of_the_insert():
+    field = at("ad", 1, max_length=4)
+    assert field.insert("bcXYZ") is True
+    assert (field.text, field.cursor) == ("abcd", 3)
+
+
+def test_an_integer_field_keeps_only_digits_and_signs():
+    field = LineEdit(allowed=INTEGER_CHARACTERS)
+    assert field.insert("a") is False
+    assert field.text == ""
+    assert field.insert("-1a2 b+3.4") is True
+    assert field.text == "-12+34"
+    assert set(INTEGER_CHARACTERS) == set("0123456789+-")
+
+
+def test_control_characters_and_line_breaks_are_dropped_from_an_insert():
+    field = LineEdit()
+    assert field.insert("T7\nT8\r\tL1\x1b[A\x00") is True
+    assert field.text == "T7T8L1[A"
+    assert field.cursor == len("T7T8L1[A")
+    assert field.insert("\n\r\t\x07") is False
+    assert field.text == "T7T8L1[A"
+
+
+def test_a_space_is_printable_and_kept():
+    field = LineEdit()
+    assert field.insert("T7 T8") is True
+    assert field.text == "T7 T8"
+
+
+# -- editing keys -----------------------------------------------------------------------
+def test_backspace_deletes_before_the_cursor_and_nothing_at_the_start():
+    field = at("abc", 2)
+    assert field.key("backspace") is True
+    assert (field.text, field.cursor) == ("ac", 1)
+    field.cursor = 0
+    assert field.key("backspace") is False
+    assert (field.text, field.cursor) == ("ac", 0)
+
+
+def test_delete_deletes_under_the_cursor_and_nothing_at_the_end():
+    field = at("abc", 1)
+    assert field.key("delete") is True
+    assert (field.text, field.cursor) == ("ac", 1)
+    field.cursor = 2
+    assert field.key("delete") is False
+    assert (field.text, field.cursor) == ("ac", 2)
+
+
+def test_left_and_right_move_one_and_stop_at_the_ends():
+    field = at("ab", 1)
+    assert field.key("left") is False  # moved: the text did not change
+    assert field.cursor == 0
+    assert field.key("left") is False
+    assert field.cursor == 0  # clamped
+    assert field.key("right") is False
+    assert field.key("right") is False
+    assert field.cursor == 2
+    assert field.key("right") is False
+    assert field.cursor == 2  # clamped
+    assert field.text == "ab"
+
+
+@pytest.mark.parametrize("key", ["home", "ctrl+a"])
+def test_home_and_ctrl_a_go_to_the_start(key: str):
+    field = at("abc", 2)
+    assert field.key(key) is False
+    assert (field.text, field.cursor) == ("abc", 0)
+
+
+@pytest.mark.parametrize("key", ["end", "ctrl+e"])
+def test_end_and_ctrl_e_go_to_the_end(key: str):
+    field = at("abc", 1)
+    assert field.key(key) is False
+    assert (field.text, field.cursor) == ("abc", 3)
+
+
+def test_ctrl_u_deletes_everything_before_the_cursor():
+    field = at("T1-T12", 3)
+    assert field.key("ctrl+u") is True
+    assert (field.text, field.cursor) == ("T12", 0)
+    assert field.key("ctrl+u") is False  # nothing before the cursor
+    assert field.text == "T12"
+
+
+def test_ctrl_k_deletes_everything_after_the_cursor():
+    field = at("T1-T12", 2)
+    assert field.key("ctrl+k") is True
+    assert (field.text, field.cursor) == ("T1", 2)
+    assert field.key("ctrl+k") is False  # nothing after it
+    assert field.text == "T1"
+
+
+@pytest.mark.parametrize("key", ["ctrl+w", "ctrl+backspace"])
+def test_ctrl_w_deletes_the_word_before_the_cursor(key: str):
+    field = at("T7 to T9", 8)
+    assert field.key(key) is True
+    assert (field.text, field.cursor) == ("T7 to ", 6)
+    # the spaces before the cursor go with the word before them
+    assert field.key(key) is True
+    assert (field.text, field.cursor) == ("T7 ", 3)
+
+
+def test_ctrl_w_with_trailing_spaces_takes_them_and_the_word():
+    field = at("ab  cd   ", 9)
+    assert field.key("ctrl+w") is True
+    assert (field.text, field.cursor) == ("ab  ", 4)
+
+
+def test_ctrl_w_in_the_middle_of_a_word_keeps_what_follows_the_cursor():
+    field = at("one two three", 6)  # "one tw|o three"
+    assert field.key("ctrl+w") is True
+    assert (field.text, field.cursor) == ("one o three", 4)
+
+
+def test_ctrl_w_at_the_start_and_on_only_spaces():
+    field = at("abc", 0)
+    assert field.key("ctrl+w") is False
+    assert (field.text, field.cursor) == ("abc", 0)
+    field = at("   x", 3)
+    assert field.key("ctrl+w") is True
+    assert (field.text, field.cursor) == ("x", 0)
+
+
+@pytest.mark.parametrize("key", ["enter", "tab", "a", "up", "down", "escape", "shift+left"])
+def test_other_keys_are_not_editing_keys(key: str):
+    field = at("abc", 1)
+    assert field.key(key) is None
+    assert (field.text, field.cursor) == ("abc", 1)
+
+
+# -- the window shown in a narrow box ---------------------------------------------------
+def test_window_shows_all_of_a_short_text_and_the_cursor_column():
+    field = at("abc", 1)
+    assert field.window(10) == ("abc", 1)
+    field.key("end")
+    assert field.window(10) == ("abc", 3)
+    assert field.window(4) == ("abc", 3)  # a cell is kept for the cursor after the text
+
+
+def test_window_scrolls_to_keep_the_cursor_at_the_end_in_view():
+    field = LineEdit("abcdefghij")  # cursor after "j"
+    shown, column = field.window(4)
+    assert (shown, column) == ("hij", 3)
+    field.cursor = 5  # before "f"
+    shown, column = field.window(4)
+    assert (shown, column) == ("cdef", 3)
+    assert shown[column] == "f"
+    field.cursor = 0
+    assert field.window(4) == ("abcd", 0)
+
+
+def test_window_of_no_width():
+    assert LineEdit("abc").window(0) == ("", 0)
+    assert LineEdit("abc").window(-3) == ("", 0)
+
+
+# -- properties over any editing --------------------------------------------------------
+EDITS = st.lists(st.one_of(
+    st.tuples(st.just("insert"), st.text(max_size=12)),
+    st.tuples(st.just("insert"), st.sampled_from(["\n", "a\nb", "12", " ", "\x1b", "é"])),
+    st.tuples(st.just("key"), st.sampled_from(EDITING_KEYS)),
+), max_size=40)
+
+
+@given(start=st.text(max_size=20), max_length=st.integers(min_value=0, max_value=30),
+       integer=st.booleans(), edits=EDITS, width=st.integers(min_value=1, max_value=12))
+def test_any_editing_keeps_the_cursor_and_the_window_consistent(
+        start: str, max_length: int, integer: bool, edits: list, width: int):
+    allowed = INTEGER_CHARACTERS if integer else None
+    # `set` takes any text (a default); start from one the field could hold
+    start = "".join(c for c in start if c.isprintable() and (allowed is None or c in allowed))
+    field = LineEdit(start, max_length=max_length, allowed=allowed)
+    for kind, arg in edits:
+        before = field.text
+        changed = field.insert(arg) if kind == "insert" else field.key(arg)
+        assert changed is (field.text != before)
+        assert 0 <= field.cursor <= len(field.text) <= max_length
+        assert all(c.isprintable() and (allowed is None or c in allowed) for c in field.text)
+        shown, column = field.window(width)
+        assert len(shown) <= width
+        assert 0 <= column < width
+        # the window is the text around the cursor: the cursor's character is under it
+        assert shown[column:column + 1] == field.text[field.cursor:field.cursor + 1]
+        assert shown[:column] == field.text[field.cursor - column:field.cursor]
+
+
+@given(text=st.text(max_size=60))
+def test_inserted_text_never_holds_control_characters(text: str):
+    field = LineEdit()
+    field.insert(text)
+    assert all(c.isprintable() for c in field.text)
+    assert field.text == "".join(c for c in text if c.isprintable())[:500]
