@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import os
-import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +12,7 @@ from assistant.core.answers import answers_from_quick
 from assistant.core.cache import gc_paused
 from assistant.core.catalog import open_tree
 from assistant.core.errors import ExitCode, InputError, Location
-from assistant.core.fileio import atomic_write, default_mode, sync_folder
+from assistant.core.fileio import LeanWriter, atomic_write, sync_folder
 from assistant.core.headless import HeadlessRun, evaluate_walk, run_file, walk_answers
 from assistant.core.model import Tree
 from assistant.core.render import EXTENSIONS, staged_renderer
@@ -36,76 +33,6 @@ def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tupl
     from assistant.core.render import render
 
     return render(result.outcome, fmt, templates), result.warnings
-
-
-class _Writer:
-    """`atomic_write(target, note, overwrite=..., durable=False)` in its usual case, leaner.
-
-    The same steps (a new temporary file beside the note, then a rename, or a hard link
-    when nothing may be overwritten), with plain system calls on the file descriptor,
-    without the checks and the text layer, which together cost a third of rendering a
-    note. Anything unusual (no folder yet, a directory in the way, an existing note, a
-    full disk) returns False: `atomic_write` then does the work again and words any error.
-    """
-
-    __slots__ = ("chmod", "mode", "names", "overwrite", "suffix")
-
-    def __init__(self, overwrite: bool) -> None:
-        self.overwrite = overwrite
-        self.mode = default_mode()
-        # The file is made with the note's mode (the umask applies, as for atomic_write's
-        # fchmod to 0o666 less the umask); a folder whose default ACL gives something else
-        # is caught on the first note, and from then on every note is chmodded.
-        self.chmod: bool | None = None  # None: not known yet
-        self.names = itertools.count()
-        self.suffix = f".{os.getpid()}."
-
-    def write(self, target: str, note: str) -> bool:
-        folder, name = os.path.split(target)
-        tmp = f"{folder}/.{name}{self.suffix}{next(self.names)}.tmp" if folder else \
-            f".{name}{self.suffix}{next(self.names)}.tmp"
-        try:
-            fd = os.open(tmp, _CREATE, self.mode)
-        except OSError:
-            return False
-        try:
-            try:
-                if self.chmod is None:  # the first note: does the folder give the mode?
-                    self.chmod = stat.S_IMODE(os.fstat(fd).st_mode) != self.mode
-                if self.chmod and _FCHMOD is not None:
-                    _FCHMOD(fd, self.mode)
-                data = note.encode("utf-8")
-                done = os.write(fd, data)
-                if done < len(data):  # a write may take part of it
-                    view = memoryview(data)
-                    while done < len(data):
-                        done += os.write(fd, view[done:])
-            finally:
-                os.close(fd)
-            if self.overwrite:
-                os.replace(tmp, target)
-            else:
-                os.link(tmp, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if isinstance(exc, OSError):
-                return False
-            raise
-        if not self.overwrite:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return True
-
-
-_FCHMOD = getattr(os, "fchmod", None)
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | \
-    getattr(os, "O_BINARY", 0)
-
-
-def _quick_write(target: Path, note: str, overwrite: bool) -> bool:
-    """One note written by `_Writer` (for a caller with a single note)."""
-    return _Writer(overwrite).write(os.fspath(target), note)
 
 
 def run_batch(
@@ -143,7 +70,7 @@ def run_batch(
     show_progress = sys.stderr.isatty()
     total = len(inputs)
     folder = os.fspath(output)
-    writer = _Writer(force)
+    writer = LeanWriter(force)
     for start in range(0, total, chunk):
         jobs = [_Job(source, os.path.join(folder, f"{source.stem}{extension}"))
                 for source in inputs[start:start + chunk]]

@@ -18,7 +18,7 @@ import pytest
 
 from assistant.core import batch
 from assistant.core.answers import answers_from_text, load_answer_file
-from assistant.core.fileio import atomic_write
+from assistant.core.fileio import LeanWriter, atomic_write
 from assistant.core.headless import run_file, run_mapping
 from assistant.core.render import ALL_FORMATS, render, renderer, staged_renderer
 from assistant.core.yamlio import read_text
@@ -136,11 +136,11 @@ def test_answers_from_text_is_load_answer_file_once_read(tree, tmp_path: Path) -
             {k: str(v) for k, v in expected.locations.items()}
 
 
-# ------------------------------------------------------------------ the batch writer
+# ------------------------------------------------------------------ the lean writer (fileio)
 def test_the_writer_writes_what_atomic_write_writes(tmp_path: Path) -> None:
     text = "# Note\n\nnon-ASCII: é – ✓\n" * 2000  # more than one write may take
     careful = atomic_write(tmp_path / "careful.md", text, durable=False)
-    writer = batch._Writer(overwrite=True)
+    writer = LeanWriter(overwrite=True)
     assert writer.write(str(tmp_path / "quick.md"), text)
     assert (tmp_path / "quick.md").read_bytes() == careful.read_bytes()
     assert writer.write(str(tmp_path / "quick.md"), "again")  # replaces
@@ -150,13 +150,13 @@ def test_the_writer_writes_what_atomic_write_writes(tmp_path: Path) -> None:
 
 def test_the_writer_leaves_an_existing_note_to_the_careful_path(tmp_path: Path) -> None:
     (tmp_path / "kept.md").write_text("mine")
-    writer = batch._Writer(overwrite=False)
+    writer = LeanWriter(overwrite=False)
     assert not writer.write(str(tmp_path / "kept.md"), "new")
     assert (tmp_path / "kept.md").read_text() == "mine"
     assert writer.write(str(tmp_path / "new.md"), "new")
     assert not writer.write(str(tmp_path / "missing" / "new.md"), "new")  # no folder yet
     (tmp_path / "dir.md").mkdir()
-    assert not batch._Writer(overwrite=True).write(str(tmp_path / "dir.md"), "new")
+    assert not LeanWriter(overwrite=True).write(str(tmp_path / "dir.md"), "new")
     assert not list(tmp_path.glob(".*.tmp"))
 
 
@@ -164,7 +164,7 @@ def test_the_writer_leaves_an_existing_note_to_the_careful_path(tmp_path: Path) 
 def test_the_writer_gives_the_mode_even_where_the_folder_would_not(tmp_path: Path) -> None:
     """The file is made with the note's mode; where the result differs (here a stricter
     umask than the mode was worked out for, as a default ACL would do), it is chmodded."""
-    writer = batch._Writer(overwrite=True)
+    writer = LeanWriter(overwrite=True)
     writer.mode = 0o640
     old = os.umask(0o077)
     try:
@@ -174,7 +174,7 @@ def test_the_writer_gives_the_mode_even_where_the_folder_would_not(tmp_path: Pat
     finally:
         os.umask(old)
     assert writer.chmod is True
-    plain = batch._Writer(overwrite=True)
+    plain = LeanWriter(overwrite=True)
     umask = os.umask(0o022)
     os.umask(umask)
     plain.mode = 0o666 & ~umask  # what the folder gives by itself: no chmod needed

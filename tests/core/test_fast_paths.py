@@ -429,12 +429,12 @@ def test_batch_notes_get_the_permissions_atomic_write_gives(tmp_path: Path) -> N
     import os
     import stat
 
-    from assistant.core.fileio import atomic_write
+    from assistant.core.fileio import LeanWriter, atomic_write
 
     old = os.umask(0o027)
     try:
         single = atomic_write(tmp_path / "single.md", "x")
-        assert batch._quick_write(tmp_path / "batch.md", "x", True)
+        assert LeanWriter(overwrite=True).write(str(tmp_path / "batch.md"), "x")
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "batch.md").stat().st_mode) == \

@@ -236,3 +236,36 @@ def test_notes_get_ordinary_permissions_and_sessions_stay_private(tmp_path) -> N
         os.umask(old)
     assert stat.S_IMODE(note.stat().st_mode) == 0o644
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("durable", [True, False], ids=["careful", "lean"])
+def test_both_ways_of_writing_give_the_same_file_and_mode(tmp_path: Path, durable: bool) -> None:
+    """Saves after each answer (durable=False) go the lean way; the file, its mode and
+    what is left behind are the same as the careful way's."""
+    import stat
+
+    text = "{\n \"answers\": \"é ✓\"\n}\n" * 3000  # more than one write may take
+    old = os.umask(0o022)
+    try:
+        note = atomic_write(tmp_path / "note.md", text, durable=durable)
+        private = atomic_write(tmp_path / "session.json", text, durable=durable, mode=0o600)
+        atomic_write(private, "again", durable=durable, mode=0o600)  # replaces
+    finally:
+        os.umask(old)
+    assert note.read_text(encoding="utf-8") == text
+    assert private.read_text(encoding="utf-8") == "again"
+    assert stat.S_IMODE(note.stat().st_mode) == 0o644
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert _leftovers(tmp_path) == []
+
+
+def test_what_the_lean_way_cannot_do_the_careful_way_does_or_words(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions" / "new"  # no folder yet: made by the careful way
+    assert atomic_write(folder / "s.json", "{}", durable=False).read_text() == "{}"
+    (tmp_path / "kept.md").write_text(OLD, encoding="utf-8")
+    with pytest.raises(InputError, match="the file already exists"):
+        atomic_write(tmp_path / "kept.md", "new", durable=False, overwrite=False)
+    with pytest.raises(InputError, match="the output is a directory"):
+        atomic_write(folder, "x", durable=False)
+    assert (tmp_path / "kept.md").read_text(encoding="utf-8") == OLD
+    assert _leftovers(tmp_path) == [] and _leftovers(folder) == []
