@@ -69,7 +69,7 @@ class ConsultScreen(Screen[None]):
         self._intro_tree: Tree | None = None
         self._catching_up = False  # the transcript and panel are a frame behind
         self.transcript = Transcript(id="transcript")
-        self.question_view = QuestionView(id="question")
+        self.question_view = QuestionView(id="question", steady=True)
 
     def compose(self) -> ComposeResult:
         # The transcript and the first question are filled before the first frame, so the
@@ -93,20 +93,19 @@ class ConsultScreen(Screen[None]):
         """Bring transcript, question and panel in line with the consultation.
 
         `question_first` (after an answer): the next question now, so the frame that
-        shows it is small: the question box keeps its height if the question fits, so only
-        the box repaints. The transcript (which scrolls every line), the box's own height,
-        the footer's greyed keys and the panel follow in the next frame. The keys
-        themselves work at once: they are the question view's, whatever the footer shows.
+        shows it is small: the question box keeps its height unless the question needs
+        more, so only the box repaints. The transcript (which scrolls every line), the
+        footer's greyed keys and the panel follow in the next frame. The keys themselves
+        work at once: they are the question view's, whatever the footer shows.
         """
         if question_first and self.is_current:
-            self._show_current(keep_height=True)
+            self._show_current()
             self._catching_up = True
             # Once the question's frame is out. Asked of the view, not the screen: its
             # repaint reaches the screen first, so the screen paints before it calls back.
             self.question_view.call_after_refresh(self._catch_up)
             return
         self._catching_up = False
-        self.question_view.unpin()
         self._sync_transcript()
         self._show_current()
         self._update_panel()
@@ -145,7 +144,7 @@ class ConsultScreen(Screen[None]):
             self._binding_state = state
             self.refresh_bindings()
 
-    def _show_current(self, *, keep_height: bool = False) -> None:
+    def _show_current(self) -> None:
         consultation = self.app.consultation
         view = self.question_view
         question = consultation.current
@@ -168,7 +167,7 @@ class ConsultScreen(Screen[None]):
         done, total = self._progress()
         view.show(question, default, reason=reason,
                   title=self.app.decision_tree.sections[question.section].title,
-                  subtitle=f"question {done + 1} of ~{total}", keep_height=keep_height)
+                  subtitle=f"question {done + 1} of ~{total}")
 
     def _progress(self) -> tuple[int, int]:
         from assistant.core.session import estimate_total

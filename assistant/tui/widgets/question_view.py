@@ -4,8 +4,9 @@ The answer is a list of choices (digits pick, arrows and Enter also work), a che
 (digits or Space tick, Enter confirms) or a one-line field (numbers and short text). One
 widget draws all of them line by line and keeps the focus from question to question, so
 an answer repaints this widget's lines and nothing else: no widget is mounted, no focus
-moves (a focus change restyles widgets and rebuilds the footer), and the screen is laid
-out again only when the next question needs a taller box (benchmark figure 2).
+moves (a focus change restyles widgets and rebuilds the footer), and, in a steady view,
+the screen is laid out again only when a question needs a taller box than any before it
+(benchmark figure 2).
 """
 
 from __future__ import annotations
@@ -77,9 +78,14 @@ class QuestionView(Widget, can_focus=True):
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 propose: bool = False) -> None:
+                 propose: bool = False, steady: bool = False) -> None:
         super().__init__(id=id, classes=classes)
         self.propose = propose  # post Proposed as the cursor moves (the what-if screen)
+        # A steady view keeps the height of its tallest question so far (at this width),
+        # the hint on its last line: the box does not jump from question to question, and
+        # the next question is painted without laying out the screen.
+        self.steady = steady
+        self._floor: dict[int, int] = {}  # width -> the tallest question's height
         self.question: Question | None = None
         self.kind = ""  # "single", "multi" or "value"
         self.highlighted = 0
@@ -92,7 +98,6 @@ class QuestionView(Widget, can_focus=True):
         self._hint = ""
         self._offset = 0  # the first body line shown when the box is too small for all
         self._follow = True  # bring the highlighted row into view at the next paint
-        self._pinned: int | None = None  # a height kept until `unpin` (see `show`)
         self._laid_height: int | None = None  # what get_content_height last answered
         self._lines: dict[int, tuple[list[Strip], list[int], list[Content]]] = {}
         self._strips: dict[tuple[int, int, bool], Strip] = {}
@@ -120,13 +125,11 @@ class QuestionView(Widget, can_focus=True):
     # -- showing -----------------------------------------------------------------------
     def show(self, question: Question, default: Any = None, *, reason: str = "",
              title: str = "", subtitle: str = "", allow_skip: bool = True,
-             current: Any = None, keep_height: bool = False) -> None:
+             current: Any = None) -> None:
         """Show `question`, `default` preselected (or filled in), and take the focus.
 
-        `keep_height` (after an answer): if the question fits the box as it is, only the
-        box repaints, the lines below the hint left blank, and the screen is not laid out
-        until `unpin`. May be called before the view is mounted (the first question then
-        shows in the first frame).
+        May be called before the view is mounted (the first question then shows in the
+        first frame).
         """
         self.question = question
         self.kind = question.kind if question.kind in ("single", "multi") else "value"
@@ -148,15 +151,9 @@ class QuestionView(Widget, can_focus=True):
         self._hint = _hint(self.kind, self.allow_skip)
         self.border_title = title
         self.border_subtitle = subtitle
-        self._changed(keep_height=keep_height)
+        self._changed()
         if self.is_mounted and not self.has_focus:
             self.focus()
-
-    def unpin(self) -> None:
-        """Give the box the height of its question again (after a `keep_height` show)."""
-        if self._pinned is not None:
-            self._pinned = None
-            self._changed()
 
     def set_error(self, message: str) -> None:
         if message != self._error:
@@ -170,22 +167,16 @@ class QuestionView(Widget, can_focus=True):
         self._lines.clear()
         self._strips.clear()
 
-    def _changed(self, *, keep_height: bool = False) -> None:
+    def _changed(self) -> None:
         """Repaint after a change of content; lay the screen out only if the height must
         change."""
         self._lines.clear()
         self._strips.clear()
-        width, height = self.content_size
-        if not (self.is_mounted and width and height):
+        width = self.content_size.width
+        if not (self.is_mounted and width):
             self.refresh(layout=True)
             return
-        natural = self._natural(width)
-        if keep_height and natural <= height:
-            self._pinned = max(height, self._pinned or 0)
-            self.refresh()
-            return
-        self._pinned = None
-        self.refresh(layout=natural != self._laid_height)
+        self.refresh(layout=self._wanted(width) != self._laid_height)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -194,11 +185,16 @@ class QuestionView(Widget, can_focus=True):
 
     # -- layout ------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        height = self._natural(width)
-        if self._pinned is not None:
-            height = max(height, self._pinned)
-        self._laid_height = height
+        height = self._laid_height = self._wanted(width)
+        if self.steady:
+            self._floor[width] = height
         return height
+
+    def _wanted(self, width: int) -> int:
+        """The height to ask for: the question's own, or in a steady view at least the
+        tallest so far."""
+        natural = self._natural(width)
+        return max(natural, self._floor.get(width, 0)) if self.steady else natural
 
     def _natural(self, width: int) -> int:
         head, rows, _ = self._layout(width)
@@ -256,7 +252,7 @@ class QuestionView(Widget, can_focus=True):
         y -= len(head)
         if y < shown:
             return self._body_strip(start + y, rows, body, width)
-        if y == shown:
+        if y == max(shown, height - len(head) - 1):  # the last line, or right below
             return self._hint_strip(width, start > 0, start + shown < len(rows))
         return Strip.blank(width, self.get_visual_style("question-view--option").rich_style)
 
