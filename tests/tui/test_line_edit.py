@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from assistant.tui.widgets.line_edit import INTEGER_CHARACTERS, LineEdit
 
@@ -204,6 +205,20 @@ def test_window_scrolls_to_keep_the_cursor_at_the_end_in_view():
     assert field.window(4) == ("abcd", 0)
 
 
+def test_window_counts_wide_characters_as_two_cells():
+    # BUG found here (fixed in line_edit.py): the window was cut in characters, so 30
+    # double-width characters in a 20-cell window showed the first 20 (40 cells) and
+    # the cursor after them was out of the box.
+    field = LineEdit("字" * 30)
+    shown, column = field.window(20)
+    assert (shown, column) == ("字" * 9, 9)  # 18 cells and the cursor's cell
+    field.cursor = 0
+    assert field.window(20) == ("字" * 10, 0)
+    field = LineEdit("ab字字cd")
+    field.cursor = 3  # under the second 字
+    assert field.window(5) == ("b字字", 2)  # 1 + 2 + the cursor's two cells
+
+
 def test_window_of_no_width():
     assert LineEdit("abc").window(0) == ("", 0)
     assert LineEdit("abc").window(-3) == ("", 0)
@@ -212,7 +227,8 @@ def test_window_of_no_width():
 # -- properties over any editing --------------------------------------------------------
 EDITS = st.lists(st.one_of(
     st.tuples(st.just("insert"), st.text(max_size=12)),
-    st.tuples(st.just("insert"), st.sampled_from(["\n", "a\nb", "12", " ", "\x1b", "é"])),
+    st.tuples(st.just("insert"), st.sampled_from(["\n", "a\nb", "12", " ", "\x1b", "é", "字",
+                                                  "Ｔ７", "e\u0301"])),
     st.tuples(st.just("key"), st.sampled_from(EDITING_KEYS)),
 ), max_size=40)
 
@@ -232,8 +248,13 @@ def test_any_editing_keeps_the_cursor_and_the_window_consistent(
         assert 0 <= field.cursor <= len(field.text) <= max_length
         assert all(c.isprintable() and (allowed is None or c in allowed) for c in field.text)
         shown, column = field.window(width)
-        assert len(shown) <= width
-        assert 0 <= column < width
+        assert 0 <= column <= len(shown)
+        assert 0 <= cell_len(shown[:column]) < width  # the cursor's column, in cells
+        # in cells, the cursor's cell(s) included (a wide character under the
+        # cursor cannot fit a window of one cell)
+        under = cell_len(field.text[field.cursor:field.cursor + 1]) or 1
+        assert cell_len(shown[:column]) + under <= max(width, under)
+        assert cell_len(shown) <= max(width, under)
         # the window is the text around the cursor: the cursor's character is under it
         assert shown[column:column + 1] == field.text[field.cursor:field.cursor + 1]
         assert shown[:column] == field.text[field.cursor - column:field.cursor]

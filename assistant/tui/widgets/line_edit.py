@@ -8,6 +8,8 @@ editing, and as plain state it is tested without a terminal.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 INTEGER_CHARACTERS = frozenset("0123456789+-")
 
 
@@ -76,8 +78,18 @@ class LineEdit:
 
     def window(self, width: int) -> tuple[str, int]:
         """The part of the text that fits `width` cells with the cursor in view, and the
-        cursor's column in it (a cell is kept for the cursor after the last character)."""
+        cursor's index in it (a cell is kept for the cursor after the last character).
+        Measured in cells, not characters: a wide character (CJK, full-width) takes two."""
         if width <= 0:
             return "", 0
-        start = max(0, self.cursor - width + 1)
-        return self.text[start: start + width], self.cursor - start
+        text, cursor = self.text, self.cursor
+        used = cell_len(text[cursor: cursor + 1]) or 1  # the cursor's own cell(s)
+        start = cursor
+        while start and used + cell_len(text[start - 1]) <= width:
+            start -= 1
+            used += cell_len(text[start])
+        end = cursor + 1 if cursor < len(text) else cursor
+        while end < len(text) and used + cell_len(text[end]) <= width:
+            used += cell_len(text[end])
+            end += 1
+        return text[start:end], cursor - start
