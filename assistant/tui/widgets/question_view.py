@@ -246,13 +246,14 @@ class QuestionView(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width, height = self.content_size
         head, rows, body = self._layout(width)
-        start, shown = self._window(len(head), rows, height)
-        if y < len(head):
+        lines = _head_lines(len(head), height)
+        start, shown = self._window(lines, rows, height)
+        if y < lines:
             return head[y]
-        y -= len(head)
+        y -= lines
         if y < shown:
             return self._body_strip(start + y, rows, body, width)
-        if y == max(shown, height - len(head) - 1):  # the last line, or right below
+        if y == max(shown, height - lines - 1):  # the last line, or right below
             return self._hint_strip(width, start > 0, start + shown < len(rows))
         return Strip.blank(width, self.get_visual_style("question-view--option").rich_style)
 
@@ -393,8 +394,9 @@ class QuestionView(Widget, can_focus=True):
             return
         width, height = self.content_size
         head, rows, _ = self._layout(width)
-        start, shown = self._window(len(head), rows, height)
-        line = offset.y - len(head)
+        lines = _head_lines(len(head), height)
+        start, shown = self._window(lines, rows, height)
+        line = offset.y - lines
         if not 0 <= line < shown:
             return
         row = rows[start + line]
@@ -538,6 +540,13 @@ class QuestionView(Widget, can_focus=True):
             self.refresh()
         if value is not None and self.propose and self.question is not None:
             self.post_message(Proposed(self.question, value))
+
+
+def _head_lines(head: int, height: int) -> int:
+    """How many head lines (prompt, suggestion, error) are drawn: all, unless the box is
+    too small for them, one body line and the hint; then the end of the head gives way,
+    so a long error (it repeats what was typed) never hides the field or every choice."""
+    return min(head, max(0, height - 2))
 
 
 def _wrap(content: Content, width: int) -> list[Content]:
