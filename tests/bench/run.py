@@ -515,8 +515,10 @@ Last run: {time.strftime("%Y-%m-%d %H:%M", time.gmtime())} UTC on {machine()}.
    when the first frame showing the next question's prompt is handed to the terminal
    writer. Full consultations (three answer fixtures) are typed through a pty. The
    reference swaps a prompt and four options on a digit (`ref_app.py swap`), through the
-   same hooks. The app saves the answer before that frame; the transcript (which scrolls
-   every line) and the side panel follow in the next frame, so they are not in this
+   same hooks. The app saves the answer before that frame. The question box is one
+   widget that keeps the focus and its height (unless a question needs more), so that
+   frame repaints the box alone; the transcript (which scrolls every line), the footer's
+   greyed keys and the side panel follow in the next frame, so they are not in this
    figure.
 3. **Headless run**: `spine-assist run tests/fixtures/answers/miss.yaml` (the installed
    entry point, not a shell shim), whole process, against `python -c "import yaml,

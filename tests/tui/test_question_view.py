@@ -307,6 +307,16 @@ async def test_paste_inserts_only_the_first_line_at_the_cursor(tree: Tree):
         assert app.told == []  # a line break in a paste does not confirm
 
 
+async def test_paste_takes_the_first_line_with_text(tree: Tree):
+    """A value copied from a note often comes with a line break before it."""
+    app = Host(tree.questions["level"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.view.post_message(events.Paste("\n  T7 \nL1\n"))
+        await pilot.pause()
+        assert app.view.text == "T7"
+        assert app.told == []
+
+
 async def test_paste_into_an_integer_field_keeps_only_digits(tree: Tree):
     app = Host(tree.questions["age_years"])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -383,9 +383,12 @@ class QuestionView(Widget, can_focus=True):
         return True
 
     def on_paste(self, event: events.Paste) -> None:
-        if self.kind == "value" and self.field.insert(event.text.splitlines()[0]
-                                                      if event.text else ""):
-            event.stop()
+        """A paste goes into the field: its first line with text (a field is one line)."""
+        if self.kind != "value":
+            return
+        event.stop()
+        line = next((line for line in event.text.splitlines() if line.strip()), "")
+        if self.field.insert(line.strip()):
             self._typed()
 
     def on_click(self, event: events.Click) -> None:
