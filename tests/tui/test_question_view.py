@@ -539,6 +539,37 @@ async def test_the_box_height_follows_the_questions_of_a_consultation(tree: Tree
         assert len(heights) > (1 if steady else 3)
 
 
+async def test_an_answer_repaints_only_changed_lines_and_leaves_nothing_stale(tree: Tree):
+    """The next question repaints the lines that changed; what shows is exactly what a
+    full repaint of the box shows, question after question, in the real terminal size."""
+    values = fixture_values(tree, "oss_several.yaml")
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.query_one(QuestionView)
+        partial = 0
+        while app.consultation.current is not None:
+            question = app.consultation.current
+            repainted: list[tuple] = []
+            real_refresh = view.refresh
+
+            def spy(*regions, _seen=repainted, _real=real_refresh, **kwargs):  # type: ignore[no-untyped-def]
+                _seen.append(regions)
+                return _real(*regions, **kwargs)
+
+            view.refresh = spy  # type: ignore[method-assign]
+            await pilot.press(*keys_for(question, values.get(question.id, SKIPPED)))
+            await pilot.pause()
+            view.refresh = real_refresh  # type: ignore[method-assign]
+            if app.consultation.current is None:
+                break
+            partial += any(regions for regions in repainted)
+            shown = screen_text(app)
+            view.refresh()  # everything again, from nothing
+            await pilot.pause()
+            assert screen_text(app) == shown, app.consultation.current.id
+        assert partial >= 5  # most answers repainted some lines, not the box
+
+
 async def test_a_view_on_its_own_shrinks_back_for_a_shorter_question(tree: Tree):
     tall, short = tree.questions["primary_histology"], tree.questions["fit_for_surgery"]
     app = Host(tall)

@@ -167,7 +167,7 @@ class ConsultScreen(Screen[None]):
         done, total = self._progress()
         view.show(question, default, reason=reason,
                   title=self.app.decision_tree.sections[question.section].title,
-                  subtitle=f"question {done + 1} of ~{total}")
+                  progress=f"question {done + 1} of ~{total}")
 
     def _progress(self) -> tuple[int, int]:
         from assistant.core.session import estimate_total

@@ -17,7 +17,7 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -96,6 +96,9 @@ class QuestionView(Widget, can_focus=True):
         self._reason = ""
         self._error = ""
         self._hint = ""
+        self._progress = ""  # "question 5 of ~16", at the right of the hint
+        self._title = self._subtitle = ""
+        self._painted: dict[int, Strip] = {}  # content line -> the strip last drawn there
         self._offset = 0  # the first body line shown when the box is too small for all
         self._follow = True  # bring the highlighted row into view at the next paint
         self._laid_height: int | None = None  # what get_content_height last answered
@@ -124,8 +127,8 @@ class QuestionView(Widget, can_focus=True):
 
     # -- showing -----------------------------------------------------------------------
     def show(self, question: Question, default: Any = None, *, reason: str = "",
-             title: str = "", subtitle: str = "", allow_skip: bool = True,
-             current: Any = None) -> None:
+             title: str = "", subtitle: str = "", progress: str = "",
+             allow_skip: bool = True, current: Any = None) -> None:
         """Show `question`, `default` preselected (or filled in), and take the focus.
 
         May be called before the view is mounted (the first question then shows in the
@@ -149,8 +152,12 @@ class QuestionView(Widget, can_focus=True):
             self.field.allowed = INTEGER_CHARACTERS if question.kind == "integer" else None
             self.field.set("" if default is None else str(default))
         self._hint = _hint(self.kind, self.allow_skip)
-        self.border_title = title
-        self.border_subtitle = subtitle
+        self._progress = progress
+        # Set only on change: a border title repaints the whole box.
+        if title != self._title:
+            self._title = self.border_title = title
+        if subtitle != self._subtitle:
+            self._subtitle = self.border_subtitle = subtitle
         self._changed()
         if self.is_mounted and not self.has_focus:
             self.focus()
@@ -173,15 +180,31 @@ class QuestionView(Widget, can_focus=True):
         self._lines.clear()
         self._strips.clear()
         width = self.content_size.width
-        if not (self.is_mounted and width):
+        if not (self.is_mounted and width) or self._wanted(width) != self._laid_height:
             self.refresh(layout=True)
+        else:
+            self._repaint()
+
+    def _repaint(self) -> None:
+        """Repaint the lines that changed, not the box: the border and the lines that
+        stay (often half the box) are neither drawn again nor sent to the terminal."""
+        width, height = self.content_size
+        if not (width and height) or len(self._painted) < height:
+            self.refresh()
             return
-        self.refresh(layout=self._wanted(width) != self._laid_height)
+        painted = self._painted
+        changed = [Region(0, y, width, 1) for y in range(height)
+                   if self._content_line(y) != painted.get(y)]
+        if len(changed) == height:
+            self.refresh()
+        elif changed:
+            self.refresh(*changed)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()  # drawn in the old colours (a theme change, focus, blur)
         self._strips.clear()
+        self._painted.clear()
 
     # -- layout ------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -244,6 +267,10 @@ class QuestionView(Widget, can_focus=True):
 
     # -- painting ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
+        strip = self._painted[y] = self._content_line(y)
+        return strip
+
+    def _content_line(self, y: int) -> Strip:
         width, height = self.content_size
         head, rows, body = self._layout(width)
         lines = _head_lines(len(head), height)
@@ -322,14 +349,16 @@ class QuestionView(Widget, can_focus=True):
         return text + " (Enter with nothing to skip)" if self.allow_skip else text
 
     def _hint_strip(self, width: int, above: bool, below: bool) -> Strip:
+        """The keys on the left; on the right, more options above or below, and the
+        progress."""
         style = self.get_visual_style("question-view--hint")
-        more = " ↑ more" if above and not below else " ↓ more" if below else ""
-        if more and above and below:
-            more = " ↑↓ more"
+        more = "↑↓ more" if above and below else "↑ more" if above else \
+            "↓ more" if below else ""
+        right = " · ".join(part for part in (more, self._progress) if part)
         hint = Content(self._hint)
-        if more:
-            gap = max(1, width - hint.cell_length - len(more))
-            hint = Content.assemble(hint, " " * gap, more)
+        if right:
+            gap = max(1, width - hint.cell_length - len(right))
+            hint = Content.assemble(hint, " " * gap, right)
         return _strip(hint, width, style)
 
     # -- keys and mouse ----------------------------------------------------------------
@@ -379,7 +408,7 @@ class QuestionView(Widget, can_focus=True):
         if outcome:
             self._typed()
         else:
-            self.refresh()
+            self._repaint()
         return True
 
     def on_paste(self, event: events.Paste) -> None:
@@ -423,7 +452,7 @@ class QuestionView(Widget, can_focus=True):
     def _scroll(self, lines: int) -> None:
         self._offset += lines
         self._follow = False
-        self.refresh()
+        self._repaint()
 
     # -- actions -----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -495,7 +524,7 @@ class QuestionView(Widget, can_focus=True):
             return
         self.highlighted = row
         self._follow = True
-        self.refresh()
+        self._repaint()
         question = self.question
         if self.propose and self.kind == "single" and question is not None and \
                 row < len(question.choices):
@@ -540,7 +569,7 @@ class QuestionView(Widget, can_focus=True):
         if shown != self._error:
             self.set_error(shown)
         else:
-            self.refresh()
+            self._repaint()
         if value is not None and self.propose and self.question is not None:
             self.post_message(Proposed(self.question, value))
 
