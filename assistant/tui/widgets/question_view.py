@@ -173,6 +173,7 @@ class QuestionView(Widget, can_focus=True):
         self.question = None
         self._lines.clear()
         self._strips.clear()
+        self._painted.clear()
 
     def _changed(self) -> None:
         """Repaint after a change of content; lay the screen out only if the height must
