@@ -643,3 +643,18 @@ async def test_the_view_has_the_focus_when_the_consultation_starts(tree: Tree):
         await pilot.press("1")  # a digit at once answers
         await pilot.pause()
         assert app.consultation.known["fit_for_surgery"] == "yes"
+
+
+async def test_a_proposing_checklist_previews_every_tick_and_the_empty_one(tree: Tree):
+    """The what-if screen previews each change; unticking the last choice is previewed
+    too (it then says why nothing ticked is no answer), so no stale preview stays."""
+    app = Host(tree.questions["surgical_indications"], propose=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "2", "2", "1")
+        await pilot.pause()
+        assert app.told == [
+            ("proposed", ["cord_compression"]),
+            ("proposed", ["cord_compression", "instability"]),
+            ("proposed", ["cord_compression"]),
+            ("proposed", []),
+        ]

@@ -547,7 +547,7 @@ class QuestionView(Widget, can_focus=True):
             self._ticked.add(choice)
         self._error = ""
         self._changed()
-        if self.propose and self._ticked:
+        if self.propose:  # nothing ticked too: the preview then says why it is no answer
             self.post_message(Proposed(question, self.ticked))
 
     def _check(self) -> tuple[Any, str]:
