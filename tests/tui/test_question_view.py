@@ -564,6 +564,7 @@ async def test_an_answer_repaints_only_changed_lines_and_leaves_nothing_stale(tr
                 break
             partial += any(regions for regions in repainted)
             shown = screen_text(app)
+            view.notify_style_update()  # forget every drawn line, ahead-drawn ones too
             view.refresh()  # everything again, from nothing
             await pilot.pause()
             assert screen_text(app) == shown, app.consultation.current.id
@@ -658,3 +659,33 @@ async def test_a_proposing_checklist_previews_every_tick_and_the_empty_one(tree:
             ("proposed", ["cord_compression"]),
             ("proposed", []),
         ]
+
+
+async def test_the_questions_are_drawn_ahead_and_drawn_the_same(tree: Tree):
+    """After the first frame the consultation draws every question ahead, one per turn of
+    the message loop; a question shown from that drawing looks exactly as one drawn on
+    the spot."""
+    values = fixture_values(tree, "miss.yaml")
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.query_one(QuestionView)
+        await pilot.pause()
+        drawn = {key[0] for key in view._drawn}
+        assert drawn == set(tree.questions)
+        fresh = make_app(tree)
+        fresh_screen = None
+        async with fresh.run_test(size=(80, 24)) as fresh_pilot:
+            fresh_view = fresh.screen.query_one(QuestionView)
+            for _ in range(6):
+                question = app.consultation.current
+                keys = keys_for(question, values.get(question.id, SKIPPED))
+                await pilot.press(*keys)
+                await pilot.pause()
+                await fresh_pilot.press(*keys)
+                await fresh_pilot.pause()
+                fresh_view.notify_style_update()  # drawn on the spot, nothing ahead
+                fresh_view.refresh()
+                await fresh_pilot.pause()
+                fresh_screen = screen_text(fresh)
+                assert screen_text(app) == fresh_screen, app.consultation.current.id
+        assert fresh_screen

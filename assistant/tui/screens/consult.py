@@ -6,6 +6,7 @@ one exchange; the side panel re-renders from the consultation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.widgets import Header
 
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
-from assistant.core.model import Tree
+from assistant.core.model import Question, Tree
 from assistant.tui import startup
 from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.messages import Answered, Skipped
@@ -87,6 +88,15 @@ class ConsultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(startup.resume)  # the first frame is out
+        self.call_after_refresh(self._prefetch, iter(self.app.decision_tree.questions.values()))
+
+    def _prefetch(self, questions: Iterator[Question]) -> None:
+        """Draw the tree's questions ahead, one per turn of the message loop, so a key
+        pressed meanwhile waits for one question's drawing at most."""
+        question = next(questions, None)
+        if question is not None and self.is_attached:
+            self.question_view.prefetch(question)
+            self.call_later(self._prefetch, questions)
 
     # -- showing ---------------------------------------------------------------------
     def refresh_view(self, *, question_first: bool = False) -> None:

@@ -103,7 +103,8 @@ class QuestionView(Widget, can_focus=True):
         self._follow = True  # bring the highlighted row into view at the next paint
         self._laid_height: int | None = None  # what get_content_height last answered
         self._lines: dict[int, tuple[list[Strip], list[int], list[Content]]] = {}
-        self._strips: dict[tuple[int, int, bool], Strip] = {}
+        # A question as drawn at a width, kept across questions (see `prefetch`).
+        self._drawn: dict[tuple[Any, ...], _Drawn] = {}
 
     # -- what the tests and screens read ---------------------------------------------
     @property
@@ -172,14 +173,13 @@ class QuestionView(Widget, can_focus=True):
         draws them again."""
         self.question = None
         self._lines.clear()
-        self._strips.clear()
+        self._drawn.clear()
         self._painted.clear()
 
     def _changed(self) -> None:
         """Repaint after a change of content; lay the screen out only if the height must
         change."""
         self._lines.clear()
-        self._strips.clear()
         width = self.content_size.width
         if not (self.is_mounted and width) or self._wanted(width) != self._laid_height:
             self.refresh(layout=True)
@@ -204,7 +204,7 @@ class QuestionView(Widget, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()  # drawn in the old colours (a theme change, focus, blur)
-        self._strips.clear()
+        self._drawn.clear()
         self._painted.clear()
 
     # -- layout ------------------------------------------------------------------------
@@ -225,46 +225,84 @@ class QuestionView(Widget, can_focus=True):
         return len(head) + len(rows) + 1
 
     def _layout(self, width: int) -> tuple[list[Strip], list[int], list[Content]]:
-        """The head's strips, and for each body line its row and text; cached per width."""
+        """The head's strips (prompt, suggestion, error), and for each body line its row
+        and text; cached per width until the content changes."""
         cached = self._lines.get(width)
         if cached is not None:
             return cached
-        head: list[Strip] = []
+        question = self.question
+        if question is None:
+            cached = self._lines[width] = ([], [], [])
+            return cached
+        drawn = self._drawn_for(question, width, self.kind, self.allow_skip, self._current,
+                                self._ticked)
+        head = drawn.prompt
+        for text, component in ((self.suggestion, "suggestion"), (self._error, "error")):
+            if text:
+                style = self.get_visual_style(f"question-view--{component}")
+                head = head + [_strip(line, width, style) for line in _wrap(Content(text), width)]
+        cached = self._lines[width] = (head, drawn.rows, drawn.body)
+        return cached
+
+    def prefetch(self, question: Question, *, allow_skip: bool = True) -> None:
+        """Draw `question` ahead of time at the present width (idle time, while the person
+        reads), so showing it later costs a lookup: the frame after an answer then holds
+        little more than Textual's own work."""
+        width = self.content_size.width
+        if not width:
+            return
+        kind = question.kind if question.kind in ("single", "multi") else "value"
+        drawn = self._drawn_for(question, width, kind, allow_skip and question.optional, None,
+                                set())
+        lit = "question-view--highlight"
+        for index, row in enumerate(drawn.rows):
+            if row != FIELD_ROW:
+                drawn.strip(index, width, row == 0 and kind != "value",
+                            self.get_visual_style(lit if row == 0 else "question-view--option"))
+
+    def _drawn_for(self, question: Question, width: int, kind: str, allow_skip: bool,
+                   current: Any, ticked: set[str]) -> _Drawn:
+        ticks = frozenset(ticked) if kind == "multi" else None
+        key = (question.id, width, kind, allow_skip, current if kind == "single" else None,
+               ticks)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) >= 256:  # the tree's questions, and some checklist states
+                self._drawn.clear()
+            drawn = self._drawn[key] = self._draw(question, width, kind, allow_skip,
+                                                  key[4], ticks or frozenset())
+        return drawn
+
+    def _draw(self, question: Question, width: int, kind: str, allow_skip: bool,
+              current: Any, ticked: frozenset[str]) -> _Drawn:
+        style = self.get_visual_style("question-view--prompt")
+        prompt = [_strip(line, width, style) for line in _wrap(Content(question.prompt), width)]
         rows: list[int] = []
         body: list[Content] = []
-        question = self.question
-        if question is not None:
-            for text, component in ((question.prompt, "prompt"),
-                                    (self.suggestion, "suggestion"),
-                                    (self._error, "error")):
-                if text:
-                    style = self.get_visual_style(f"question-view--{component}")
-                    head += [_strip(line, width, style) for line in _wrap(Content(text), width)]
-            if self.kind == "value":
-                rows.append(FIELD_ROW)
-                body.append(Content(""))
-            else:
-                for index, choice in enumerate(question.choices):
-                    number = f"{index + 1} " if index < 9 else "  "
-                    box = ""
-                    if self.kind == "multi":
-                        box = "[x] " if choice.id in self._ticked else "[ ] "
-                    text = Content(choice.label)
-                    if choice.id == self._current and self.kind == "single":
-                        text = Content.assemble(text, ("  (current)", "italic"))
-                    if choice.explain:
-                        text = Content.assemble(text, (f" — {choice.explain}", "dim"))
-                    indent = len(number) + len(box)
-                    for n, line in enumerate(_wrap(text, width - indent)):
-                        prefix = Content.assemble((number, "bold"), box) if n == 0 else \
-                            Content(" " * indent)
-                        rows.append(index)
-                        body.append(prefix + line)
-                if self.kind == "single" and self.allow_skip:
-                    rows.append(SKIP_ROW)
-                    body.append(Content.styled("s skip this optional question", "italic"))
-        cached = self._lines[width] = (head, rows, body)
-        return cached
+        if kind == "value":
+            rows.append(FIELD_ROW)
+            body.append(Content(""))
+            return _Drawn(prompt, rows, body)
+        for index, choice in enumerate(question.choices):
+            number = f"{index + 1} " if index < 9 else "  "
+            box = ""
+            if kind == "multi":
+                box = "[x] " if choice.id in ticked else "[ ] "
+            text = Content(choice.label)
+            if choice.id == current:
+                text = Content.assemble(text, ("  (current)", "italic"))
+            if choice.explain:
+                text = Content.assemble(text, (f" — {choice.explain}", "dim"))
+            indent = len(number) + len(box)
+            for n, line in enumerate(_wrap(text, width - indent)):
+                prefix = Content.assemble((number, "bold"), box) if n == 0 else \
+                    Content(" " * indent)
+                rows.append(index)
+                body.append(prefix + line)
+        if kind == "single" and allow_skip:
+            rows.append(SKIP_ROW)
+            body.append(Content.styled("s skip this optional question", "italic"))
+        return _Drawn(prompt, rows, body)
 
     # -- painting ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -316,13 +354,12 @@ class QuestionView(Widget, can_focus=True):
         if row == FIELD_ROW:
             return self._field_strip(width)
         lit = self.kind != "value" and row == self._highlighted_row()
-        key = (width, index, lit)
-        strip = self._strips.get(key)
-        if strip is None:
-            component = "question-view--highlight" if lit else "question-view--option"
-            strip = self._strips[key] = _strip(body[index], width,
-                                               self.get_visual_style(component))
-        return strip
+        question = self.question
+        assert question is not None
+        drawn = self._drawn_for(question, width, self.kind, self.allow_skip, self._current,
+                                self._ticked)
+        component = "question-view--highlight" if lit else "question-view--option"
+        return drawn.strip(index, width, lit, self.get_visual_style(component))
 
     def _field_strip(self, width: int) -> Strip:
         """`› ` then the text, the cursor's cell in reverse; the placeholder when empty."""
@@ -573,6 +610,25 @@ class QuestionView(Widget, can_focus=True):
             self._repaint()
         if value is not None and self.propose and self.question is not None:
             self.post_message(Proposed(self.question, value))
+
+
+class _Drawn:
+    """A question drawn at one width: the prompt's strips, each body line's row and text,
+    and the body lines' strips as they are asked for (plain and highlighted)."""
+
+    __slots__ = ("body", "prompt", "rows", "strips")
+
+    def __init__(self, prompt: list[Strip], rows: list[int], body: list[Content]) -> None:
+        self.prompt = prompt
+        self.rows = rows
+        self.body = body
+        self.strips: dict[tuple[int, bool], Strip] = {}
+
+    def strip(self, index: int, width: int, lit: bool, style: Any) -> Strip:
+        strip = self.strips.get((index, lit))
+        if strip is None:
+            strip = self.strips[index, lit] = _strip(self.body[index], width, style)
+        return strip
 
 
 def _head_lines(head: int, height: int) -> int:
