@@ -254,12 +254,13 @@ def figure_keys(base: Path, rounds: int) -> Row:
     files = [ANSWERS / "sins_miss.json", ANSWERS / "oss_several.yaml", ANSWERS / "miss.yaml"]
     app: list[float] = []
     ref: list[float] = []
-    for round_ in range(rounds):
+    # Each consultation is followed by the reference with as many keys, in every round,
+    # so both sides see the same stretches of the machine's load.
+    for _ in range(rounds):
         for file in files:
             steps = plan(file)
             app += traced_run(base, "app", steps, 0.12)
-            if round_ == 0:
-                ref += traced_run(base, "swap", swap_plan(len(steps)), 0.12)
+            ref += traced_run(base, "swap", swap_plan(len(steps)), 0.12)
     a, r = median(app), median(ref)
     ok = a < 0.016 and a / r <= 1.2
     return Row("2. Key press to next question painted", ms(a),
@@ -513,13 +514,14 @@ Last run: {time.strftime("%Y-%m-%d %H:%M", time.gmtime())} UTC on {machine()}.
    about 80 ms). `tests/bench/trace.py` hooks Textual itself: the key's time is the stamp
    Textual puts on the Key event when its input thread parses the bytes; the paint time is
    when the first frame showing the next question's prompt is handed to the terminal
-   writer. Full consultations (three answer fixtures) are typed through a pty. The
-   reference swaps a prompt and four options on a digit (`ref_app.py swap`), through the
-   same hooks. The app saves the answer before that frame. The question box is one
-   widget that keeps the focus and its height (unless a question needs more), so that
-   frame repaints the box alone; the transcript (which scrolls every line), the footer's
-   greyed keys and the side panel follow in the next frame, so they are not in this
-   figure.
+   writer. Full consultations (three answer fixtures, twice) are typed through a pty.
+   The reference swaps a prompt and four options on a digit (`ref_app.py swap`), through
+   the same hooks, with as many keys right after each consultation. The app saves the
+   answer before that frame. The question box is one widget that keeps the focus and its
+   height (unless a question needs more), and the questions are drawn ahead while the
+   first is read, so that frame repaints the box's changed lines alone; the transcript
+   (which scrolls every line), the footer's greyed keys and the side panel follow in the
+   next frame, so they are not in this figure.
 3. **Headless run**: `spine-assist run tests/fixtures/answers/miss.yaml` (the installed
    entry point, not a shell shim), whole process, against `python -c "import yaml,
    jinja2"`. 3b runs the same command in-process and lists which heavy packages got
