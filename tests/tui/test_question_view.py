@@ -475,7 +475,7 @@ async def test_a_short_terminal_scrolls_the_options_and_keeps_the_prompt(tree: T
 
 
 async def test_a_long_error_never_hides_the_field_in_a_short_terminal(tree: Tree):
-    # BUG found by this test (fixed in question_view.py, _head_lines): the head (prompt,
+    # BUG found by this test (fixed in question_drawing.head_lines): the head (prompt,
     # suggestion, error) was drawn whole before any body line. The error repeats what was
     # typed, so at 80x14 a long invalid text (153 characters pasted into `level`) made
     # prompt + error fill the box: the field being typed in and the hint were not drawn.

@@ -26,9 +26,17 @@ from assistant.core.errors import AnswerError
 from assistant.core.model import Question
 from assistant.tui.widgets.line_edit import INTEGER_CHARACTERS, LineEdit
 from assistant.tui.widgets.messages import Answered, Proposed, Skipped, send_to_screen
+from assistant.tui.widgets.question_drawing import (
+    FIELD_ROW,
+    SKIP_ROW,
+    Drawn,
+    draw,
+    head_lines,
+    hint_for,
+    strip_of,
+    wrap,
+)
 
-SKIP_ROW = -1  # the "s skip this optional question" row of a single choice
-FIELD_ROW = -2  # the text field's line
 FIELD_MARK = "› "  # before the text field, as at a prompt
 MOVES = {"up": -1, "down": 1, "pageup": -5, "pagedown": 5}
 
@@ -104,7 +112,7 @@ class QuestionView(Widget, can_focus=True):
         self._laid_height: int | None = None  # what get_content_height last answered
         self._lines: dict[int, tuple[list[Strip], list[int], list[Content]]] = {}
         # A question as drawn at a width, kept across questions (see `prefetch`).
-        self._drawn: dict[tuple[Any, ...], _Drawn] = {}
+        self._drawn: dict[tuple[Any, ...], Drawn] = {}
 
     # -- what the tests and screens read ---------------------------------------------
     @property
@@ -152,7 +160,7 @@ class QuestionView(Widget, can_focus=True):
         else:
             self.field.allowed = INTEGER_CHARACTERS if question.kind == "integer" else None
             self.field.set("" if default is None else str(default))
-        self._hint = _hint(self.kind, self.allow_skip)
+        self._hint = hint_for(self.kind, self.allow_skip)
         self._progress = progress
         # Set only on change: a border title repaints the whole box.
         if title != self._title:
@@ -240,7 +248,7 @@ class QuestionView(Widget, can_focus=True):
         for text, component in ((self.suggestion, "suggestion"), (self._error, "error")):
             if text:
                 style = self.get_visual_style(f"question-view--{component}")
-                head = head + [_strip(line, width, style) for line in _wrap(Content(text), width)]
+                head = head + [strip_of(line, width, style) for line in wrap(Content(text), width)]
         cached = self._lines[width] = (head, drawn.rows, drawn.body)
         return cached
 
@@ -261,7 +269,7 @@ class QuestionView(Widget, can_focus=True):
                             self.get_visual_style(lit if row == 0 else "question-view--option"))
 
     def _drawn_for(self, question: Question, width: int, kind: str, allow_skip: bool,
-                   current: Any, ticked: set[str]) -> _Drawn:
+                   current: Any, ticked: set[str]) -> Drawn:
         ticks = frozenset(ticked) if kind == "multi" else None
         key = (question.id, width, kind, allow_skip, current if kind == "single" else None,
                ticks)
@@ -269,40 +277,10 @@ class QuestionView(Widget, can_focus=True):
         if drawn is None:
             if len(self._drawn) >= 256:  # the tree's questions, and some checklist states
                 self._drawn.clear()
-            drawn = self._drawn[key] = self._draw(question, width, kind, allow_skip,
-                                                  key[4], ticks or frozenset())
+            drawn = self._drawn[key] = draw(
+                question, width, kind, allow_skip, key[4], ticks or frozenset(),
+                self.get_visual_style("question-view--prompt"))
         return drawn
-
-    def _draw(self, question: Question, width: int, kind: str, allow_skip: bool,
-              current: Any, ticked: frozenset[str]) -> _Drawn:
-        style = self.get_visual_style("question-view--prompt")
-        prompt = [_strip(line, width, style) for line in _wrap(Content(question.prompt), width)]
-        rows: list[int] = []
-        body: list[Content] = []
-        if kind == "value":
-            rows.append(FIELD_ROW)
-            body.append(Content(""))
-            return _Drawn(prompt, rows, body)
-        for index, choice in enumerate(question.choices):
-            number = f"{index + 1} " if index < 9 else "  "
-            box = ""
-            if kind == "multi":
-                box = "[x] " if choice.id in ticked else "[ ] "
-            text = Content(choice.label)
-            if choice.id == current:
-                text = Content.assemble(text, ("  (current)", "italic"))
-            if choice.explain:
-                text = Content.assemble(text, (f" — {choice.explain}", "dim"))
-            indent = len(number) + len(box)
-            for n, line in enumerate(_wrap(text, width - indent)):
-                prefix = Content.assemble((number, "bold"), box) if n == 0 else \
-                    Content(" " * indent)
-                rows.append(index)
-                body.append(prefix + line)
-        if kind == "single" and allow_skip:
-            rows.append(SKIP_ROW)
-            body.append(Content.styled("s skip this optional question", "italic"))
-        return _Drawn(prompt, rows, body)
 
     # -- painting ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -312,7 +290,7 @@ class QuestionView(Widget, can_focus=True):
     def _content_line(self, y: int) -> Strip:
         width, height = self.content_size
         head, rows, body = self._layout(width)
-        lines = _head_lines(len(head), height)
+        lines = head_lines(len(head), height)
         start, shown = self._window(lines, rows, height)
         if y < lines:
             return head[y]
@@ -397,7 +375,7 @@ class QuestionView(Widget, can_focus=True):
         if right:
             gap = max(1, width - hint.cell_length - len(right))
             hint = Content.assemble(hint, " " * gap, right)
-        return _strip(hint, width, style)
+        return strip_of(hint, width, style)
 
     # -- keys and mouse ----------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
@@ -464,7 +442,7 @@ class QuestionView(Widget, can_focus=True):
             return
         width, height = self.content_size
         head, rows, _ = self._layout(width)
-        lines = _head_lines(len(head), height)
+        lines = head_lines(len(head), height)
         start, shown = self._window(lines, rows, height)
         line = offset.y - lines
         if not 0 <= line < shown:
@@ -610,47 +588,3 @@ class QuestionView(Widget, can_focus=True):
             self._repaint()
         if value is not None and self.propose and self.question is not None:
             self.post_message(Proposed(self.question, value))
-
-
-class _Drawn:
-    """A question drawn at one width: the prompt's strips, each body line's row and text,
-    and the body lines' strips as they are asked for (plain and highlighted)."""
-
-    __slots__ = ("body", "prompt", "rows", "strips")
-
-    def __init__(self, prompt: list[Strip], rows: list[int], body: list[Content]) -> None:
-        self.prompt = prompt
-        self.rows = rows
-        self.body = body
-        self.strips: dict[tuple[int, bool], Strip] = {}
-
-    def strip(self, index: int, width: int, lit: bool, style: Any) -> Strip:
-        strip = self.strips.get((index, lit))
-        if strip is None:
-            strip = self.strips[index, lit] = _strip(self.body[index], width, style)
-        return strip
-
-
-def _head_lines(head: int, height: int) -> int:
-    """How many head lines (prompt, suggestion, error) are drawn: all, unless the box is
-    too small for them, one body line and the hint; then the end of the head gives way,
-    so a long error (it repeats what was typed) never hides the field or every choice."""
-    return min(head, max(0, height - 2))
-
-
-def _wrap(content: Content, width: int) -> list[Content]:
-    return content.wrap(max(1, width)) or [Content("")]
-
-
-def _strip(content: Content, width: int, style: Any) -> Strip:
-    """One line of text in `style`, as wide as the box."""
-    segments = content.render_segments(style)
-    return Strip(segments, content.cell_length).adjust_cell_length(width, style.rich_style)
-
-
-def _hint(kind: str, skip: bool) -> str:
-    if kind == "single":
-        return "1-9 or arrows+Enter" + (" · s skip" if skip else "")
-    if kind == "multi":
-        return "digits or Space tick · Enter confirms" + (" · s skip" if skip else "")
-    return "Enter confirms" + (" · empty Enter skips" if skip else "")
