@@ -689,3 +689,23 @@ async def test_the_questions_are_drawn_ahead_and_drawn_the_same(tree: Tree):
                 fresh_screen = screen_text(fresh)
                 assert screen_text(app) == fresh_screen, app.consultation.current.id
         assert fresh_screen
+
+
+async def test_the_choice_under_the_mouse_is_shown_as_such(tree: Tree):
+    question = tree.questions["neurological_deficit"]
+    app = Host(question)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.view
+        lines = screen_text(app).splitlines()
+        y = next(i for i, line in enumerate(lines) if question.choices[1].label in line)
+        hover = view.get_visual_style("question-view--hover").rich_style.bgcolor
+        await pilot.hover(QuestionView, offset=(4, y))
+        await pilot.pause()
+        assert view._hover == 1
+        assert any(seg.style and seg.style.bgcolor == hover for seg in view._content_line(y))
+        await pilot.hover(QuestionView, offset=(4, 0))  # the prompt: no choice
+        await pilot.pause()
+        assert view._hover is None
+        assert not any(seg.style and seg.style.bgcolor == hover
+                       for seg in view._content_line(y))
+        assert app.told == []  # hovering answers nothing

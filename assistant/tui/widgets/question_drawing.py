@@ -20,7 +20,8 @@ FIELD_ROW = -2  # the text field's line
 
 class Drawn:
     """A question drawn at one width: the prompt's strips, each body line's row and text,
-    and the body lines' strips as they are asked for (plain and highlighted)."""
+    and the body lines' strips as they are asked for, in each look ("option", "highlight",
+    "hover")."""
 
     __slots__ = ("body", "prompt", "rows", "strips")
 
@@ -28,12 +29,12 @@ class Drawn:
         self.prompt = prompt
         self.rows = rows
         self.body = body
-        self.strips: dict[tuple[int, bool], Strip] = {}
+        self.strips: dict[tuple[int, str], Strip] = {}
 
-    def strip(self, index: int, width: int, lit: bool, style: Any) -> Strip:
-        strip = self.strips.get((index, lit))
+    def strip(self, index: int, width: int, look: str, style: Any) -> Strip:
+        strip = self.strips.get((index, look))
         if strip is None:
-            strip = self.strips[index, lit] = strip_of(self.body[index], width, style)
+            strip = self.strips[index, look] = strip_of(self.body[index], width, style)
         return strip
 
 

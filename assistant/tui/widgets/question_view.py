@@ -48,6 +48,7 @@ class QuestionView(Widget, can_focus=True):
         "question-view--prompt", "question-view--suggestion", "question-view--error",
         "question-view--hint", "question-view--option", "question-view--highlight",
         "question-view--field", "question-view--placeholder", "question-view--cursor",
+        "question-view--hover",
     }
     DEFAULT_CSS = """
     QuestionView {
@@ -67,6 +68,7 @@ class QuestionView(Widget, can_focus=True):
             background: $block-cursor-background;
             text-style: $block-cursor-text-style;
         }
+        & > .question-view--hover { background: $block-hover-background; }
         & > .question-view--field { background: $boost; }
         & > .question-view--placeholder { color: $text-disabled; background: $boost; }
         &:focus > .question-view--cursor {
@@ -109,6 +111,7 @@ class QuestionView(Widget, can_focus=True):
         self._painted: dict[int, Strip] = {}  # content line -> the strip last drawn there
         self._offset = 0  # the first body line shown when the box is too small for all
         self._follow = True  # bring the highlighted row into view at the next paint
+        self._hover: int | None = None  # the row under the mouse pointer
         self._laid_height: int | None = None  # what get_content_height last answered
         self._lines: dict[int, tuple[list[Strip], list[int], list[Content]]] = {}
         # A question as drawn at a width, kept across questions (see `prefetch`).
@@ -262,11 +265,10 @@ class QuestionView(Widget, can_focus=True):
         kind = question.kind if question.kind in ("single", "multi") else "value"
         drawn = self._drawn_for(question, width, kind, allow_skip and question.optional, None,
                                 set())
-        lit = "question-view--highlight"
         for index, row in enumerate(drawn.rows):
-            if row != FIELD_ROW:
-                drawn.strip(index, width, row == 0 and kind != "value",
-                            self.get_visual_style(lit if row == 0 else "question-view--option"))
+            if row != FIELD_ROW:  # the first choice is highlighted when a question shows
+                look = "highlight" if row == 0 else "option"
+                drawn.strip(index, width, look, self.get_visual_style(f"question-view--{look}"))
 
     def _drawn_for(self, question: Question, width: int, kind: str, allow_skip: bool,
                    current: Any, ticked: set[str]) -> Drawn:
@@ -331,13 +333,13 @@ class QuestionView(Widget, can_focus=True):
         row = rows[index]
         if row == FIELD_ROW:
             return self._field_strip(width)
-        lit = self.kind != "value" and row == self._highlighted_row()
+        look = "highlight" if row == self._highlighted_row() else \
+            "hover" if row == self._hover else "option"
         question = self.question
         assert question is not None
         drawn = self._drawn_for(question, width, self.kind, self.allow_skip, self._current,
                                 self._ticked)
-        component = "question-view--highlight" if lit else "question-view--option"
-        return drawn.strip(index, width, lit, self.get_visual_style(component))
+        return drawn.strip(index, width, look, self.get_visual_style(f"question-view--{look}"))
 
     def _field_strip(self, width: int) -> Strip:
         """`› ` then the text, the cursor's cell in reverse; the placeholder when empty."""
@@ -436,18 +438,33 @@ class QuestionView(Widget, can_focus=True):
         if self.field.insert(line.strip()):
             self._typed()
 
-    def on_click(self, event: events.Click) -> None:
+    def _row_at(self, event: events.MouseEvent) -> int | None:
+        """The choice (or the skip row) under the pointer, None elsewhere."""
         offset = event.get_content_offset(self)
         if offset is None or self.question is None or self.kind == "value":
-            return
+            return None
         width, height = self.content_size
         head, rows, _ = self._layout(width)
         lines = head_lines(len(head), height)
         start, shown = self._window(lines, rows, height)
         line = offset.y - lines
-        if not 0 <= line < shown:
+        return rows[start + line] if 0 <= line < shown else None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        row = self._row_at(event)
+        if row != self._hover:
+            self._hover = row
+            self._repaint()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self._repaint()
+
+    def on_click(self, event: events.Click) -> None:
+        row = self._row_at(event)
+        if row is None or self.question is None:
             return
-        row = rows[start + line]
         if row == SKIP_ROW:
             self.action_skip()
         elif self.kind == "single":
