@@ -73,6 +73,12 @@ def draw(question: Question, width: int, kind: str, allow_skip: bool, current: A
     return Drawn(prompt, rows, body)
 
 
+def view_kind(question: Question) -> str:
+    """How a question is answered in the view: "single", "multi", or "value" (a field for
+    an integer or text)."""
+    return question.kind if question.kind in ("single", "multi") else "value"
+
+
 def head_lines(head: int, height: int) -> int:
     """How many head lines (prompt, suggestion, error) are drawn: all, unless the box is
     too small for them, one body line and the hint; then the end of the head gives way,

@@ -34,6 +34,7 @@ from assistant.tui.widgets.question_drawing import (
     head_lines,
     hint_for,
     strip_of,
+    view_kind,
     wrap,
 )
 
@@ -105,15 +106,17 @@ class QuestionView(Widget, can_focus=True):
         self._current: Any = None  # the answer given before (marked in the list)
         self._reason = ""
         self._error = ""
-        self._hint = ""
         self._progress = ""  # "question 5 of ~16", at the right of the hint
         self._title = self._subtitle = ""
         self._painted: dict[int, Strip] = {}  # content line -> the strip last drawn there
+        # The lines `_repaint` compared, handed to the paint that follows (at that size).
+        self._pending: dict[int, Strip] = {}
+        self._pending_size = Size(0, 0)
         self._offset = 0  # the first body line shown when the box is too small for all
         self._follow = True  # bring the highlighted row into view at the next paint
         self._hover: int | None = None  # the row under the mouse pointer
         self._laid_height: int | None = None  # what get_content_height last answered
-        self._lines: dict[int, tuple[list[Strip], list[int], list[Content]]] = {}
+        self._lines: dict[int, tuple[list[Strip], Drawn]] = {}  # width -> head, drawing
         # A question as drawn at a width, kept across questions (see `prefetch`).
         self._drawn: dict[tuple[Any, ...], Drawn] = {}
 
@@ -147,7 +150,7 @@ class QuestionView(Widget, can_focus=True):
         first frame).
         """
         self.question = question
-        self.kind = question.kind if question.kind in ("single", "multi") else "value"
+        self.kind = view_kind(question)
         self.allow_skip = allow_skip and question.optional
         self._current = current
         self._reason = reason
@@ -163,7 +166,6 @@ class QuestionView(Widget, can_focus=True):
         else:
             self.field.allowed = INTEGER_CHARACTERS if question.kind == "integer" else None
             self.field.set("" if default is None else str(default))
-        self._hint = hint_for(self.kind, self.allow_skip)
         self._progress = progress
         # Set only on change: a border title repaints the whole box.
         if title != self._title:
@@ -186,6 +188,7 @@ class QuestionView(Widget, can_focus=True):
         self._lines.clear()
         self._drawn.clear()
         self._painted.clear()
+        self._pending.clear()
 
     def _changed(self) -> None:
         """Repaint after a change of content; lay the screen out only if the height must
@@ -193,6 +196,7 @@ class QuestionView(Widget, can_focus=True):
         self._lines.clear()
         width = self.content_size.width
         if not (self.is_mounted and width) or self._wanted(width) != self._laid_height:
+            self._pending.clear()
             self.refresh(layout=True)
         else:
             self._repaint()
@@ -201,12 +205,15 @@ class QuestionView(Widget, can_focus=True):
         """Repaint the lines that changed, not the box: the border and the lines that
         stay (often half the box) are neither drawn again nor sent to the terminal."""
         width, height = self.content_size
+        self._pending.clear()
         if not (width and height) or len(self._painted) < height:
             self.refresh()
             return
         painted = self._painted
-        changed = [Region(0, y, width, 1) for y in range(height)
-                   if self._content_line(y) != painted.get(y)]
+        self._pending = {y: self._content_line(y) for y in range(height)}
+        self._pending_size = self.content_size
+        changed = [Region(0, y, width, 1) for y, strip in self._pending.items()
+                   if strip != painted.get(y)]
         if len(changed) == height:
             self.refresh()
         elif changed:
@@ -217,6 +224,7 @@ class QuestionView(Widget, can_focus=True):
         self._lines.clear()  # drawn in the old colours (a theme change, focus, blur)
         self._drawn.clear()
         self._painted.clear()
+        self._pending.clear()
 
     # -- layout ------------------------------------------------------------------------
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -232,18 +240,18 @@ class QuestionView(Widget, can_focus=True):
         return max(natural, self._floor.get(width, 0)) if self.steady else natural
 
     def _natural(self, width: int) -> int:
-        head, rows, _ = self._layout(width)
-        return len(head) + len(rows) + 1
+        head, drawn = self._layout(width)
+        return len(head) + len(drawn.rows) + 1
 
-    def _layout(self, width: int) -> tuple[list[Strip], list[int], list[Content]]:
-        """The head's strips (prompt, suggestion, error), and for each body line its row
-        and text; cached per width until the content changes."""
+    def _layout(self, width: int) -> tuple[list[Strip], Drawn]:
+        """The head's strips (prompt, suggestion, error) and the question's drawing;
+        cached per width until the content changes."""
         cached = self._lines.get(width)
         if cached is not None:
             return cached
         question = self.question
         if question is None:
-            cached = self._lines[width] = ([], [], [])
+            cached = self._lines[width] = ([], Drawn([], [], []))
             return cached
         drawn = self._drawn_for(question, width, self.kind, self.allow_skip, self._current,
                                 self._ticked)
@@ -252,7 +260,7 @@ class QuestionView(Widget, can_focus=True):
             if text:
                 style = self.get_visual_style(f"question-view--{component}")
                 head = head + [strip_of(line, width, style) for line in wrap(Content(text), width)]
-        cached = self._lines[width] = (head, drawn.rows, drawn.body)
+        cached = self._lines[width] = (head, drawn)
         return cached
 
     def prefetch(self, question: Question, *, allow_skip: bool = True) -> None:
@@ -262,7 +270,7 @@ class QuestionView(Widget, can_focus=True):
         width = self.content_size.width
         if not width:
             return
-        kind = question.kind if question.kind in ("single", "multi") else "value"
+        kind = view_kind(question)
         drawn = self._drawn_for(question, width, kind, allow_skip and question.optional, None,
                                 set())
         for index, row in enumerate(drawn.rows):
@@ -286,21 +294,30 @@ class QuestionView(Widget, can_focus=True):
 
     # -- painting ----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        strip = self._painted[y] = self._content_line(y)
+        strip = self._pending.pop(y, None) if self._pending_size == self.content_size \
+            else None
+        strip = self._painted[y] = strip or self._content_line(y)
         return strip
+
+    def _geometry(self) -> tuple[list[Strip], Drawn, int, int, int]:
+        """What the box shows: the head and the drawing, how many head lines fit, and the
+        body's window (its first line and how many)."""
+        width, height = self.content_size
+        head, drawn = self._layout(width)
+        lines = head_lines(len(head), height)
+        start, shown = self._window(lines, drawn.rows, height)
+        return head, drawn, lines, start, shown
 
     def _content_line(self, y: int) -> Strip:
         width, height = self.content_size
-        head, rows, body = self._layout(width)
-        lines = head_lines(len(head), height)
-        start, shown = self._window(lines, rows, height)
+        head, drawn, lines, start, shown = self._geometry()
         if y < lines:
             return head[y]
         y -= lines
         if y < shown:
-            return self._body_strip(start + y, rows, body, width)
+            return self._body_strip(start + y, drawn, width)
         if y == max(shown, height - lines - 1):  # the last line, or right below
-            return self._hint_strip(width, start > 0, start + shown < len(rows))
+            return self._hint_strip(width, start > 0, start + shown < len(drawn.rows))
         return Strip.blank(width, self.get_visual_style("question-view--option").rich_style)
 
     def _window(self, head: int, rows: list[int], height: int) -> tuple[int, int]:
@@ -328,17 +345,12 @@ class QuestionView(Widget, can_focus=True):
             return SKIP_ROW
         return self.highlighted
 
-    def _body_strip(self, index: int, rows: list[int], body: list[Content],
-                    width: int) -> Strip:
-        row = rows[index]
+    def _body_strip(self, index: int, drawn: Drawn, width: int) -> Strip:
+        row = drawn.rows[index]
         if row == FIELD_ROW:
             return self._field_strip(width)
         look = "highlight" if row == self._highlighted_row() else \
             "hover" if row == self._hover else "option"
-        question = self.question
-        assert question is not None
-        drawn = self._drawn_for(question, width, self.kind, self.allow_skip, self._current,
-                                self._ticked)
         return drawn.strip(index, width, look, self.get_visual_style(f"question-view--{look}"))
 
     def _field_strip(self, width: int) -> Strip:
@@ -373,7 +385,7 @@ class QuestionView(Widget, can_focus=True):
         more = "↑↓ more" if above and below else "↑ more" if above else \
             "↓ more" if below else ""
         right = " · ".join(part for part in (more, self._progress) if part)
-        hint = Content(self._hint)
+        hint = Content(hint_for(self.kind, self.allow_skip))
         if right:
             gap = max(1, width - hint.cell_length - len(right))
             hint = Content.assemble(hint, " " * gap, right)
@@ -443,12 +455,9 @@ class QuestionView(Widget, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or self.question is None or self.kind == "value":
             return None
-        width, height = self.content_size
-        head, rows, _ = self._layout(width)
-        lines = head_lines(len(head), height)
-        start, shown = self._window(lines, rows, height)
+        _head, drawn, lines, start, shown = self._geometry()
         line = offset.y - lines
-        return rows[start + line] if 0 <= line < shown else None
+        return drawn.rows[start + line] if 0 <= line < shown else None
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         row = self._row_at(event)
