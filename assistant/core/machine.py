@@ -248,6 +248,43 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
     return Evaluation(outcome.id, provisional, raised, scores, advice, dict(values))
 
 
+# --------------------------------------------------------------------------- progress
+def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
+    """Questions a whole consultation would ask: the path so far, then a likely rest.
+
+    Unanswered required questions take their first choice (or the minimum), optional ones
+    are taken as skipped; answers given count whether required or optional.
+    """
+    filled: dict[str, Any] = dict(known)
+    count = 0
+    node = tree.start
+    values: dict[str, Any] = {}
+    ctx = EvalContext(values)
+    for _ in range(len(tree.questions) + 1):
+        if node == END:
+            break
+        question = tree.questions[node]
+        value = filled.get(node)
+        if value is None:
+            value = SKIPPED if question.optional else _placeholder(question)
+        if value is not SKIPPED:
+            values[node] = value
+            count += 1
+        node = next(b.goto for b in question.next if b.when.holds(ctx))
+    return count
+
+
+def _placeholder(question: Question) -> Any:
+    if question.kind == "single":
+        return question.choice_ids[0]
+    if question.kind == "multi":
+        return [question.choice_ids[0]]
+    if question.kind == "integer":
+        return question.minimum or 0
+    return ""
+
+
+
 class Consultation:
     """A consultation in progress: answer, go back, edit, and read the derived state."""
 
@@ -256,6 +293,7 @@ class Consultation:
         self.known: dict[str, Any] = dict(known or {})
         self.remembered: dict[str, Any] = {}  # answers taken back with back(), to preselect
         self._walk: Walk | None = None
+        self._expected: int | None = None
 
     # -- derived state ----------------------------------------------------------------
     @property
@@ -278,6 +316,13 @@ class Consultation:
         """Answers on the path, in the order asked."""
         return self.walk.values
 
+    def expected_total(self) -> int:
+        """`estimate_total` of these answers, worked out once per change (the progress
+        shown and the session saved after an answer both need it)."""
+        if self._expected is None:
+            self._expected = estimate_total(self.tree, self.known)
+        return self._expected
+
     def evaluation(self) -> Evaluation:
         return evaluate(self.tree, self.walk.values)
 
@@ -299,6 +344,7 @@ class Consultation:
     # -- changes -----------------------------------------------------------------------
     def _changed(self) -> None:
         self._walk = None
+        self._expected = None
 
     def answer(self, raw: Any, question_id: str | None = None) -> Any:
         """Answer the current question (or, by id, any question on the path): edits replay."""

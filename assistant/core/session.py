@@ -22,11 +22,10 @@ from typing import Any
 
 from assistant.core import paths
 from assistant.core.answers import parse_answer
-from assistant.core.conditions import EvalContext
 from assistant.core.errors import AnswerError, InputError, Location, did_you_mean, one_of
 from assistant.core.fileio import atomic_write
-from assistant.core.machine import SKIPPED, Consultation
-from assistant.core.model import END, Question, Tree
+from assistant.core.machine import SKIPPED, Consultation, estimate_total
+from assistant.core.model import Tree
 
 FORMAT = "spine-assist-session"
 FORMAT_VERSION = 1
@@ -184,42 +183,6 @@ def new_session(tree: Tree, meta: Mapping[str, str] | None = None) -> Session:
                    expected=estimate_total(tree, {}))
 
 
-# --------------------------------------------------------------------------- progress
-def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
-    """Questions a whole consultation would ask: the path so far, then a likely rest.
-
-    Unanswered required questions take their first choice (or the minimum), optional ones
-    are taken as skipped; answers given count whether required or optional.
-    """
-    filled: dict[str, Any] = dict(known)
-    count = 0
-    node = tree.start
-    values: dict[str, Any] = {}
-    ctx = EvalContext(values)
-    for _ in range(len(tree.questions) + 1):
-        if node == END:
-            break
-        question = tree.questions[node]
-        value = filled.get(node)
-        if value is None:
-            value = SKIPPED if question.optional else _placeholder(question)
-        if value is not SKIPPED:
-            values[node] = value
-            count += 1
-        node = next(b.goto for b in question.next if b.when.holds(ctx))
-    return count
-
-
-def _placeholder(question: Question) -> Any:
-    if question.kind == "single":
-        return question.choice_ids[0]
-    if question.kind == "multi":
-        return [question.choice_ids[0]]
-    if question.kind == "integer":
-        return question.minimum or 0
-    return ""
-
-
 def record(session: Session, consultation: Consultation, *, finished: bool = False,
            meta: Mapping[str, str] | None = None) -> Session:
     """Copy the consultation's state into the session (call save_session after)."""
@@ -229,7 +192,7 @@ def record(session: Session, consultation: Consultation, *, finished: bool = Fal
         session.meta = dict(meta)
     session.finished = finished
     session.answered = len(consultation.walk.values)
-    session.expected = estimate_total(consultation.tree, consultation.known)
+    session.expected = consultation.expected_total()
     session.updated = now_utc()
     return session
 

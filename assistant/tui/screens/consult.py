@@ -180,11 +180,9 @@ class ConsultScreen(Screen[None]):
                   progress=f"question {done + 1} of ~{total}")
 
     def _progress(self) -> tuple[int, int]:
-        from assistant.core.session import estimate_total
-
         consultation = self.app.consultation
         done = len(consultation.walk.values)
-        return done, max(estimate_total(consultation.tree, consultation.known), done + 1)
+        return done, max(consultation.expected_total(), done + 1)
 
     def _panel_visible(self) -> bool:
         if self._panel_wanted is not None:
