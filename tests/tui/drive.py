@@ -67,6 +67,24 @@ async def to_result(pilot: Pilot, answers: dict[str, Any]) -> Any:
     return screen
 
 
+async def from_result(pilot: Pilot, answers: dict[str, Any], key: str) -> Any:
+    """Answer everything, then press `key` on the result screen; the result screen."""
+    result = await to_result(pilot, answers)
+    await pilot.press(key)
+    await pilot.pause()
+    return result
+
+
+async def what_if_on(pilot: Pilot, answers: dict[str, Any], question_id: str) -> Any:
+    """From the result, open what-if and choose the answer to `question_id`; the result
+    screen."""
+    result = await from_result(pilot, answers, "w")
+    path = list(pilot.app.consultation.walk.path)
+    await pilot.press("home", *["down"] * path.index(question_id), "enter")
+    await pilot.pause()
+    return result
+
+
 def screen_text(app: Any) -> str:
     """What the terminal shows now, as plain text (the current screen, every layer)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

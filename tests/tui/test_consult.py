@@ -24,7 +24,15 @@ from assistant.tui.screens.why import WhyScreen
 from assistant.tui.widgets.question_view import QuestionView
 from assistant.tui.widgets.transcript import Transcript
 from tests.conftest import ANSWERS
-from tests.tui.drive import answer_all, fixture_values, keys_for, screen_text, to_result
+from tests.tui.drive import (
+    answer_all,
+    fixture_values,
+    from_result,
+    keys_for,
+    screen_text,
+    to_result,
+    what_if_on,
+)
 
 FIRST = {"fit_for_surgery": "yes", "surgical_indications": ["instability"],
          "neurological_deficit": "none"}
@@ -228,9 +236,7 @@ async def test_export_writes_the_file_and_never_overwrites_unasked(tree: Tree):
     values = fixture_values(tree, "miss.yaml")
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
-        result = await to_result(pilot, values)
-        await pilot.press("x")
-        await pilot.pause()
+        result = await from_result(pilot, values, "x")
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("enter")
         await pilot.pause()
@@ -256,9 +262,7 @@ async def test_export_other_format(tree: Tree):
     values = fixture_values(tree, "miss.yaml")
     app = make_app(tree)
     async with app.run_test(size=(120, 40)) as pilot:
-        await to_result(pilot, values)
-        await pilot.press("x")
-        await pilot.pause()
+        await from_result(pilot, values, "x")
         screen = app.screen
         buttons = list(screen.query("RadioButton"))
         json_button = next(b for b in buttons if b.name == "json")
@@ -275,13 +279,8 @@ async def test_what_if_previews_and_applies(tree: Tree):
     values = fixture_values(tree, "miss.yaml")
     app = make_app(tree)
     async with app.run_test(size=(120, 40)) as pilot:
-        result = await to_result(pilot, values)
-        await pilot.press("w")
-        await pilot.pause()
+        result = await what_if_on(pilot, values, "region")
         assert isinstance(app.screen, WhatIfScreen)
-        path = list(app.consultation.walk.path)
-        await pilot.press("home", *["down"] * path.index("region"), "enter")
-        await pilot.pause()
         await pilot.press("home", "down", "down")  # cervicothoracic, the third region
         await pilot.pause()
         diff = str(app.screen.query_one("#whatif-diff").render())

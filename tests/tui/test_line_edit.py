@@ -84,97 +84,49 @@ def test_a_space_is_printable_and_kept():
 
 
 # -- editing keys -----------------------------------------------------------------------
-def test_backspace_deletes_before_the_cursor_and_nothing_at_the_start():
-    field = at("abc", 2)
-    assert field.key("backspace") is True
-    assert (field.text, field.cursor) == ("ac", 1)
-    field.cursor = 0
-    assert field.key("backspace") is False
-    assert (field.text, field.cursor) == ("ac", 0)
-
-
-def test_delete_deletes_under_the_cursor_and_nothing_at_the_end():
-    field = at("abc", 1)
-    assert field.key("delete") is True
-    assert (field.text, field.cursor) == ("ac", 1)
-    field.cursor = 2
-    assert field.key("delete") is False
-    assert (field.text, field.cursor) == ("ac", 2)
-
-
-def test_left_and_right_move_one_and_stop_at_the_ends():
-    field = at("ab", 1)
-    assert field.key("left") is False  # moved: the text did not change
-    assert field.cursor == 0
-    assert field.key("left") is False
-    assert field.cursor == 0  # clamped
-    assert field.key("right") is False
-    assert field.key("right") is False
-    assert field.cursor == 2
-    assert field.key("right") is False
-    assert field.cursor == 2  # clamped
-    assert field.text == "ab"
-
-
-@pytest.mark.parametrize("key", ["home", "ctrl+a"])
-def test_home_and_ctrl_a_go_to_the_start(key: str):
-    field = at("abc", 2)
-    assert field.key(key) is False
-    assert (field.text, field.cursor) == ("abc", 0)
-
-
-@pytest.mark.parametrize("key", ["end", "ctrl+e"])
-def test_end_and_ctrl_e_go_to_the_end(key: str):
-    field = at("abc", 1)
-    assert field.key(key) is False
-    assert (field.text, field.cursor) == ("abc", 3)
-
-
-def test_ctrl_u_deletes_everything_before_the_cursor():
-    field = at("T1-T12", 3)
-    assert field.key("ctrl+u") is True
-    assert (field.text, field.cursor) == ("T12", 0)
-    assert field.key("ctrl+u") is False  # nothing before the cursor
-    assert field.text == "T12"
-
-
-def test_ctrl_k_deletes_everything_after_the_cursor():
-    field = at("T1-T12", 2)
-    assert field.key("ctrl+k") is True
-    assert (field.text, field.cursor) == ("T1", 2)
-    assert field.key("ctrl+k") is False  # nothing after it
-    assert field.text == "T1"
-
-
-@pytest.mark.parametrize("key", ["ctrl+w", "ctrl+backspace"])
-def test_ctrl_w_deletes_the_word_before_the_cursor(key: str):
-    field = at("T7 to T9", 8)
-    assert field.key(key) is True
-    assert (field.text, field.cursor) == ("T7 to ", 6)
+# Each case: the text and the cursor to start from, then keys in turn, each with what
+# `key` returns (True: the text changed; False: only the cursor moved, or nothing could)
+# and the text and cursor after it.
+KEY_CASES = {
+    "backspace deletes before the cursor, nothing at the start": (
+        "abc", 2, [("backspace", True, "ac", 1), ("home", False, "ac", 0),
+                   ("backspace", False, "ac", 0)]),
+    "delete deletes under the cursor, nothing at the end": (
+        "abc", 1, [("delete", True, "ac", 1), ("end", False, "ac", 2),
+                   ("delete", False, "ac", 2)]),
+    "left and right move one and stop at the ends": (
+        "ab", 1, [("left", False, "ab", 0), ("left", False, "ab", 0),
+                  ("right", False, "ab", 1), ("right", False, "ab", 2),
+                  ("right", False, "ab", 2)]),
+    "home goes to the start": ("abc", 2, [("home", False, "abc", 0)]),
+    "ctrl+a goes to the start": ("abc", 2, [("ctrl+a", False, "abc", 0)]),
+    "end goes to the end": ("abc", 1, [("end", False, "abc", 3)]),
+    "ctrl+e goes to the end": ("abc", 1, [("ctrl+e", False, "abc", 3)]),
+    "ctrl+u deletes everything before the cursor": (
+        "T1-T12", 3, [("ctrl+u", True, "T12", 0), ("ctrl+u", False, "T12", 0)]),
+    "ctrl+k deletes everything after the cursor": (
+        "T1-T12", 2, [("ctrl+k", True, "T1", 2), ("ctrl+k", False, "T1", 2)]),
     # the spaces before the cursor go with the word before them
-    assert field.key(key) is True
-    assert (field.text, field.cursor) == ("T7 ", 3)
+    "ctrl+w deletes the word before the cursor": (
+        "T7 to T9", 8, [("ctrl+w", True, "T7 to ", 6), ("ctrl+w", True, "T7 ", 3)]),
+    "ctrl+backspace deletes the word before the cursor": (
+        "T7 to T9", 8, [("ctrl+backspace", True, "T7 to ", 6),
+                        ("ctrl+backspace", True, "T7 ", 3)]),
+    "ctrl+w with trailing spaces takes them and the word": (
+        "ab  cd   ", 9, [("ctrl+w", True, "ab  ", 4)]),
+    "ctrl+w in a word keeps what follows the cursor": (  # "one tw|o three"
+        "one two three", 6, [("ctrl+w", True, "one o three", 4)]),
+    "ctrl+w at the start deletes nothing": ("abc", 0, [("ctrl+w", False, "abc", 0)]),
+    "ctrl+w on only spaces takes them": ("   x", 3, [("ctrl+w", True, "x", 0)]),
+}
 
 
-def test_ctrl_w_with_trailing_spaces_takes_them_and_the_word():
-    field = at("ab  cd   ", 9)
-    assert field.key("ctrl+w") is True
-    assert (field.text, field.cursor) == ("ab  ", 4)
-
-
-def test_ctrl_w_in_the_middle_of_a_word_keeps_what_follows_the_cursor():
-    field = at("one two three", 6)  # "one tw|o three"
-    assert field.key("ctrl+w") is True
-    assert (field.text, field.cursor) == ("one o three", 4)
-
-
-def test_ctrl_w_at_the_start_and_on_only_spaces():
-    field = at("abc", 0)
-    assert field.key("ctrl+w") is False
-    assert (field.text, field.cursor) == ("abc", 0)
-    field = at("   x", 3)
-    assert field.key("ctrl+w") is True
-    assert (field.text, field.cursor) == ("x", 0)
+@pytest.mark.parametrize(("text", "cursor", "steps"), KEY_CASES.values(), ids=KEY_CASES)
+def test_editing_keys(text: str, cursor: int, steps: list[tuple[str, bool, str, int]]):
+    field = at(text, cursor)
+    for key, changed, after, moved_to in steps:
+        assert field.key(key) is changed, key
+        assert (field.text, field.cursor) == (after, moved_to), key
 
 
 @pytest.mark.parametrize("key", ["enter", "tab", "a", "up", "down", "escape", "shift+left"])

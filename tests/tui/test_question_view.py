@@ -15,7 +15,7 @@ from assistant.tui.screens.consult import ConsultScreen
 from assistant.tui.screens.whatif import WhatIfScreen
 from assistant.tui.widgets.messages import Answered, Proposed, Skipped
 from assistant.tui.widgets.question_view import QuestionView
-from tests.tui.drive import fixture_values, keys_for, screen_text, to_result
+from tests.tui.drive import fixture_values, keys_for, screen_text, what_if_on
 
 HINTS = ("1-9 or arrows+Enter", "digits or Space tick", "Enter confirms")
 
@@ -591,9 +591,7 @@ async def test_what_if_previews_as_the_highlight_moves(tree: Tree):
     values = fixture_values(tree, "miss.yaml")
     app = make_app(tree)
     async with app.run_test(size=(120, 40)) as pilot:
-        result = await to_result(pilot, values)
-        await pilot.press("w")
-        await pilot.pause()
+        result = await what_if_on(pilot, values, "region")
         screen = app.screen
         assert isinstance(screen, WhatIfScreen)
         previews: list[Any] = []
@@ -604,9 +602,6 @@ async def test_what_if_previews_as_the_highlight_moves(tree: Tree):
             original(value)
 
         screen.preview = recording  # type: ignore[method-assign]
-        path = list(app.consultation.walk.path)
-        await pilot.press("home", *["down"] * path.index("region"), "enter")
-        await pilot.pause()
         view = screen.query_one("#whatif-question", QuestionView)
         region = tree.questions["region"]
         assert app.focused is view

@@ -6,19 +6,14 @@ from assistant.core.model import Tree
 from assistant.core.render import render
 from assistant.tui.app import make_app
 from assistant.tui.screens.result import for_screen
-from tests.tui.drive import fixture_values, to_result
-
-
-def _screen_text(app) -> str:
-    """Every character the screen shows, row by row."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+from tests.tui.drive import fixture_values, screen_text, to_result
 
 
 async def test_recommendation_heading_shows_once(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
-        text = _screen_text(app)
+        text = screen_text(app)
         assert "Recommendation:" in text  # the banner
         assert text.count("Recommendation") == 1, text
         assert "Open spine surgery (OSS). Open spine surgery is more feasible" in text
