@@ -92,8 +92,7 @@ def run_batch(
                 note, warnings = job.result
                 for warning in warnings:
                     print(warning, file=sys.stderr)
-                if not writer.write(job.target, note):  # anything unusual: the careful way
-                    atomic_write(Path(job.target), note, overwrite=force, durable=False)
+                atomic_write(job.target, note, overwrite=force, durable=False, writer=writer)
             except InputError as exc:
                 failed += 1
                 if show_progress:

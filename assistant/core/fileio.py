@@ -43,8 +43,8 @@ _UMASK: int | None = None
 
 
 def atomic_write(
-    path: Path, text: str, *, overwrite: bool = True, durable: bool = True,
-    mode: int | None = None,
+    path: Path | str, text: str, *, overwrite: bool = True, durable: bool = True,
+    mode: int | None = None, writer: LeanWriter | None = None,
 ) -> Path:
     """Write `text` to `path` so readers see the old file or the new one, never half.
 
@@ -52,10 +52,11 @@ def atomic_write(
     after every answer (the rename alone survives a killed process) and for a batch of
     many notes, which then calls `sync_folder` once at the end (an fsync per note costs
     more than rendering it). Such a write goes the lean way (`LeanWriter`) and only what
-    that cannot do comes here. `mode` defaults to what a plain write would give (the
-    temporary file starts private); sessions pass 0o600.
+    that cannot do comes here; a batch passes its own `writer`, made once. `mode` defaults
+    to what a plain write would give (the temporary file starts private); sessions pass
+    0o600.
     """
-    if not durable and LeanWriter(overwrite, mode).write(os.fspath(path), text):
+    if not durable and (writer or LeanWriter(overwrite, mode)).write(os.fspath(path), text):
         return Path(path)
     path = Path(path)
     folder = path.parent
