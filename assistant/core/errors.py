@@ -3,9 +3,48 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+
+# What must never reach a terminal raw: C0 (with TAB, LF, CR, ESC, NUL), DEL, C1, the line
+# and paragraph separators, the bidi embeddings/overrides/isolates and marks (they reorder or
+# hide text), and lone surrogates (from undecodable file names; printing one crashes).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
+_UNSAFE_KEEPING_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
+    """`text` with every control character shown as a visible escape (`\\x1b`, `\\u2028`).
+
+    An escape sequence in a value or a file name could retitle, clear or rewrite the
+    terminal, a CR overwrite what was printed, a bidi override disguise a path. TAB is
+    escaped too: an error is one line that holds no control character. `keep_lines` keeps
+    LF and TAB for text shown as lines (a note, a graph); CR is still escaped.
+    """
+    pattern = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
+    if pattern.search(text) is None:  # the usual case: no copy
+        return text
+    return pattern.sub(_visible, text)
+
+
+def error_line(error: object) -> str:
+    """The one line printed for an error: `spine-assist: error: ...`, terminal-safe."""
+    return f"spine-assist: error: {terminal_safe(str(error))}"
 
 
 class ExitCode(IntEnum):
@@ -54,7 +93,12 @@ class InputError(SpineAssistError):
             text = f"{text} ({self.allowed})"
         if self.location is not None:
             text = f"{self.location}: {text}"
-        return " ".join(text.split()) if "\n" in text else text
+        if "\n" in text:  # a message from a library over several lines becomes one line
+            text = _LINE_BREAKS.sub(" ", text)
+        return terminal_safe(text)
+
+
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r?\n)+[ \t]*")
 
 
 class TreeError(InputError):
