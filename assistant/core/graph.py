@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.core.errors import InputError
+from assistant.core.errors import InputError, terminal_safe
 from assistant.core.model import END, Tree
 
 END_NODE = "q_end"
@@ -96,12 +96,10 @@ def taken(
     steps = list(zip([node_id(p) for p in path], [node_id(p) for p in [*path[1:], END]],
                      strict=True))
     nodes = {node_id(p) for p in path} | {END_NODE}
-    edges: set[int] = set()
-    for a, b in steps:  # the first edge a -> b (several branches may share a target)
-        index = next((i for i, e in enumerate(graph.edges) if e.source == a and e.target == b),
-                     None)
-        if index is not None:
-            edges.add(index)
+    first: dict[tuple[str, str], int] = {}  # the first edge a -> b (branches may share one)
+    for index, edge in enumerate(graph.edges):
+        first.setdefault((edge.source, edge.target), index)
+    edges = {first[step] for step in steps if step in first}
     if outcome is not None:
         oid = outcome_node(outcome)
         nodes.add(oid)
@@ -111,9 +109,14 @@ def taken(
 
 
 # ---------------------------------------------------------------------------- Mermaid
+def _lines_safe(text: str) -> str:
+    """Tree text as label lines with no control character (the graph goes to a terminal)."""
+    return "\n".join(terminal_safe(line) for line in text.split("\n"))
+
+
 def _mermaid_text(text: str) -> str:
     """Text inside a quoted Mermaid label: entity codes for what would end or break it."""
-    out = (text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
+    out = (_lines_safe(text).replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
            .replace(">", "#gt;"))
     return out.replace("\n", "<br/>")
 
@@ -152,7 +155,8 @@ def to_mermaid(graph: Graph, path: Sequence[str] = (), outcome: str | None = Non
 # ---------------------------------------------------------------------------- DOT
 def _dot_string(text: str) -> str:
     """A double-quoted DOT string; newlines become centred line breaks."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    safe = _lines_safe(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + safe.replace("\n", "\\n") + '"'
 
 
 def to_dot(graph: Graph, path: Sequence[str] = (), outcome: str | None = None) -> str:
