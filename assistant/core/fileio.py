@@ -1,7 +1,12 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then rename.
+"""Files in and out: one atomic writer and one careful reader, each wording its failures.
 
-A failure at any point (a full disk, a folder that cannot be written, a crash) leaves the
-old file as it was and no temporary file behind, and becomes one InputError line.
+Writing: a temporary file in the same folder, then a rename (or a hard link, when nothing may
+be overwritten), so readers see the old file or the new one, never half. A failure at any
+point (a full disk, a folder that cannot be written, a crash) leaves the old file as it was
+and no temporary file behind, and becomes one InputError line.
+
+Reading: only regular files, opened without blocking (a FIFO would wait for ever for a
+writer, /dev/zero never ends), with a size limit that holds while reading.
 """
 
 from __future__ import annotations
@@ -11,10 +16,9 @@ import errno
 import itertools
 import os
 import stat
-import tempfile
 from pathlib import Path
 
-from assistant.core.errors import InputError, Location
+from assistant.core.errors import InputError, Location, did_you_mean
 
 _ADVICE = {
     errno.ENOSPC: "free some space or write elsewhere; any existing file is unchanged",
@@ -23,87 +27,227 @@ _ADVICE = {
     errno.EPERM: "a folder you may write to",
     errno.EROFS: "a folder on a writable disk",
     errno.ENOTDIR: "a path whose folders are folders, not files",
+    errno.ENAMETOOLONG: "a shorter file name",
 }
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a directory"),
+)
 
 
 def _reason(exc: OSError) -> str:
-    return (exc.strerror or type(exc).__name__).lower()
+    """The system's words for an error, without assuming it carries any."""
+    text = exc.strerror or (os.strerror(exc.errno) if exc.errno else type(exc).__name__)
+    return str(text).lower()
 
 
-def default_mode() -> int:
-    """What a plain `open()` would give a new file: 0o666 less the umask."""
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0o022)
-        os.umask(_UMASK)
-    return 0o666 & ~_UMASK
+def kind_of(mode: int) -> str:
+    """`a named pipe (FIFO)`, `a character device`...: what a non-regular file is."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-_UMASK: int | None = None
+# --------------------------------------------------------------------------- reading
+def read_regular_file(path: Path | str, limit: int, what: str = "file", *,
+                      follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else is an InputError.
+
+    Checked before opening (a FIFO, a device, a socket is never opened), opened
+    non-blocking (a file swapped for a FIFO in between cannot hang us) and checked again on
+    the open file. `follow_symlinks=False` (session files) refuses a symbolic link itself.
+    """
+    name = os.fspath(path)
+    where = Location(str(name))
+    try:
+        info = os.stat(name) if follow_symlinks else os.lstat(name)
+        _require_regular(info.st_mode, what, where)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        if not follow_symlinks:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(name, flags | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            _require_regular(info.st_mode, what, where)
+            if info.st_size > limit:
+                raise _too_large(what, where, limit, info.st_size)
+            data = _read_up_to(fd, min(info.st_size, limit) + 1)
+            if len(data) > limit:  # it grew while we read
+                raise _too_large(what, where, limit, None)
+            return data
+        finally:
+            os.close(fd)
+    except FileNotFoundError:
+        raise InputError(f"{what} not found{near_miss(Path(name))}", where) from None
+    except PermissionError:
+        raise InputError(f"{what} cannot be read (permission denied)", where) from None
+    except IsADirectoryError:
+        raise InputError(f"{what} is a directory, not a file", where,
+                         "a YAML or JSON file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+            raise InputError(f"{what} is a symbolic link, not a regular file", where,
+                             "a regular file") from None
+        raise InputError(f"{what} cannot be read ({_reason(exc)})", where) from None
 
 
-def atomic_write(
-    path: Path | str, text: str, *, overwrite: bool = True, durable: bool = True,
-    mode: int | None = None, writer: LeanWriter | None = None,
-) -> Path:
+def _require_regular(mode: int, what: str, where: Location) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{what} is a directory, not a file", where, "a YAML or JSON file")
+    raise InputError(f"{what} is {kind_of(mode)}, not a regular file", where, "a regular file")
+
+
+def _too_large(what: str, where: Location, limit: int, size: int | None) -> InputError:
+    shown = f" ({size} bytes)" if size is not None else ""
+    return InputError(f"{what} is too large{shown}", where, f"at most {limit} bytes")
+
+
+def _read_up_to(fd: int, count: int) -> bytes:
+    chunks = []
+    got = 0
+    while got < count:
+        chunk = os.read(fd, count - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def near_miss(path: Path) -> str:
+    """`; did you mean 'x'?` for a file beside the missing one, or a word on the folder."""
+    folder = path.parent
+    try:
+        if not folder.is_dir():
+            return f" (the folder '{folder}' does not exist)"
+        siblings = {p.stem: p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    except OSError:
+        return ""
+    hint = did_you_mean(path.stem, list(siblings)[:1000])  # stems: '.yaml' is no likeness
+    if not hint:
+        return ""
+    close = siblings[hint[len("; did you mean '"):-len("'?")]]
+    return f"; did you mean '{folder / close if str(folder) != '.' else close}'?"
+
+
+# --------------------------------------------------------------------------- writing
+def check_output(path: Path | str) -> None:
+    """Refuse an output that exists and is not a regular file (a FIFO, a device, a folder),
+    whatever --force says: replacing it would break what it is, and writing into it could
+    block or reach a device."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)  # a link is judged by what it points at
+    except OSError:
+        return  # nothing there (or nothing we can see): the write says what is wrong
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("the output is a directory, not a file", Location(str(name)),
+                         "a file name, e.g. note.md")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"the output is {kind_of(info.st_mode)}, not a regular file",
+                         Location(str(name)), "a new or regular file; `-o -` for standard output")
+
+
+def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable: bool = True,
+                 mode: int | None = None) -> Path:
     """Write `text` to `path` so readers see the old file or the new one, never half.
 
     `durable=False` leaves out the two fsyncs (file and folder): for the session saved
-    after every answer (the rename alone survives a killed process) and for a batch of
-    many notes, which then calls `sync_folder` once at the end (an fsync per note costs
-    more than rendering it). Such a write goes the lean way (`LeanWriter`) and only what
-    that cannot do comes here; a batch passes its own `writer`, made once. `mode` defaults
-    to what a plain write would give (the temporary file starts private); sessions pass
-    0o600.
+    after every answer (the rename alone survives a killed process) and for a batch of many
+    notes, which calls `sync_folder` once at the end (an fsync per note costs more than
+    rendering it). `mode`: the new file's permissions (sessions pass 0o600); by default
+    what a plain `open()` gives.
     """
-    if not durable and (writer or LeanWriter(overwrite, mode)).write(os.fspath(path), text):
-        return Path(path)
-    path = Path(path)
-    folder = path.parent
-    if path.is_dir():
-        raise InputError("the output is a directory, not a file", Location(str(path)),
-                         "a file name, e.g. note.md")
-    if not overwrite and path.exists():
-        raise InputError("the file already exists", Location(str(path)),
-                         "use --force to overwrite it")
+    target = Path(path)
+    check_output(target)
+    if not overwrite and os.path.lexists(target):
+        raise _exists(target)
+    folder = target.parent
+    fd, tmp = _create_temporary(target, 0o666 if mode is None else mode)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write in this folder: {_reason(exc)}", Location(str(folder)),
-                         _ADVICE.get(exc.errno or 0)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), default_mode() if mode is None else mode)
-            handle.write(text)
-            handle.flush()
+        try:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            _write_all(fd, text.encode("utf-8"))
             if durable:
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         if overwrite:
-            os.replace(tmp, path)
+            os.replace(tmp, target)
         else:
-            _link_new(tmp, path)
+            _link_new(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, FileExistsError):
-            raise InputError("the file already exists", Location(str(path)),
-                             "use --force to overwrite it") from None
+            raise _exists(target) from None
         if isinstance(exc, OSError):
-            raise InputError(f"cannot write the file: {_reason(exc)}", Location(str(path)),
+            raise InputError(f"cannot write the file: {_reason(exc)}", Location(str(target)),
                              _ADVICE.get(exc.errno or 0)) from None
         raise
     if durable:
         _sync_folder(folder)
-    return path
+    return target
 
 
-def sync_folder(folder: Path) -> None:
-    """Make everything written without `durable` so far reach the disk, then the folder."""
-    if hasattr(os, "sync"):
-        os.sync()
-    _sync_folder(Path(folder))
+def _exists(target: Path) -> InputError:
+    return InputError("the file already exists", Location(str(target)),
+                      "use --force to overwrite it")
+
+
+def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
+    """A new, empty temporary file beside the target (the folder made if need be).
+
+    The name keeps at most 40 characters of the target's, so a target of any valid length
+    has a valid temporary name.
+    """
+    folder = target.parent
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | \
+        getattr(os, "O_BINARY", 0)
+    made_folder = False
+    while True:
+        tmp = os.path.join(folder, f".{target.name[:40]}.{os.getpid()}.{next(_NAMES)}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp  # less the umask, as open() gives
+        except FileExistsError:  # a leftover of a process that had our id: the next name
+            continue
+        except FileNotFoundError as exc:
+            if made_folder:
+                raise _folder_error(folder, exc) from None
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as mkdir_exc:
+                raise _folder_error(_first_missing(folder), mkdir_exc) from None
+            made_folder = True
+        except OSError as exc:
+            raise _folder_error(folder, exc) from None
+
+
+def _first_missing(folder: Path) -> Path:
+    """The part of the path that stops the folder being made (a file in the way)."""
+    for parent in reversed((folder, *folder.parents)):
+        if os.path.lexists(parent) and not parent.is_dir():
+            return parent
+    return folder
+
+
+def _folder_error(folder: Path, exc: OSError) -> InputError:
+    return InputError(f"cannot write in this folder: {_reason(exc)}", Location(str(folder)),
+                      _ADVICE.get(exc.errno or 0))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    done = os.write(fd, data)
+    if done < len(data):  # a write may take part of it
+        view = memoryview(data)
+        while done < len(data):
+            done += os.write(fd, view[done:])
 
 
 def _link_new(tmp: str, path: Path) -> None:
@@ -113,12 +257,19 @@ def _link_new(tmp: str, path: Path) -> None:
     except FileExistsError:
         raise
     except OSError:  # a file system without hard links: check, then rename
-        if path.exists():
+        if os.path.lexists(path):
             raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
         os.replace(tmp, path)
         return
     with contextlib.suppress(OSError):
         os.unlink(tmp)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make everything written without `durable` so far reach the disk, then the folder."""
+    if hasattr(os, "sync"):
+        os.sync()
+    _sync_folder(Path(folder))
 
 
 def _sync_folder(folder: Path) -> None:
@@ -131,68 +282,4 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-class LeanWriter:
-    """`atomic_write(target, text, overwrite=..., durable=False)` in its usual case, leaner.
-
-    The same steps (a new temporary file beside the target, then a rename, or a hard link
-    when nothing may be overwritten), with plain system calls on the file descriptor,
-    without the checks and the text layer, which together cost a third of rendering a
-    note and half of saving a session. Anything unusual (no folder yet, a directory in the
-    way, an existing file that must stay, a full disk) returns False, leaving nothing
-    behind: `atomic_write` then does the work the careful way and words any error. One
-    writer serves a whole batch.
-    """
-
-    __slots__ = ("chmod", "mode", "overwrite")
-
-    def __init__(self, overwrite: bool = True, mode: int | None = None) -> None:
-        self.overwrite = overwrite
-        self.mode = default_mode() if mode is None else mode
-        # The file is made with its mode (the umask applies, as for atomic_write's fchmod
-        # to 0o666 less the umask); a folder whose default ACL gives something else is
-        # caught on the first file, and from then on every file is chmodded.
-        self.chmod: bool | None = None  # None: not known yet
-
-    def write(self, target: str, text: str) -> bool:
-        folder, name = os.path.split(target)
-        tmp = f".{name}.{os.getpid()}.{next(_NAMES)}.tmp"
-        if folder:
-            tmp = f"{folder}/{tmp}"
-        try:
-            fd = os.open(tmp, _CREATE, self.mode)
-        except OSError:
-            return False
-        try:
-            try:
-                if self.chmod is None:  # the first file: does the folder give the mode?
-                    self.chmod = stat.S_IMODE(os.fstat(fd).st_mode) != self.mode
-                if self.chmod and _FCHMOD is not None:
-                    _FCHMOD(fd, self.mode)
-                data = text.encode("utf-8")
-                done = os.write(fd, data)
-                if done < len(data):  # a write may take part of it
-                    view = memoryview(data)
-                    while done < len(data):
-                        done += os.write(fd, view[done:])
-            finally:
-                os.close(fd)
-            if self.overwrite:
-                os.replace(tmp, target)
-            else:
-                os.link(tmp, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if isinstance(exc, OSError):
-                return False
-            raise
-        if not self.overwrite:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return True
-
-
 _NAMES = itertools.count()  # temporary names: the process id and a counter
-_FCHMOD = getattr(os, "fchmod", None)
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | \
-    getattr(os, "O_BINARY", 0)

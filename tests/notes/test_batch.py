@@ -105,3 +105,54 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch, capsys) -> 
     run_batch(inputs, tree_name=None, fmt="md", output=tmp_path / "n2", templates=None,
               force=False)
     assert "[1/3]" not in capsys.readouterr().err
+
+
+def test_making_notes_leaves_no_cyclic_garbage(tree, tmp_path) -> None:
+    """Why the batch may pause the garbage collector while it makes a chunk of notes."""
+    import gc
+
+    from assistant.core.headless import run_file
+    from assistant.core.render import render
+
+    fixtures = sorted(ANSWERS.glob("*.yaml")) + sorted(ANSWERS.glob("*.json"))
+    for path in fixtures:  # warm: caches filled before counting
+        render(run_file(tree, path).outcome, "md")
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        notes = [render(run_file(tree, path).outcome, "md") for path in fixtures * 4]
+        assert all(notes)
+        del notes
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_a_note_never_replaces_an_answer_file(tmp_path, capsys) -> None:
+    """`-o` onto the input, or a folder where a note would take an input's name, is refused
+    with --force too, and the answers stay as they were."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    good = (ANSWERS / "miss.yaml").read_text()
+    (cases / "a.yaml").write_text(good)
+    answers = json.dumps(yaml_to_json(good))
+    (cases / "b.json").write_text(answers)
+    one = cases / "a.yaml"
+    assert main(["run", str(one), "-o", str(one), "--force"]) == 2
+    assert capsys.readouterr().err == (
+        f"spine-assist: error: {one}: the note would replace its answer file {one} "
+        "(an output that is not one of the inputs)\n")
+    assert main(["run", str(cases / "b.json"), str(one), "-f", "json", "-o", str(cases),
+                 "--force"]) == 2
+    err = capsys.readouterr().err
+    assert f"{cases / 'b.json'}: the note would replace its answer file" in err
+    assert "1 of 2 notes written" in err
+    assert one.read_text() == good and (cases / "b.json").read_text() == answers
+
+
+def yaml_to_json(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text)

@@ -53,13 +53,14 @@ def test_no_overwrite_holds_even_if_the_file_appears_while_writing(
 ) -> None:
     """The existence check and the rename are one step (a hard link), not check-then-write."""
     target = tmp_path / "note.md"
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    def fdopen_then_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
-        target.write_text(OLD, encoding="utf-8")
-        return real_fdopen(*args, **kwargs)
+    def write_while_someone_writes(fd: int, data: bytes) -> int:
+        if not target.exists():
+            target.write_text(OLD, encoding="utf-8")
+        return real_write(fd, data)
 
-    monkeypatch.setattr(fileio.os, "fdopen", fdopen_then_someone_writes)
+    monkeypatch.setattr(fileio.os, "write", write_while_someone_writes)
     with pytest.raises(InputError, match="the file already exists"):
         atomic_write(target, "new\n", overwrite=False)
     assert target.read_text(encoding="utf-8") == OLD
@@ -85,25 +86,18 @@ def test_a_failed_rename_leaves_the_old_file_intact(
     assert _leftovers(tmp_path) == []
 
 
-class _FullDisk:
-    """A file handle whose disk fills up after a few bytes, as a real one would."""
+def _full_disk_after(limit: int):  # type: ignore[no-untyped-def]
+    """os.write on a disk that fills up after `limit` bytes of a file, as a real one would."""
+    real_write = os.write
 
-    def __init__(self, handle) -> None:  # type: ignore[no-untyped-def]
-        self.handle = handle
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.handle.close()
-
-    def write(self, text: str) -> int:
-        self.handle.write(text[:10])
-        self.handle.flush()
+    def write(fd: int, data: bytes) -> int:
+        if fd <= 2:
+            return real_write(fd, data)
+        if len(data) > limit:
+            real_write(fd, bytes(data[:limit]))
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        return getattr(self.handle, name)
+    return write
 
 
 def test_a_full_disk_mid_write_is_one_line_and_the_old_note_stays(
@@ -111,9 +105,7 @@ def test_a_full_disk_mid_write_is_one_line_and_the_old_note_stays(
 ) -> None:
     target = tmp_path / "note.md"
     target.write_text(OLD, encoding="utf-8")
-    real_fdopen = os.fdopen
-    monkeypatch.setattr(fileio.os, "fdopen",
-                        lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
+    monkeypatch.setattr(fileio.os, "write", _full_disk_after(10))
     assert main(["run", MISS, "--output", str(target), "--force"]) == 2
     err = capsys.readouterr().err
     assert err == (
@@ -129,16 +121,7 @@ def test_a_full_disk_in_a_batch_reports_each_note_and_exits_2(
 ) -> None:
     out = tmp_path / "notes"
     out.mkdir()
-    real_fdopen, real_write = os.fdopen, os.write
-    monkeypatch.setattr(fileio.os, "fdopen",
-                        lambda *a, **k: _FullDisk(real_fdopen(*a, **k)))
-
-    def write_to_a_full_disk(fd: int, data: bytes) -> int:  # the batch writes with os.write
-        if fd > 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", write_to_a_full_disk)
+    monkeypatch.setattr(fileio.os, "write", _full_disk_after(0))
     inputs = [str(ANSWERS / "miss.yaml"), str(ANSWERS / "nonoperative.yaml")]
     assert main(["run", *inputs, "--output", str(out)]) == 2
     lines = capsys.readouterr().err.splitlines()
@@ -154,10 +137,14 @@ def test_a_full_disk_in_a_batch_reports_each_note_and_exits_2(
 def test_a_folder_that_cannot_be_written_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(fileio.tempfile, "mkstemp", denied)
+    def denied(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".tmp"):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(fileio.os, "open", denied)
     target = tmp_path / "locked" / "note.md"
     assert main(["run", MISS, "--output", str(target)]) == 2
     assert capsys.readouterr().err == (
@@ -238,10 +225,9 @@ def test_notes_get_ordinary_permissions_and_sessions_stay_private(tmp_path) -> N
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("durable", [True, False], ids=["careful", "lean"])
-def test_both_ways_of_writing_give_the_same_file_and_mode(tmp_path: Path, durable: bool) -> None:
-    """Saves after each answer (durable=False) go the lean way; the file, its mode and
-    what is left behind are the same as the careful way's."""
+@pytest.mark.parametrize("durable", [True, False], ids=["durable", "not-durable"])
+def test_durable_or_not_gives_the_same_file_and_mode(tmp_path: Path, durable: bool) -> None:
+    """Saves after each answer (durable=False) skip the fsyncs, nothing else."""
     import stat
 
     text = "{\n \"answers\": \"é ✓\"\n}\n" * 3000  # more than one write may take
@@ -259,8 +245,8 @@ def test_both_ways_of_writing_give_the_same_file_and_mode(tmp_path: Path, durabl
     assert _leftovers(tmp_path) == []
 
 
-def test_what_the_lean_way_cannot_do_the_careful_way_does_or_words(tmp_path: Path) -> None:
-    folder = tmp_path / "sessions" / "new"  # no folder yet: made by the careful way
+def test_a_missing_folder_is_made_and_refusals_are_worded(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions" / "new"  # no folder yet: made
     assert atomic_write(folder / "s.json", "{}", durable=False).read_text() == "{}"
     (tmp_path / "kept.md").write_text(OLD, encoding="utf-8")
     with pytest.raises(InputError, match="the file already exists"):
