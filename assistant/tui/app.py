@@ -1,44 +1,65 @@
 """The consultation app: the engine's Consultation, a session saved after every change.
 
-Thin on purpose: screens do the showing, this holds the state (one Consultation, one
-Session) and the actions that the bindings and the command palette share. Start-up builds
-only the conversation screen; the result, export and what-if screens import on first use.
+Thin on purpose: screens do the showing (they see the app as a `ConsultationHost`, see
+protocol.py), this holds the state (one Consultation, one Session) and the actions the
+bindings and the command palette share. Start-up builds only the conversation screen; the
+other screens are imported on first use.
+
+Saving is honest: when a save fails (a folder that cannot be written, a full disk) or the
+session is open in another window, the header turns red and says so until a save works
+again, Ctrl+S offers to write the answers elsewhere, and nothing claims a save it did not
+make (quitting asks first).
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from assistant.core import session as sessions
-from assistant.core.errors import SpineAssistError
+from assistant.core.errors import SpineAssistError, terminal_safe
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
 from assistant.tui.commands import ConsultCommands
+from assistant.tui.saving import (
+    SessionClaim,
+    claim_session,
+    crash_message,
+    save_failure,
+    session_busy,
+)
+
+if TYPE_CHECKING:
+    from assistant.tui.protocol import ConsultationHost
+
+TITLE = "spine-assist"
 
 
 class SpineAssistApp(App[int]):
     """spine-assist: one question at a time, the reasoning one key away, nothing lost."""
 
-    TITLE = "spine-assist"
+    TITLE = TITLE
     # The conversation is the base screen (see get_default_screen), whose CSS Textual does
     # not load by itself: it is read with the app's.
     CSS_PATH: ClassVar = ["app.tcss", "screens/consult.tcss"]
     COMMANDS: ClassVar = App.COMMANDS | {ConsultCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit (answers are saved)", id="quit"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit spine-assist", id="quit"),
+        Binding("ctrl+s", "keep_answers", "Keep answers",
+                tooltip="The answers are not being saved: write them to a file you choose",
+                id="keep-answers"),
     ]
 
     def __init__(self, tree: Tree, *, consultation: Consultation | None = None,
                  session: sessions.Session | None = None,
                  offer: sessions.Session | None = None,
-                 notices: Iterable[str] = ()) -> None:
+                 notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
         self.decision_tree = tree
         self.consultation = consultation or Consultation(tree)
@@ -46,7 +67,33 @@ class SpineAssistApp(App[int]):
         self.offer = offer
         self.notices = list(notices)
         self.crash_log: str | None = None
+        self._save_problem: str | None = None
+        self._claim: SessionClaim | None = None
+        self.read_only = read_only
         self.sub_title = tree.title
+        self._show_title()
+
+    # -- the interface the screens use (protocol.ConsultationHost) ---------------------
+    @property
+    def case_label(self) -> str:
+        return self.session.meta.get("case_label", "")
+
+    @property
+    def save_problem(self) -> str | None:
+        return self._save_problem
+
+    def set_case_label(self, label: str) -> None:
+        label = " ".join(label.split())
+        if label:
+            self.session.meta["case_label"] = label
+        else:
+            self.session.meta.pop("case_label", None)
+        self._show_title()
+        self.save()
+
+    def _show_title(self) -> None:
+        label = self.case_label
+        self.title = f"{TITLE}: {terminal_safe(label)}" if label else TITLE
 
     # -- start-up ------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -57,43 +104,97 @@ class SpineAssistApp(App[int]):
 
     def on_mount(self) -> None:
         for notice in self.notices:
-            self.notify(notice, title="Session", severity="warning", timeout=10)
+            self.notify(terminal_safe(notice), title="Session", severity="warning",
+                        timeout=10, markup=False)
+        if self.read_only:
+            self._not_saving("this consultation is open in another spine-assist window; "
+                             "changes here are not saved (Ctrl+S keeps them as a copy)")
+        elif self.session.file is not None:
+            self._claim_current()
         if self.offer is not None:
             from assistant.tui.screens.resume import ResumeScreen
 
             offer = self.offer
-            self.push_screen(ResumeScreen(offer, self.decision_tree),
-                             lambda resume: self.resume(offer) if resume else None)
+            self.push_screen(ResumeScreen(offer, self.decision_tree,
+                                          busy=session_busy(offer)),
+                             lambda choice: self.take_offer(offer, choice))
 
-    def resume(self, saved: sessions.Session) -> None:
-        """Take over a saved session: its answers, what back() remembered, its file."""
+    def take_offer(self, saved: sessions.Session, choice: str | None) -> None:
+        """"resume" takes the session over, "copy" continues a copy of it, "read" shows it
+        without saving; anything else starts afresh (the saved session stays)."""
+        if choice not in ("resume", "copy", "read"):
+            return
         consultation, warnings = sessions.restore(self.decision_tree, saved)
         self.consultation = consultation
-        self.session = saved
+        if choice == "copy":
+            self.session = sessions.new_session(self.decision_tree, saved.meta)
+        else:
+            self.session = saved
         for warning in warnings:
-            self.notify(warning, title="Resumed with changes", severity="warning", timeout=10)
+            self.notify(terminal_safe(warning), title="Resumed with changes",
+                        severity="warning", timeout=10, markup=False)
+        self._show_title()
+        if choice == "read":
+            self.read_only = True
+            self._not_saving("this consultation is open in another spine-assist window; "
+                             "changes here are not saved (Ctrl+S keeps them as a copy)")
+        elif choice == "resume" and not self._claim_current():
+            self.read_only = True
+            self._not_saving("this consultation was opened in another spine-assist window "
+                             "meanwhile; changes here are not saved (Ctrl+S keeps a copy)")
+        elif choice == "copy":
+            self.save()
         self.refresh_consultation()
 
+    def _claim_current(self) -> bool:
+        """Own the session's file while this app runs; False when another app does."""
+        claim = claim_session(self.session)
+        if claim is None:
+            return False
+        if self._claim is not None and self._claim is not claim:
+            self._claim.release()
+        self._claim = claim
+        return True
+
     # -- state changes (every one is saved before the screen updates) ------------------
-    def release_conversation(self) -> None:
-        """The review and result screens cover the conversation: see ConsultScreen.release
-        (it rebuilds what it released when it shows again)."""
-        from assistant.tui.screens.consult import ConsultScreen
+    def save(self, *, finished: bool = False) -> bool:
+        """Save the session now; a failure is shown, never raised (the answers stay here).
 
-        for screen in self.screen_stack:
-            if isinstance(screen, ConsultScreen):
-                screen.release()
-
-    def save(self, *, finished: bool = False) -> None:
-        """Save the session now; a failure is shown, never raised (the answers stay here)."""
-        if not self.consultation.known and not self.session.file:
-            return  # nothing to keep yet
+        True when the answers are on disk (or there is nothing to keep yet)."""
+        if not self.consultation.known and not self.session.file and \
+                not self.session.meta:
+            return True  # nothing to keep yet
         sessions.record(self.session, self.consultation, finished=finished)
+        if self.read_only:
+            return False
         try:
             sessions.save_session(self.session)
         except (OSError, SpineAssistError) as exc:
-            self.notify(f"could not save the session: {exc.strerror or exc}",
-                        title="Not saved", severity="error", timeout=10)
+            self._not_saving(save_failure(exc))
+            return False
+        if self._claim is None:
+            self._claim_current()
+        if self._save_problem is not None:
+            self._saving_again()
+        return True
+
+    def _not_saving(self, reason: str) -> None:
+        first = self._save_problem is None
+        self._save_problem = reason
+        self.sub_title = f"NOT SAVED: {reason}"
+        self.add_class("-unsaved")
+        self.refresh_bindings()
+        if first:
+            self.notify(f"Your answers are not being saved: {reason}. They stay in this "
+                        "window; Ctrl+S writes them to a file you choose.",
+                        title="Not saved", severity="error", timeout=15, markup=False)
+
+    def _saving_again(self) -> None:
+        self._save_problem = None
+        self.sub_title = self.decision_tree.title
+        self.remove_class("-unsaved")
+        self.refresh_bindings()
+        self.notify("The answers are saved again.", title="Saved")
 
     def give_answer(self, question_id: str, value: Any) -> None:
         """Answer (or change) a question; SKIPPED skips an optional one."""
@@ -123,22 +224,83 @@ class SpineAssistApp(App[int]):
 
     def new_consultation(self, tree: Tree | None = None) -> None:
         """Start again (on another tree, maybe); the finished session stays on disk."""
-        from assistant.tui.screens.consult import ConsultScreen
-
         self.save(finished=self.consultation.complete)
         if tree is not None:
             self.decision_tree = tree
-            self.sub_title = tree.title
         self.consultation = Consultation(self.decision_tree)
         self.session = sessions.new_session(self.decision_tree)
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, ConsultScreen):
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
+        self.read_only = False
+        self._save_problem = None
+        self.remove_class("-unsaved")
+        self.sub_title = self.decision_tree.title
+        self._show_title()
+        self.refresh_bindings()
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         self.refresh_consultation()
 
+    # -- navigation (screens ask for it: no screen imports another's module) -----------
+    def show_review(self) -> None:
+        from assistant.tui.screens.review import ReviewScreen
+
+        if self.consultation.complete and not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
+
+    def show_result(self) -> None:
+        from assistant.tui.screens.result import ResultScreen
+        from assistant.tui.screens.review import ReviewScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.switch_screen(ResultScreen())
+        else:
+            self.push_screen(ResultScreen())
+
     # -- actions shared by bindings and the command palette ---------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keep_answers":
+            return self._save_problem is not None and bool(self.consultation.known)
+        return True
+
+    def action_keep_answers(self) -> None:
+        """Write the answers somewhere else: a copy session when read-only, or a file."""
+        from assistant.tui.screens.export import ExportScreen, answers_document
+
+        if self.read_only:
+            self.session = sessions.new_session(self.decision_tree, self.session.meta)
+            self.read_only = False
+            self._save_problem = None
+            self.remove_class("-unsaved")
+            self.sub_title = self.decision_tree.title
+            if self.save():
+                self.notify("This window now continues a copy of the consultation.",
+                            title="Saved as a copy")
+            self.refresh_bindings()
+            return
+        self.push_screen(ExportScreen(answers_document(self.consultation, self.session)))
+
+    async def action_quit(self) -> None:
+        """Quit; when the answers are not saved, ask first (and offer to keep them)."""
+        if self._save_problem is None or not self.consultation.known:
+            self.exit()
+            return
+        from assistant.tui.screens.confirm import ConfirmScreen
+
+        def decided(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            f"Your answers are NOT saved ({self._save_problem}). Quit and lose them? "
+            "(n, then Ctrl+S, writes them to a file)", yes="Quit", no="Stay"), decided)
+
     def action_restart(self) -> None:
+        saved = self.save(finished=self.consultation.complete)
         self.new_consultation()
-        self.notify("A new consultation; the previous one is saved.", title="Restarted")
+        self.notify("A new consultation; the previous one is saved." if saved else
+                    "A new consultation.", title="Restarted")
 
     def action_switch_tree(self) -> None:
         from assistant.tui.screens.trees import TreePickerScreen
@@ -146,7 +308,7 @@ class SpineAssistApp(App[int]):
         def chosen(tree: Tree | None) -> None:
             if tree is not None:
                 self.new_consultation(tree)
-                self.notify(tree.title, title="Tree switched")
+                self.notify(tree.title, title="Tree switched", markup=False)
 
         self.push_screen(TreePickerScreen(self.decision_tree), chosen)
 
@@ -167,90 +329,37 @@ class SpineAssistApp(App[int]):
 
     # -- never lose an answer -------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
-        """Save first, log the traceback, then leave with one short message."""
+        """Save first, log the traceback, then leave with one short, true message."""
+        saved = False
         with contextlib.suppress(Exception):  # the crash path must not crash
-            self.save()
+            saved = self.save() and self.session.file is not None
         log = sessions.log_crash(error, f"session {self.session.id}")
-        self.crash_log = str(log)
+        self.crash_log = str(log) if log.is_file() else None
         self._return_code = 1
         event = getattr(self, "_exception_event", None)
         if event is not None:  # wakes a test pilot waiting on the screen
             event.set()
-        self._exit_renderables.append(
-            f"spine-assist: unexpected {type(error).__name__}: {error}\n"
-            f"Your answers are saved: run `spine-assist resume` to continue. "
-            f"Details: {log}"
-        )
+        self._exit_renderables.append(Text(crash_message(error, saved, self.crash_log)))
         self._close_messages_no_wait()
 
-
-def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAssistApp:
-    """The app as `spine-assist consult` builds it (tests use the same factory)."""
-    if tree is None:
-        from assistant.core.catalog import open_tree
-
-        tree = open_tree(None)
-    offer, problems = sessions.startup_scan(tree.id)
-    return SpineAssistApp(tree, offer=offer if resume_offer else None, notices=problems)
+    def on_unmount(self) -> None:
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
 
 
-def make_resume_app(session_id: str | None) -> SpineAssistApp:
-    """The app as `spine-assist resume [ID]` builds it: the session already taken over."""
-    scan = sessions.scan_sessions()
-    if session_id:
-        saved = sessions.find_session(session_id, scan)
-    else:
-        saved = sessions.latest_unfinished(None, scan) or (scan.sessions[0] if scan.sessions
-                                                           else None)
-        if saved is None:
-            raise sessions.SessionError("no saved sessions to resume",
-                                        allowed="start one with `spine-assist`")
-    tree = _tree_for(saved)
-    consultation, warnings = sessions.restore(tree, saved)
-    if saved.tree_sha256 and saved.tree_sha256 != tree.sha256:
-        warnings.insert(0, f"the tree '{tree.id}' changed since this session was saved; "
-                           "answers were checked again")
-    return SpineAssistApp(tree, consultation=consultation, session=saved,
-                          notices=[*scan.problems(), *warnings])
+def _host_check(app: SpineAssistApp) -> ConsultationHost:
+    return app  # mypy checks here that the app is what the screens rely on
 
 
-def _tree_for(saved: sessions.Session) -> Tree:
-    from pathlib import Path
-
-    from assistant.core.catalog import open_tree
-    from assistant.core.errors import InputError
-    from assistant.core.loader import load_tree
-
-    if saved.tree_path and Path(saved.tree_path).is_file():
-        try:
-            tree = load_tree(saved.tree_path)
-            if tree.id == saved.tree_id:
-                return tree
-        except InputError:
-            pass
-    return open_tree(saved.tree_id)
+# The launchers moved to launch.py; the old import path keeps working until every caller
+# (cli.py, tests) imports them from there.
+_MOVED = frozenset({"make_app", "make_resume_app", "run_app", "run_resume"})
 
 
-def _run(app: SpineAssistApp) -> int:
-    code = app.run()
-    return int(app.return_code or 0) if code is None else int(code)
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from assistant.tui import launch
 
-
-def run_app(tree: Tree) -> int:
-    """`spine-assist` and `spine-assist consult`: offer to resume, then consult."""
-    return _run(make_app(tree))
-
-
-def run_resume(session_id: str | None, list_only: bool) -> int:
-    """`spine-assist resume [ID] [--list]`."""
-    if list_only:
-        scan = sessions.scan_sessions()
-        for problem in scan.problems():
-            print(f"spine-assist: warning: {problem}", file=sys.stderr)
-        if not scan.sessions:
-            print("no saved sessions", file=sys.stderr)
-        for saved in scan.sessions:
-            state = "finished" if saved.finished else "unfinished"
-            print(f"{saved.id}\t{saved.tree_id}\t{state}\t{saved.describe()}")
-        return 0
-    return _run(make_resume_app(session_id))
+        return getattr(launch, name)
+    raise AttributeError(name)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 # (title, action, where, help): where is "screen" (the screen's action) or "app".
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (
@@ -20,12 +21,15 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("consult: change an earlier answer", "edit", "screen", "Pick an answer in the transcript"),
     ("consult: review the answers", "review", "screen", "Every answer by section"),
     ("view: toggle the side panel", "toggle_panel", "screen", "Sections and factors so far"),
-    ("result: export the note", "export", "screen", "Markdown, text, HTML or JSON, to a file"),
+    ("result: export the note", "export", "screen",
+     "Markdown, text, HTML, JSON or FHIR, to a file (a download in a browser)"),
     ("result: copy the note", "copy", "screen", "Copy the Markdown note to the clipboard"),
     ("result: what if...", "what_if", "screen",
      "Try another value for an answer and see what changes"),
     ("result: change an answer", "change", "screen", "Back to the review of the answers"),
-    ("consult: restart", "restart", "app", "A new consultation (this one stays saved)"),
+    ("answers: keep them in a file", "keep_answers", "app",
+     "They are not being saved: write them where you choose (or continue a copy)"),
+    ("consult: restart", "restart", "app", "A new consultation"),
     ("consult: switch tree", "switch_tree", "app", "Start a consultation on another tree"),
     ("learn: decision map", "decision_map", "app",
      "Which answers favor OSS, MISS or nonoperative care, with sources"),
@@ -37,11 +41,11 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
 class ConsultCommands(Provider):
     """Actions of the consultation, offered where they apply."""
 
-    def _available(self) -> Iterator[tuple[str, str, object, str]]:
+    def _available(self) -> Iterator[tuple[str, str, DOMNode, str]]:
         screen = self.screen
         app = self.app
         for title, action, where, help_text in COMMANDS:
-            target = screen if where == "screen" else app
+            target: DOMNode = screen if where == "screen" else app
             if not hasattr(target, f"action_{action}"):
                 continue
             if target.check_action(action, ()) is not True:

@@ -1,11 +1,12 @@
-"""The result screen: the banner heads the recommendation, the note is drawn lightly."""
+"""The result screen, drawn from the outcome's data: the banner heads it, the reasons follow,
+plurals and the nonoperative case read right, and user text shows literally."""
 
 from __future__ import annotations
 
 from assistant.core.model import Tree
 from assistant.core.render import render
 from assistant.tui.app import make_app
-from assistant.tui.screens.result import for_screen
+from assistant.tui.screens.outcome_view import plural
 from tests.tui.drive import fixture_values, screen_text, to_result
 
 
@@ -16,19 +17,62 @@ async def test_recommendation_heading_shows_once(tree: Tree):
         text = screen_text(app)
         assert "Recommendation:" in text  # the banner
         assert text.count("Recommendation") == 1, text
-        assert "Open spine surgery (OSS). Open spine surgery is more feasible" in text
+        assert "Open spine surgery (OSS)" in text
+        assert "Open spine surgery is more feasible" in text
         # what leaves the screen is the note as rendered, heading and all
         assert screen.note == render(screen.outcome, "md")
         assert "## Recommendation" in screen.note
 
 
-def test_for_screen_moves_the_record_last_and_keeps_a_provisional_warning_first():
-    note = ("# Title\n\n**Generated:** today  \n**Case label:** bed 4  \n\n"
-            "> **PROVISIONAL RESULT.** find out first\n\n## Recommendation\n\n"
-            "**OSS.** Because.\n\n## Why\n\nReasons.\n")
-    shown = for_screen(note)
-    assert "## Recommendation" not in shown and "# Title" not in shown
-    assert shown.index("PROVISIONAL") < shown.index("**OSS.**") < shown.index("## Why") \
-        < shown.index("**Case label:** bed 4")
-    site_note = "# A site's own layout\n\nNo recommendation heading here.\n"
-    assert for_screen(site_note) == site_note
+async def test_nonoperative_result_has_no_surgical_counts(tree: Tree):
+    app = make_app(tree)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_result(pilot, fixture_values(tree, "nonoperative.yaml"))
+        text = screen_text(app)
+        assert "Nonoperative care" in text
+        assert "for OSS" not in text and "for MISS" not in text, text
+        assert "0 factors" not in text
+
+
+async def test_counts_are_plural_only_when_more_than_one(tree: Tree):
+    app = make_app(tree)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
+        text = screen_text(app)
+        assert "1 cautions" not in text and "1 factors" not in text
+        assert " for OSS" in text
+
+
+def test_plural():
+    assert plural(1, "caution") == "1 caution"
+    assert plural(0, "caution") == "0 cautions"
+    assert plural(2, "factor") == "2 factors"
+
+
+async def test_a_provisional_result_says_so_before_the_reasons(tree: Tree):
+    import json
+
+    from tests.conftest import ANSWERS
+
+    values = json.loads((ANSWERS / "sins_miss.json").read_text())
+    label = values.pop("case_label")
+    app = make_app(tree)
+    async with app.run_test(size=(120, 60)) as pilot:
+        app.set_case_label(label)
+        await to_result(pilot, values)
+        text = screen_text(app)
+        assert "provisional" in text
+        assert text.index("PROVISIONAL") < text.index("Why")
+        assert "Spinal Instability Neoplastic Score" in text or "SINS" in text
+
+
+async def test_markup_and_control_characters_in_the_case_label_show_literally(tree: Tree):
+    app = make_app(tree)
+    async with app.run_test(size=(120, 50)) as pilot:
+        app.set_case_label("bed [/] 4 [draft] \x1b]0;pwned\x07")
+        await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "bed [/] 4 [draft]" in text  # in the title and the record lines
+        assert "\x1b" not in text and "\\x1b" in text

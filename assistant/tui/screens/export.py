@@ -1,11 +1,18 @@
-"""Export the note: choose the format and the file; atomic write; never overwrite unasked."""
+"""Export the note (or, when they are not being saved, the answers): choose a format and a
+file; atomic write; never overwrite unasked. In a browser the file is a download instead.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,39 +20,81 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from assistant.core import paths
-from assistant.core.errors import InputError
-from assistant.core.result import Outcome
+from assistant.core.errors import InputError, terminal_safe
+from assistant.core.machine import SKIPPED
+
+if TYPE_CHECKING:
+    from assistant.core.machine import Consultation
+    from assistant.core.result import Outcome
+    from assistant.core.session import Session
 
 FORMAT_LABELS = {"md": "Markdown", "txt": "Plain text", "html": "HTML", "json": "JSON",
-                 "fhir": "FHIR (JSON)"}
+                 "fhir": "FHIR (JSON)", "answers": "Answers (JSON)"}
+EXTENSIONS = {"md": ".md", "txt": ".txt", "html": ".html", "json": ".json",
+              "fhir": ".fhir.json", "answers": ".answers.json"}
+MIME_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".html": "text/html",
+              ".json": "application/json"}
 
 
-def formats() -> list[str]:
-    """The formats the renderer offers (another module may add some, e.g. fhir)."""
+@dataclass(frozen=True)
+class Document:
+    """What an export writes: a title, its formats, a default file stem, a renderer."""
+
+    title: str
+    formats: tuple[str, ...]
+    stem: str
+    render: Callable[[str], str]
+
+    def default_path(self, fmt: str) -> Path:
+        return paths.notes_dir() / f"{self.stem}{EXTENSIONS.get(fmt, '.' + fmt)}"
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:30]
+
+
+def note_document(outcome: Outcome) -> Document:
+    """The note in every format the renderer offers, FHIR among them.
+
+    File `<notes>/2026-01-01-0000-bed-4-MISS.md`: sortable, says what it is.
+    """
     from assistant.core import render
 
-    offered = list(getattr(render, "ALL_FORMATS", ("md", "txt", "html", "json")))
-    return [f for f in FORMAT_LABELS if f in offered] + \
-        [f for f in offered if f not in FORMAT_LABELS]
-
-
-def extension(fmt: str) -> str:
-    from assistant.core import render
-
-    return getattr(render, "EXTENSIONS", {}).get(fmt, ".json" if fmt == "fhir" else f".{fmt}")
-
-
-def default_path(outcome: Outcome, fmt: str) -> Path:
-    """`<notes>/2026-01-01-0000-miss-vs-oss-MISS.md`: sortable, says what it is."""
+    offered = [*getattr(render, "ALL_FORMATS", ("md", "txt", "html", "json")), "fhir"]
+    formats = tuple(dict.fromkeys(f for f in [*FORMAT_LABELS, *offered]
+                                  if f in offered and f != "answers"))
     stamp = outcome.generated_at.strftime("%Y-%m-%d-%H%M")
-    label = outcome.meta.get("case_label", "")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in label.lower()).strip("-")[:30]
-    name = "-".join(p for p in (stamp, slug or outcome.tree.id, outcome.recommendation) if p)
-    return paths.notes_dir() / f"{name}{extension(fmt)}"
+    label = _slug(outcome.meta.get("case_label", ""))
+    stem = "-".join(p for p in (stamp, label or outcome.tree.id, outcome.recommendation) if p)
+
+    def rendered(fmt: str) -> str:
+        if fmt == "fhir":
+            return fhir_text(outcome)
+        return render.render(outcome, fmt)
+
+    return Document("Export the note", formats, stem, rendered)
 
 
-class ExportScreen(ModalScreen[Path | None]):
-    """Dismisses with the written path, or None."""
+def fhir_text(outcome: Outcome) -> str:
+    """The consultation as a FHIR R4 QuestionnaireResponse, as `run --format fhir` writes."""
+    from assistant.core.fhir import questionnaire_response_json
+
+    return questionnaire_response_json(outcome)
+
+
+def answers_document(consultation: Consultation, session: Session) -> Document:
+    """The answers as an answer file `spine-assist run` reads (JSON is YAML too)."""
+    data: dict[str, object] = dict(session.meta)
+    data.update({qid: value for qid, value in consultation.known.items()
+                 if value is not SKIPPED})
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    label = _slug(session.meta.get("case_label", ""))
+    return Document("Keep the answers (they are not being saved)", ("answers",),
+                    f"{session.id}{'-' + label if label else ''}", lambda _fmt: text)
+
+
+class ExportScreen(ModalScreen[Path | str | None]):
+    """Dismisses with the written path (the file name in a browser), or None."""
 
     CSS_PATH = "export.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,25 +102,35 @@ class ExportScreen(ModalScreen[Path | None]):
         Binding("ctrl+s", "export", "Export", tooltip="Write the file", id="do-export"),
     ]
 
-    def __init__(self, outcome: Outcome) -> None:
+    def __init__(self, document: Document) -> None:
         super().__init__()
-        self.outcome = outcome
-        self.formats = formats()
-        self.fmt = self.formats[0]
+        self.document = document
+        self.fmt = document.formats[0]
         self._auto_name = True
+
+    @property
+    def web(self) -> bool:
+        """In a browser the note is a download, named here; no path on this machine."""
+        return self.app.is_web
+
+    def _default(self) -> str:
+        path = self.document.default_path(self.fmt)
+        return path.name if self.web else str(path)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
-            box.border_title = "Export the note"
+            box.border_title = self.document.title
             with RadioSet(id="export-format"):
-                for index, fmt in enumerate(self.formats):
+                for index, fmt in enumerate(self.document.formats):
                     yield RadioButton(FORMAT_LABELS.get(fmt, fmt), value=index == 0,
                                       name=fmt)
-            yield Static("File (Enter writes it):", classes="label")
-            yield Input(str(default_path(self.outcome, self.fmt)), id="export-path")
+            yield Static("Name of the download (Enter downloads it):" if self.web else
+                         "File (Enter writes it):", classes="label")
+            yield Input(self._default(), id="export-path")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
-                yield Button("Export", id="export", variant="primary")
+                yield Button("Download" if self.web else "Export", id="export",
+                             variant="primary")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -79,18 +138,19 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @on(RadioSet.Changed)
     def _format(self, event: RadioSet.Changed) -> None:
-        self.fmt = event.pressed.name or "md"
+        self.fmt = event.pressed.name or self.document.formats[0]
         field = self.query_one("#export-path", Input)
         if self._auto_name:
-            field.value = str(default_path(self.outcome, self.fmt))
+            field.value = self._default()
         else:
-            current = Path(field.value)
-            field.value = str(current.with_suffix(extension(self.fmt)))
+            name = Path(field.value).name.split(".")[0]
+            field.value = str(Path(field.value).with_name(
+                name + EXTENSIONS.get(self.fmt, "." + self.fmt)))
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self, event: Input.Changed) -> None:
-        self.query_one("#export-error", Static).update("")
-        if event.value != str(default_path(self.outcome, self.fmt)):
+        self._error("")
+        if event.value != self._default():
             self._auto_name = False
 
     @on(Input.Submitted, "#export-path")
@@ -108,38 +168,60 @@ class ExportScreen(ModalScreen[Path | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @work(exclusive=True, group="export")
-    async def action_export(self) -> None:
+    def action_export(self) -> None:
         from assistant.tui.screens.confirm import ConfirmScreen
 
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             self._error("give a file name")
             return
-        target = Path(raw).expanduser()
-        if target.is_dir():
-            target = target / default_path(self.outcome, self.fmt).name
-        overwrite = False
-        if target.exists():
-            overwrite = await self.app.push_screen_wait(
-                ConfirmScreen(f"{target} exists. Overwrite it?", yes="Overwrite", no="Keep it"))
-            if not overwrite:
-                self._error("not written: choose another name")
-                return
         try:
-            written = write_note(self.outcome, self.fmt, target, overwrite=overwrite)
+            text = self.document.render(self.fmt)
         except InputError as exc:
             self._error(str(exc))
             return
-        self.app.notify(str(written), title="Note exported")
+        if self.web:
+            self._deliver(Path(raw).name or self.document.default_path(self.fmt).name, text)
+            return
+        target = Path(raw).expanduser()
+        if target.is_dir():
+            target = target / self.document.default_path(self.fmt).name
+        if not target.exists():
+            self._write(target, text, overwrite=False)
+            return
+
+        def decided(overwrite: bool | None) -> None:
+            if overwrite:
+                self._write(target, text, overwrite=True)
+            else:
+                self._error("not written: choose another name")
+
+        self.app.push_screen(ConfirmScreen(f"{terminal_safe(str(target))} exists. "
+                                           "Overwrite it?", yes="Overwrite", no="Keep it"),
+                             decided)
+
+    def _write(self, target: Path, text: str, *, overwrite: bool) -> None:
+        try:
+            written = write_text(target, text, overwrite=overwrite)
+        except InputError as exc:
+            self._error(str(exc))
+            return
+        self.app.notify(terminal_safe(str(written)), title="Exported", markup=False)
         self.dismiss(written)
 
+    def _deliver(self, name: str, text: str) -> None:
+        """In a browser: a download (Textual sends the file to the page)."""
+        self.app.deliver_binary(io.BytesIO(text.encode("utf-8")), save_filename=name,
+                                mime_type=MIME_TYPES.get(Path(name).suffix))
+        self.app.notify(terminal_safe(name), title="Download started", markup=False)
+        self.dismiss(name)
+
     def _error(self, message: str) -> None:
-        self.query_one("#export-error", Static).update(message)
+        """Shown literally: a file name may hold `[/]` or control characters."""
+        self.query_one("#export-error", Static).update(Text(terminal_safe(message)))
 
 
-def write_note(outcome: Outcome, fmt: str, target: Path, *, overwrite: bool) -> Path:
+def write_text(target: Path, text: str, *, overwrite: bool) -> Path:
     from assistant.core.fileio import atomic_write
-    from assistant.core.render import render
 
-    return atomic_write(target, render(outcome, fmt), overwrite=overwrite)
+    return atomic_write(target, text, overwrite=overwrite)

@@ -1,19 +1,13 @@
-"""The recommendation: prominent on top, the rendered note below, the actions in the footer.
+"""The recommendation: prominent on top, the reasons below, the actions in the footer.
 
-Rendering (Jinja2) is imported on first use here, never at start-up. The note is drawn by
-one Static holding one renderable, not by Textual's Markdown widget, which builds a widget
-per paragraph, list item and table cell (hundreds for a note) and doubled the app's memory
-at this screen; that renderable draws the note as Rich's Markdown does, without importing
-markdown-it and Pygments (assistant.tui.note_view).
+Drawn from the outcome's data (outcome_view.py), not from the rendered note; the note
+(Jinja2, imported on first use) is rendered for copy and export only.
 """
 
 from __future__ import annotations
 
-import gc
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from rich.cells import cached_cell_len
-from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,42 +15,33 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from assistant.core.errors import InputError
+from assistant.core.errors import InputError, terminal_safe
 from assistant.core.result import Outcome
+from assistant.tui.protocol import host
+from assistant.tui.screens.outcome_view import banner, outcome_renderable
 from assistant.tui.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    from assistant.tui.app import SpineAssistApp
-
-HEADLINES = {
-    "MISS": "Minimally invasive spine surgery (MISS)",
-    "OSS": "Open spine surgery (OSS)",
-    "nonoperative": "Nonoperative care",
-}
 
 
 class ResultScreen(Screen[None]):
-    """The note, and what to do with it: export, copy, what-if, change, start again."""
+    """The recommendation, and what to do with it: export, copy, what-if, change, new."""
 
     CSS_PATH = "result.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "export", "Export", tooltip="Save the note to a file", id="export"),
+        Binding("x", "export", "Export", tooltip="Save the note to a file (Markdown, text, "
+                "HTML, JSON, FHIR)", id="export"),
         Binding("c", "copy", "Copy", tooltip="Copy the note to the clipboard", id="copy"),
         Binding("w", "what_if", "What if", tooltip="Try another value for an answer",
                 id="what-if"),
         Binding("a,escape", "change", "Change answer", key_display="a",
                 tooltip="Review and change the answers", id="change"),
         Binding("n", "new", "New", tooltip="Start a new consultation", id="new"),
-        Binding("q", "app.quit", "Quit", tooltip="Quit (the session is saved)", show=False,
-                id="quit-result"),
+        Binding("q", "app.quit", "Quit", show=False, id="quit-result"),
     ]
-
-    app: SpineAssistApp
 
     def __init__(self) -> None:
         super().__init__()
         self.outcome: Outcome | None = None
-        self.note = ""
+        self._note: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,53 +51,56 @@ class ResultScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        # A consultation leaves about 12,000 objects (2 MB) of cyclic garbage (messages,
-        # replaced widgets) that Python's collector has not reached yet, and Rich's cache of
-        # text widths holds up to 4,096 strings of the conversation: freed now, the note's
-        # rendering reuses that memory instead of raising the peak (about 1 MiB less VmHWM
-        # here, benchmark figure 6). Once per result screen, never per key.
-        self.app.release_conversation()  # again: a changed answer may have rebuilt it
-        cached_cell_len.cache_clear()  # a cache: widths are measured again as needed
-        gc.collect()
         self.show_result()
         self.query_one("#note-scroll").focus()
 
     def show_result(self) -> None:
-        from assistant.core.render import render
-
-        consultation = self.app.consultation
-        if not consultation.complete:
+        app = host(self)
+        consultation = app.consultation
+        if not consultation.complete:  # a change opened a new question: answer it there
             self.app.pop_screen()
-            self.app.refresh_consultation()
+            app.refresh_consultation()
             return
         self.outcome = Outcome.from_walk(consultation.tree, consultation.walk,
-                                         self.app.session.meta)
-        try:
-            self.note = render(self.outcome, "md")
-        except InputError as exc:
-            self.note = f"**The note could not be rendered.**\n\n`{exc}`\n"
-        self.query_one("#recommendation", Static).update(banner(self.outcome))
-        self.query_one("#note", Static).update(note_view(self.note))
+                                         app.session.meta)
+        self._note = None
+        context = self.outcome.context()
+        self.query_one("#recommendation", Static).update(banner(context))
+        self.query_one("#note", Static).update(outcome_renderable(context))
+
+    @property
+    def note(self) -> str:
+        """The Markdown note as exported (rendered once, on first copy or export)."""
+        if self._note is None and self.outcome is not None:
+            from assistant.core.render import render
+
+            try:
+                self._note = render(self.outcome, "md")
+            except InputError as exc:
+                self._note = f"The note could not be rendered: {exc}\n"
+        return self._note or ""
 
     # -- actions -----------------------------------------------------------------------
     def action_export(self) -> None:
-        from assistant.tui.screens.export import ExportScreen
+        from assistant.tui.screens.export import ExportScreen, note_document
 
         if self.outcome is not None:
-            self.app.push_screen(ExportScreen(self.outcome))
+            self.app.push_screen(ExportScreen(note_document(self.outcome)))
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.note)
-        self.notify("The Markdown note is on the clipboard (if the terminal allows it).",
-                    title="Copied")
+        where = "the browser's clipboard" if self.app.is_web else \
+            "the clipboard (if the terminal allows it)"
+        self.notify(f"The Markdown note is on {where}.", title="Copied")
 
     def action_what_if(self) -> None:
         from assistant.tui.screens.whatif import WhatIfScreen
 
         def applied(summary: str | None) -> None:
             if summary:
-                self.notify(summary, title="Answer changed", timeout=8)
-                self.app.save(finished=self.app.consultation.complete)
+                self.notify(terminal_safe(summary), title="Answer changed", timeout=8,
+                            markup=False)
+                host(self).save(finished=host(self).consultation.complete)
                 self.show_result()
 
         self.app.push_screen(WhatIfScreen(), applied)
@@ -122,50 +110,10 @@ class ResultScreen(Screen[None]):
 
         self.app.switch_screen(ReviewScreen())
 
-    def action_new(self) -> None:
-        self.app.action_restart()
+    async def action_new(self) -> None:
+        await self.app.run_action("app.restart")
 
 
-def note_view(note: str) -> RenderableType:
-    """The Markdown note as one renderable, reordered for the screen."""
-    from assistant.tui.note_view import note_renderable
-
-    return note_renderable(for_screen(note))
-
-
-RECOMMENDATION_HEADING = "## Recommendation"
-
-
-def for_screen(note: str) -> str:
-    """The note reordered under the banner, which already heads it "Recommendation: ...".
-
-    The note's own heading would repeat the banner's, and its title and record lines
-    (date, tree, sha256, case label) would push the recommendation down: the screen shows
-    a provisional warning first, then the recommendation's text, the reasons, and the
-    record lines last. Copy and export keep the note exactly as rendered. A note that
-    does not follow the shipped layout (a site template) is shown as it is.
-    """
-    lines = note.splitlines()
-    if RECOMMENDATION_HEADING not in lines:
-        return note
-    start = lines.index(RECOMMENDATION_HEADING)
-    head = [line for line in lines[:start] if not line.startswith("# ")]
-    warning = [line for line in head if line.startswith(">")]
-    record = [line for line in head if not line.startswith(">")]
-    body = lines[start + 1:]
-    return "\n".join([*warning, "", *body, "", "---", "", *record]).strip() + "\n"
-
-
-def banner(outcome: Outcome) -> Text:
-    evaluation = outcome.evaluation
-    recommendation = outcome.recommendation
-    text = Text()
-    text.append(" Recommendation: ", style="bold")
-    text.append(HEADLINES.get(recommendation, recommendation), style="bold reverse")
-    if evaluation.provisional:
-        text.append("  provisional", style="bold italic")
-    counts = {fav: len(evaluation.favoring(fav)) for fav in ("OSS", "MISS", "caution")}
-    text.append(f"\n factors: {counts['OSS']} for OSS, {counts['MISS']} for MISS, "
-                f"{counts['caution']} cautions. Decision support: the surgeon decides.",
-                style="dim")
-    return text
+def headline(outcome: Outcome) -> Text:
+    """The banner of an outcome (for tests and the bench: what the screen heads with)."""
+    return banner(outcome.context())

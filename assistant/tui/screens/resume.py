@@ -1,4 +1,9 @@
-"""The offer on launch: resume the unfinished consultation, or start a new one."""
+"""The offer on launch: resume the unfinished consultation, or start a new one.
+
+When another running spine-assist holds that consultation (a second window on the same
+state folder), resuming it would let two apps overwrite each other's answers: the offer
+is then to open it read-only or to continue a copy.
+"""
 
 from __future__ import annotations
 
@@ -12,47 +17,77 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from assistant.core.errors import terminal_safe
 from assistant.core.model import Tree
 from assistant.core.session import Session
 
 
-class ResumeScreen(ModalScreen[bool]):
-    """Dismisses True to resume, False to start afresh (the old session stays saved)."""
+def offer_text(saved: Session, tree: Tree, busy: bool) -> Text:
+    text = Text()
+    if busy:
+        text.append("An unfinished consultation is open in another spine-assist window.\n",
+                    style="bold")
+        text.append("Open it here read-only (nothing saved), or continue a copy of it.\n\n")
+    else:
+        text.append("An unfinished consultation was found.\n\n", style="bold")
+    label = saved.meta.get("case_label")
+    text.append("Case: ", style="bold")
+    text.append(terminal_safe(" ".join(label.split())) if label else "no case label")
+    text.append(f"\n{saved.describe()}")
+    text.append(f"\n{terminal_safe(tree.title)}", style="dim")
+    return text
+
+
+class ResumeScreen(ModalScreen[str | None]):
+    """Dismisses "resume", "read" (read-only), "copy", or None (start afresh; the old
+    session stays saved)."""
 
     CSS_PATH = "resume.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose(True)", "Resume", tooltip="Continue where you left off",
+        Binding("r", "choose('resume')", "Resume", tooltip="Continue where you left off",
                 id="resume"),
-        Binding("n", "choose(False)", "New", tooltip="Start a new consultation", id="new"),
-        Binding("escape", "choose(False)", show=False),
+        Binding("o", "choose('read')", "Read-only", tooltip="Look at it; nothing is saved",
+                id="read-only"),
+        Binding("c", "choose('copy')", "Copy", tooltip="Continue a copy of it",
+                id="copy"),
+        Binding("n", "choose('new')", "New", tooltip="Start a new consultation", id="new"),
+        Binding("escape", "choose('new')", show=False),
     ]
 
-    def __init__(self, saved: Session, tree: Tree) -> None:
+    def __init__(self, saved: Session, tree: Tree, *, busy: bool = False) -> None:
         super().__init__()
         self.saved = saved
         self.decision_tree = tree
+        self.busy = busy
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("An unfinished consultation was found.\n\n", style="bold")
-        text.append(self.saved.describe())
-        label = self.saved.meta.get("case_label")
-        if label:
-            text.append(f"\nCase: {label}")
-        text.append(f"\n{self.decision_tree.title}", style="dim")
         with Vertical(id="resume-box") as box:
-            box.border_title = "Resume?"
-            yield Static(text, id="resume-text")
+            box.border_title = "Open in another window" if self.busy else "Resume?"
+            yield Static(offer_text(self.saved, self.decision_tree, self.busy),
+                         id="resume-text")
             with Horizontal(id="resume-buttons"):
-                yield Button("Resume (r)", id="resume", variant="primary")
+                if self.busy:
+                    yield Button("Read-only (o)", id="read", variant="primary")
+                    yield Button("Copy (c)", id="copy")
+                else:
+                    yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Start new (n)", id="new")
 
     def on_mount(self) -> None:
-        self.query_one("#resume", Button).focus()
+        self.query_one("#read" if self.busy else "#resume", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters:
+            choice = parameters[0]
+            if choice == "resume":
+                return not self.busy
+            if choice in ("read", "copy"):
+                return self.busy
+        return True
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "resume")
+        self.action_choose(event.button.id or "new")
 
-    def action_choose(self, resume: bool) -> None:
-        self.dismiss(resume)
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(None if choice == "new" else choice)

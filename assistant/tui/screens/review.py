@@ -1,28 +1,83 @@
-"""Every answer by section before the recommendation; any can be changed from here."""
+"""Every answer by section before the recommendation; any can be changed from here.
+
+The first line shows the recommendation (the highlight starts there, so Enter goes on),
+and the sections follow from the top: the first section's heading is in view when the
+review opens. A computed score (SINS) shows its total and band under its section.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from assistant.core.machine import SKIPPED
+from assistant.core.errors import terminal_safe
+from assistant.core.machine import SKIPPED, Consultation, compute_scores
+from assistant.tui.protocol import host
 from assistant.tui.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    from assistant.tui.app import SpineAssistApp
 
 RESULT_ID = "__result__"
 
 
+def answer_prompt(prompt: str, answer: Text) -> RenderableType:
+    """The question, then its answer under it; wrapped lines keep their indent."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, width=1)
+    grid.add_column(ratio=1)
+    grid.add_row(Text("➜", style="dim"), answer)
+    return Padding(Group(Text(terminal_safe(prompt)), grid), (0, 0, 0, 2))
+
+
+def answer_text(consultation: Consultation, qid: str) -> Text:
+    value = consultation.known.get(qid)
+    if value is SKIPPED:
+        return Text("skipped", style="italic dim")
+    label = consultation.tree.questions[qid].label_of(value)
+    return Text(terminal_safe(label), style="bold")
+
+
+def review_options(consultation: Consultation) -> list[Option]:
+    """The recommendation line, then each section's heading, answers and scores."""
+    tree = consultation.tree
+    options = [Option(Text("➜ See the recommendation", style="bold"), id=RESULT_ID)]
+    by_section: dict[str, list[str]] = {}
+    for qid in consultation.walk.path:
+        by_section.setdefault(tree.questions[qid].section, []).append(qid)
+    scores = compute_scores(tree, consultation.walk.values)
+    score_after = {}  # a score shows under the section of its last question on the path
+    for score in tree.scores:
+        asked = [qid for qid in consultation.walk.path if qid in score.terms]
+        if score.id in scores and asked:
+            score_after[score.id] = tree.questions[asked[-1]].section
+    for sid, qids in by_section.items():
+        options.append(Option(Text(terminal_safe(tree.sections[sid].title),
+                                   style="bold underline"), disabled=True))
+        for qid in qids:
+            question = tree.questions[qid]
+            options.append(Option(answer_prompt(question.prompt,
+                                                answer_text(consultation, qid)), id=qid))
+        for score in tree.scores:
+            result = scores.get(score.id)
+            if result is not None and score_after.get(score.id) == sid:
+                line = Text.assemble(
+                    (f"  {terminal_safe(score.title)}: ", "bold"),
+                    (f"{result.total} of {score.maximum}", "bold"),
+                    f", {terminal_safe(result.label)}")
+                options.append(Option(line, disabled=True, id=f"score:{score.id}"))
+    return options
+
+
 class ReviewScreen(Screen[None]):
-    """Enter on an answer changes it; Enter on the last line shows the recommendation."""
+    """Enter on an answer changes it; Enter on the first line shows the recommendation."""
 
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,62 +87,41 @@ class ReviewScreen(Screen[None]):
                 id="result"),
     ]
 
-    app: SpineAssistApp
-
     def __init__(self) -> None:
         super().__init__()
         self._leaving = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Review the answers: Enter changes one; the last line shows the "
+        yield Static("Review the answers: Enter changes one; the first line shows the "
                      "recommendation.", id="review-intro")
         yield OptionList(id="review-list")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.app.release_conversation()
         self.fill()
 
     def on_screen_resume(self) -> None:
         self.fill()
 
     def fill(self) -> None:
-        consultation = self.app.consultation
+        consultation = host(self).consultation
         if self._leaving:
             return
         if not consultation.complete:  # a change opened a new question: answer it there
             self._leaving = True
             self.dismiss()
             return
-        tree = consultation.tree
-        options: list[Option] = []
-        by_section: dict[str, list[str]] = {}
-        for qid in consultation.walk.path:
-            by_section.setdefault(tree.questions[qid].section, []).append(qid)
-        for sid, qids in by_section.items():
-            options.append(Option(Text(tree.sections[sid].title, style="bold"),
-                                  disabled=True))
-            for qid in qids:
-                question = tree.questions[qid]
-                value = consultation.known.get(qid)
-                line = Text("  ")
-                line.append(question.prompt)
-                line.append("\n    ➜ ", style="dim")
-                if value is SKIPPED:
-                    line.append("skipped", style="italic dim")
-                else:
-                    line.append(question.label_of(value), style="bold")
-                options.append(Option(line, id=qid))
-        options.append(Option(Text("➜ See the recommendation", style="bold"), id=RESULT_ID))
         review = self.query_one(OptionList)
         keep = review.highlighted_option.id if review.highlighted_option else RESULT_ID
         review.clear_options()
-        review.add_options(options)
+        review.add_options(review_options(consultation))
         try:
             review.highlighted = review.get_option_index(keep or RESULT_ID)
-        except Exception:
-            review.highlighted = len(options) - 1
+        except OptionDoesNotExist:  # the answer kept is no longer on the path
+            review.highlighted = 0
+        if review.highlighted == 0:
+            review.scroll_home(animate=False)
         review.focus()
 
     @on(OptionList.OptionSelected)
@@ -101,17 +135,18 @@ class ReviewScreen(Screen[None]):
     def change(self, qid: str) -> None:
         from assistant.tui.screens.edit import EditAnswerScreen
 
-        consultation = self.app.consultation
-        question = consultation.tree.questions[qid]
+        app = host(self)
+        question = app.consultation.tree.questions[qid]
 
         def changed(value: Any) -> None:
             if value is None:
                 return
-            self.app.give_answer(qid, value)
-            self.app.refresh_consultation()
+            app.give_answer(qid, value)
+            app.refresh_consultation()
             self.fill()
 
-        self.app.push_screen(EditAnswerScreen(question, consultation.known.get(qid)), changed)
+        self.app.push_screen(EditAnswerScreen(question, app.consultation.known.get(qid)),
+                             changed)
 
     def action_select(self) -> None:
         self.query_one(OptionList).action_select()
@@ -120,15 +155,10 @@ class ReviewScreen(Screen[None]):
         if self._leaving:
             return
         self._leaving = True
-        self.app.go_back()
+        host(self).go_back()
         self.dismiss()
 
     def action_result(self) -> None:
-        from assistant.tui.screens.result import ResultScreen
-
-        self.app.save(finished=True)
-        # Textual removes this screen only after the result screen has mounted and built
-        # its note: emptied now, the list's options and rendered lines are garbage the
-        # result screen collects and reuses first (about 0.3 MiB of peak memory).
-        self.query_one(OptionList).clear_options()
-        self.app.switch_screen(ResultScreen())
+        app = host(self)
+        app.save(finished=True)
+        app.show_result()

@@ -1,0 +1,88 @@
+"""Building and running the app as the commands do: `spine-assist [consult]`, `resume`.
+
+Apart from the app so that the app's module holds the app only; tests build it with the
+same factories as the CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from assistant.core import session as sessions
+from assistant.core.errors import terminal_safe
+from assistant.core.model import Tree
+from assistant.tui.app import SpineAssistApp
+from assistant.tui.saving import resume_line, session_busy
+
+
+def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAssistApp:
+    """The app as `spine-assist consult` builds it (tests use the same factory)."""
+    if tree is None:
+        from assistant.core.catalog import open_tree
+
+        tree = open_tree(None)
+    offer, problems = sessions.startup_scan(tree.id)
+    return SpineAssistApp(tree, offer=offer if resume_offer else None, notices=problems)
+
+
+def make_resume_app(session_id: str | None) -> SpineAssistApp:
+    """The app as `spine-assist resume [ID]` builds it: the session already taken over
+    (read-only when another running app holds it)."""
+    scan = sessions.scan_sessions()
+    saved: sessions.Session | None
+    if session_id:
+        saved = sessions.find_session(session_id, scan)
+    else:
+        saved = sessions.latest_unfinished(None, scan) or (scan.sessions[0] if scan.sessions
+                                                           else None)
+        if saved is None:
+            raise sessions.SessionError("no saved sessions to resume",
+                                        allowed="start one with `spine-assist`")
+    tree = _tree_for(saved)
+    consultation, warnings = sessions.restore(tree, saved)
+    if saved.tree_sha256 and saved.tree_sha256 != tree.sha256:
+        warnings.insert(0, f"the tree '{tree.id}' changed since this session was saved; "
+                           "answers were checked again")
+    return SpineAssistApp(tree, consultation=consultation, session=saved,
+                          notices=[*scan.problems(), *warnings],
+                          read_only=session_busy(saved))
+
+
+def _tree_for(saved: sessions.Session) -> Tree:
+    from assistant.core.catalog import open_tree
+    from assistant.core.errors import InputError
+    from assistant.core.loader import load_tree
+
+    if saved.tree_path and Path(saved.tree_path).is_file():
+        try:
+            tree = load_tree(saved.tree_path)
+            if tree.id == saved.tree_id:
+                return tree
+        except InputError:
+            pass
+    return open_tree(saved.tree_id)
+
+
+def _run(app: SpineAssistApp) -> int:
+    code = app.run()
+    return int(app.return_code or 0) if code is None else int(code)
+
+
+def run_app(tree: Tree) -> int:
+    """`spine-assist` and `spine-assist consult`: offer to resume, then consult."""
+    return _run(make_app(tree))
+
+
+def run_resume(session_id: str | None, list_only: bool) -> int:
+    """`spine-assist resume [ID] [--list]`: the list shows each case's label."""
+    if list_only:
+        scan = sessions.scan_sessions()
+        for problem in scan.problems():
+            print(f"spine-assist: warning: {terminal_safe(problem)}", file=sys.stderr)
+        if not scan.sessions:
+            print("no saved sessions", file=sys.stderr)
+        for saved in scan.sessions:
+            print(resume_line(saved))
+        return 0
+    return _run(make_resume_app(session_id))

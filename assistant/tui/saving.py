@@ -1,0 +1,87 @@
+"""What the app says when a save fails, and which running app owns a session file.
+
+Why here and not in the app: both are plain functions of the core's session API, tested
+without a terminal, and the app stays under its size.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from assistant.core import session as sessions
+from assistant.core.errors import InputError, terminal_safe
+
+
+class SessionClaim(Protocol):
+    """A running app's hold on one session file (core's lock); released on exit."""
+
+    def release(self) -> None: ...
+
+
+def save_failure(exc: BaseException) -> str:
+    """Why a save failed, as one plain sentence (no traceback, no control characters).
+
+    An InputError (what atomic_write raises) already says where and why; an OSError has a
+    strerror, or not (then its text).
+    """
+    if isinstance(exc, InputError):
+        text = str(exc)
+    elif isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        text = f"{where}{exc.strerror or exc}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return terminal_safe(text.rstrip("."))
+
+
+def claim_session(session: sessions.Session) -> SessionClaim | None:
+    """Hold the session's file for this app; None when another running app holds it.
+
+    A session never saved has no file and nothing to hold yet (None is not returned for
+    it: an empty claim). Uses `sessions.claim` (the core's lock) when it is there.
+    """
+    claim: Any = getattr(sessions, "claim", None)
+    if claim is None or session.file is None:
+        return _Unheld()
+    try:
+        held = claim(session.path)
+    except (OSError, InputError):
+        return _Unheld()  # a lock that cannot be made (read-only folder): the save says so
+    return held  # type: ignore[no-any-return]
+
+
+def session_busy(session: sessions.Session) -> bool:
+    """Is the session held by another running app? (Asked before offering to resume it.)"""
+    held = claim_session(session)
+    if held is None:
+        return True
+    held.release()
+    return False
+
+
+def crash_message(error: Exception, saved: bool, log: str | None) -> str:
+    """What a crash prints: true about the answers (saved or not) and the log."""
+    lines = [terminal_safe(f"spine-assist: unexpected {type(error).__name__}: {error}")]
+    if saved:
+        lines.append("Your answers are saved: run `spine-assist resume` to continue.")
+    else:
+        lines.append("Your answers could not be saved.")
+    if log:
+        lines.append(f"Details: {terminal_safe(log)}")
+    return "\n".join(lines)
+
+
+def resume_line(saved: sessions.Session) -> str:
+    """One line of `resume --list`: id, case label, tree, state, progress; tab-separated,
+    each field terminal-safe (a label's tab or newline cannot shift the columns)."""
+    label = saved.meta.get("case_label", "") or "(no case label)"
+    state = "finished" if saved.finished else "unfinished"
+    return "\t".join(terminal_safe(field) for field in
+                     (saved.id, label, saved.tree_id, state, saved.describe()))
+
+
+class _Unheld:
+    """No file to hold (yet), or no lock to hold it with."""
+
+    def release(self) -> None:
+        return None
