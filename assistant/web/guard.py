@@ -1,0 +1,74 @@
+"""Who may start an app process: the access token, the browser's session id, the origin.
+
+Pure functions over a request's cookies and headers, so they are tested without a server.
+The token is the only secret: it is sent once in the URL, then kept in an HttpOnly cookie,
+and compared in constant time. The session id is not a secret from its own browser; it only
+keeps one browser's saved consultations apart from another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+TOKEN_COOKIE = "spine_assist_token"
+SESSION_COOKIE = "spine_assist_session"
+SESSION_ID_BYTES = 18  # 24 URL-safe characters
+SESSION_MAX_AGE = 90 * 24 * 3600  # the browser keeps its consultations for 90 days unused
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach (no token needed there)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_matches(given: str | None, token: str) -> bool:
+    """Constant-time comparison; bytes, so a non-ASCII guess is a mismatch, not an error."""
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(SESSION_ID_BYTES)
+
+
+def valid_session_id(value: str | None) -> bool:
+    """A session id this server could have made: 24 URL-safe characters, nothing else."""
+    if value is None or len(value) != 24:
+        return False
+    return all(c.isascii() and (c.isalnum() or c in "-_") for c in value)
+
+
+def session_folder(root: Path, session_id: str) -> Path:
+    """The state folder of one browser: named by a hash, so no cookie value reaches a path."""
+    digest = hashlib.sha256(session_id.encode("ascii")).hexdigest()[:32]
+    return root / digest
+
+
+def same_origin(origin: str | None, host: str | None, public_url: str | None) -> bool:
+    """A websocket may only be opened by our own page (no cross-site websocket hijacking).
+
+    Browsers always send Origin on a websocket handshake; a missing one is a non-browser
+    client, which still needs the token and the session cookie.
+    """
+    if origin is None:
+        return True
+    origin_host = urlsplit(origin).netloc.lower()
+    allowed = {(host or "").lower()}
+    if public_url:
+        allowed.add(urlsplit(public_url).netloc.lower())
+    return origin_host in allowed

@@ -1,0 +1,227 @@
+"""`spine-assist serve`: the consultation in a browser, one app process per browser tab.
+
+textual-serve does the work: its page runs xterm.js, and each websocket starts the app in a
+process of its own (Textual's web driver). This module only adds what a clinical tool
+needs around it:
+
+- a token when bound to anything but loopback (sent once in the URL, then an HttpOnly
+  SameSite cookie; without it every request is refused with 403, before any process starts);
+- one state folder per browser (a random id in a cookie), passed to the app process as
+  SPINE_ASSIST_STATE_DIR, so resume never offers another browser's patients, and a download
+  is served only to the browser whose app made it;
+- a limit on concurrent app processes, with a page that says so;
+- a page with no request to a third party (textual-serve's own page loads a web font).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shlex
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, to_int
+
+from assistant.core import paths
+from assistant.web import guard
+
+log = logging.getLogger("textual-serve")
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_MAX_SESSIONS = 8
+SESSION_KEY = "spine_assist.state_folder"  # the browser's state folder, set by the guard
+
+
+class BrowserAppService(AppService):
+    """One app process, its state kept in the folder of the browser that opened it."""
+
+    def __init__(self, command: str, *, state_folder: Path, **kwargs: Any) -> None:
+        super().__init__(command, **kwargs)
+        self.state_folder = state_folder
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width=width, height=height)
+        environment["SPINE_ASSIST_STATE_DIR"] = str(self.state_folder)
+        environment["SPINE_ASSIST_NOTES_DIR"] = str(self.state_folder / "notes")
+        return environment
+
+
+class SpineAssistServer(Server):
+    """textual-serve's server with a token, per-browser state and a process limit."""
+
+    def __init__(self, *, host: str, port: int, public_url: str | None, token: str | None,
+                 max_sessions: int, state_root: Path) -> None:
+        command = shlex.join([sys.executable, "-m", "assistant"])
+        super().__init__(command, host=host, port=port, title="spine-assist",
+                         public_url=public_url, templates_path=TEMPLATES)
+        self.given_public_url = public_url
+        self.token = token
+        self.max_sessions = max_sessions
+        self.state_root = state_root
+        self.running: set[BrowserAppService] = set()
+
+    # -- the web application ---------------------------------------------------------------
+
+    async def _make_app(self) -> web.Application:
+        app = web.Application(middlewares=[self.guard])
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+        app.add_routes([
+            web.get("/", self.handle_index, name="index"),
+            web.get("/ws", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
+            web.static("/static", self.statics_path, name="static"),
+        ])
+        app.on_startup.append(self.on_startup)
+        return app
+
+    def base_url(self, request: web.Request) -> str:
+        """Where the browser reached us: --public-url behind a proxy, else the request's."""
+        return (self.given_public_url or f"{request.scheme}://{request.host}").rstrip("/")
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Token, then the browser's session id; nothing else runs without both."""
+        secure = self.base_url(request).startswith("https:")
+        if self.token is not None:
+            offered = request.query.get("token")
+            if offered is not None and guard.token_matches(offered, self.token):
+                query = {k: v for k, v in request.query.items() if k != "token"}
+                target = request.path + (f"?{urlencode(query)}" if query else "")
+                response = web.HTTPSeeOther(target)  # the token leaves the address bar
+                response.set_cookie(guard.TOKEN_COOKIE, self.token, httponly=True,
+                                    samesite="Strict", secure=secure, path="/")
+                raise response
+            if not guard.token_matches(request.cookies.get(guard.TOKEN_COOKIE), self.token):
+                return refused(request, "This spine-assist server needs the link with its "
+                                        "access token. Ask the person who runs it for the link.")
+        session_id = request.cookies.get(guard.SESSION_COOKIE)
+        if request.path == "/ws":
+            if not guard.valid_session_id(session_id):
+                return refused(request, "No browser session: open the start page first.")
+            if not guard.same_origin(request.headers.get("Origin"), request.host,
+                                     self.given_public_url):
+                return refused(request, "A page from another site may not start a session.")
+        fresh = None if guard.valid_session_id(session_id) else guard.new_session_id()
+        request[SESSION_KEY] = str(guard.session_folder(self.state_root, fresh or session_id or ""))
+        response = await handler(request)
+        if fresh is not None and request.path == "/":
+            response.set_cookie(guard.SESSION_COOKIE, fresh, httponly=True, samesite="Strict",
+                                secure=secure, path="/", max_age=guard.SESSION_MAX_AGE)
+        return response
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        if len(self.running) >= self.max_sessions:
+            return busy(request, self.max_sessions)
+        base = self.base_url(request)
+        scheme, rest = base.split(":", 1)
+        context = {
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": ("wss:" if scheme == "https" else "ws:") + rest + "/ws",
+            "static_url": base + "/static/",
+        }
+        response = aiohttp_jinja2.render_template("app_index.html", request, context)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """textual-serve's handler, with the browser's state folder and the process limit."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        await websocket.prepare(request)
+        if len(self.running) >= self.max_sessions:
+            await websocket.close(message=b"spine-assist: every session is in use")
+            return websocket
+        service = BrowserAppService(
+            self.command, state_folder=Path(request[SESSION_KEY]),
+            write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+            close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+        self.running.add(service)
+        try:
+            await service.start(to_int(request.query.get("width", "80"), 80),
+                                to_int(request.query.get("height", "24"), 24))
+            try:
+                await self._process_messages(websocket, service)
+            finally:
+                await service.stop()
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:  # one broken session must not stop the server
+            log.exception(error)
+        finally:
+            await service.stop()
+            self.running.discard(service)
+        return websocket
+
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        """A download goes only to the browser whose app process offered it."""
+        key = request.match_info["key"]
+        try:
+            meta = await self.download_manager.get_download_metadata(key)
+        except KeyError:
+            raise web.HTTPNotFound(text="No such download") from None
+        owner = getattr(meta.app_service, "state_folder", None)
+        if owner is None or str(owner) != request[SESSION_KEY]:
+            raise web.HTTPNotFound(text="No such download")
+        return await super().handle_download(request)
+
+    async def on_startup(self, app: web.Application) -> None:
+        self.console.print(f"spine-assist is serving at {self.start_url()}", highlight=False)
+        if self.token is not None:
+            self.console.print("Share this link only with the people who may use it: it "
+                               "carries the access token.", highlight=False)
+        self.console.print("Press Ctrl+C to stop.", highlight=False)
+
+    def start_url(self) -> str:
+        """The URL to open: the public one, else this machine's, with the token if any."""
+        if self.given_public_url:
+            base = self.given_public_url.rstrip("/")
+        else:
+            host = self.host
+            if host in ("0.0.0.0", "::", ""):
+                host = socket.gethostname()
+            if ":" in host:
+                host = f"[{host}]"
+            base = f"http://{host}:{self.port}"
+        return base + "/" + (f"?token={self.token}" if self.token else "")
+
+
+def refused(request: web.Request, reason: str) -> web.Response:
+    response = aiohttp_jinja2.render_template("refused.html", request, {"reason": reason},
+                                              status=403)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def busy(request: web.Request, limit: int) -> web.Response:
+    response = aiohttp_jinja2.render_template("busy.html", request, {"limit": limit},
+                                              status=503)
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def serve(args: Any) -> int:
+    """Entry point of `spine-assist serve` (args: host, port, public_url, token, max_sessions)."""
+    host = args.host or "127.0.0.1"
+    token = args.token
+    if token is None and not guard.is_loopback(host):
+        token = guard.new_token()
+    if token is not None and len(token) < 16:
+        sys.stderr.write("spine-assist serve: --token must be at least 16 characters\n")
+        return 2
+    max_sessions = args.max_sessions or DEFAULT_MAX_SESSIONS
+    if max_sessions < 1:
+        sys.stderr.write("spine-assist serve: --max-sessions must be at least 1\n")
+        return 2
+    server = SpineAssistServer(host=host, port=args.port or 8000, public_url=args.public_url,
+                               token=token, max_sessions=max_sessions,
+                               state_root=paths.state_dir() / "browsers")
+    server.serve()
+    return 0
