@@ -14,9 +14,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
+import json
+import math
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from assistant.core.errors import InputError, Location, did_you_mean
 
@@ -133,6 +136,59 @@ def near_miss(path: Path) -> str:
         return ""
     close = siblings[hint[len("; did you mean '"):-len("'?")]]
     return f"; did you mean '{folder / close if str(folder) != '.' else close}'?"
+
+
+# --------------------------------------------------------------------------- JSON
+def parse_json(raw: bytes, where: Location, error: type[InputError] = InputError,
+               max_depth: int = 8) -> Any:
+    """JSON with every number finite and short, and at most `max_depth` levels of nesting
+    (Infinity, NaN, 1e400, a 5,000-digit number and deep nesting are refused, located)."""
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant,
+                          parse_float=_finite_float, parse_int=_short_int)
+    except UnicodeDecodeError:
+        raise error("the file is not UTF-8", where) from None
+    except json.JSONDecodeError as exc:
+        raise error(f"not valid JSON ({exc.msg})",
+                    Location(where.file, exc.lineno, exc.colno)) from None
+    except ValueError as exc:  # from the number hooks
+        raise error(str(exc), where, "finite numbers of at most 18 digits") from None
+    except RecursionError:
+        raise error("nested too deeply", where, f"at most {max_depth} levels") from None
+    if _depth(data, max_depth) > max_depth:
+        raise error("nested too deeply", where, f"at most {max_depth} levels")
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"'{name}' is not a number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if len(text) > 40 or not math.isfinite(value):
+        raise ValueError(f"the number '{text[:40]}' is out of range")
+    return value
+
+
+def _short_int(text: str) -> int:
+    if len(text) > 19:  # 18 digits and a sign; int() of 5,000 digits is slow, and refused
+        raise ValueError(f"the number '{text[:40]}...' is out of range")
+    return int(text)
+
+
+def _depth(data: Any, max_depth: int) -> int:
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= max_depth:
+                values = item.values() if isinstance(item, dict) else item
+                stack.extend((value, level + 1) for value in values)
+    return deepest
+
 
 
 # --------------------------------------------------------------------------- writing

@@ -1,31 +1,41 @@
 """Saved consultations: one JSON file per session, written after every answer.
 
-No Textual here: the TUI calls `record` + `save_session` after each change, and the
-SIGKILL-resume test drives the same functions through the real process. A file that does
-not parse is renamed `*.corrupt` and reported; it never blocks start-up.
-
-Saves are atomic (temporary file in the same folder, then `os.replace`), so a kill at any
-moment leaves the previous version or the new one, never half a file. The page cache keeps
-the renamed file across a process kill; `durable=True` adds an fsync for power loss.
+No Textual here: the TUI calls `record` + `save_session` after each change. A file that is
+not a whole, valid session is renamed `*.corrupt` and reported by name; it never blocks a
+start or `resume --list`. Saves are atomic (a kill leaves the old version or the new one);
+`durable=True` adds an fsync for power loss. One app owns a session (`claim`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
+import secrets
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.core import paths
 from assistant.core.answers import parse_answer
-from assistant.core.errors import AnswerError, InputError, Location, did_you_mean, one_of
-from assistant.core.fileio import atomic_write
+from assistant.core.clock import now_utc
+from assistant.core.errors import (
+    AnswerError,
+    InputError,
+    Location,
+    did_you_mean,
+    one_of,
+    terminal_safe,
+)
+from assistant.core.fileio import atomic_write, parse_json, read_regular_file
 from assistant.core.machine import SKIPPED, Consultation, estimate_total
 from assistant.core.model import Tree
+from assistant.core.session_lock import SessionLock as SessionLock  # the TUI's API, here
+from assistant.core.session_lock import claim as claim
+from assistant.core.session_lock import in_use, lock_path
 
 FORMAT = "spine-assist-session"
 FORMAT_VERSION = 1
@@ -39,14 +49,6 @@ class SessionError(InputError):
 
 
 # --------------------------------------------------------------------------- clock
-def now_utc() -> dt.datetime:
-    """Now, to the second; SOURCE_DATE_EPOCH fixes it (reproducible tests and snapshots)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-
-
 def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -122,18 +124,11 @@ class Session:
         try:
             tree = data["tree"]
             known_values = dict(data["known"])
-            skipped = list(data.get("skipped", []))
-            order = list(data.get("order", [*known_values, *skipped]))
-            known: dict[str, Any] = {}
-            for qid in order:
-                if qid in known_values:
-                    known[qid] = known_values[qid]
-                elif qid in skipped:
-                    known[qid] = SKIPPED
-            for qid, value in known_values.items():  # an order list that lost an id
-                known.setdefault(qid, value)
-            for qid in skipped:
-                known.setdefault(qid, SKIPPED)
+            skipped = set(data.get("skipped", []))
+            # In the saved order; an id the order list lost goes after it.
+            order = dict.fromkeys([*data.get("order", []), *known_values, *skipped])
+            known = {qid: known_values.get(qid, SKIPPED) for qid in order
+                     if qid in known_values or qid in skipped}
             return cls(
                 id=str(data["id"]),
                 tree_id=str(tree["id"]),
@@ -169,10 +164,11 @@ def crash_log_path() -> Path:
     return paths.state_dir() / "crash.log"
 
 
-def new_id(tree: Tree, moment: dt.datetime | None = None) -> str:
+def new_id(tree: Tree | str, moment: dt.datetime | None = None) -> str:
     """`20260101-000000-miss-vs-oss-3fa2`: sortable, readable, unique enough."""
     stamp = (moment or now_utc()).strftime("%Y%m%d-%H%M%S")
-    return f"{stamp}-{tree.id}-{os.urandom(2).hex()}"
+    tree_id = tree if isinstance(tree, str) else tree.id
+    return f"{stamp}-{tree_id}-{secrets.token_hex(2)}"
 
 
 def new_session(tree: Tree, meta: Mapping[str, str] | None = None) -> Session:
@@ -199,44 +195,45 @@ def record(session: Session, consultation: Consultation, *, finished: bool = Fal
 
 # --------------------------------------------------------------------------- files
 def save_session(session: Session, *, durable: bool = False) -> Path:
-    """Write the session atomically; return its path."""
-    import json  # here, not at start-up: a first launch has no session to read
+    """Write the session atomically; return its path.
 
+    A failure is a SessionError whose text is one plain, located sentence (`...: cannot
+    write the file: no space left on device (free some space...)`), whatever the cause.
+    """
     target = session.path
     text = json.dumps(session.to_json(), indent=1, ensure_ascii=False) + "\n"
-    atomic_write(target, text, durable=durable, mode=0o600)  # answers stay private
+    try:
+        atomic_write(target, text, durable=durable, mode=0o600)  # answers stay private
+    except InputError as exc:
+        raise SessionError(exc.message, exc.location, exc.allowed) from None
+    except OSError as exc:
+        raise SessionError(f"cannot save the session ({os.strerror(exc.errno or 0).lower()})",
+                           Location(str(target))) from None
     session.file = target
     return target
 
 
 def load_session(path: Path | str) -> Session:
-    """Read one session file; SessionError when it is not a whole, valid session."""
-    import json
+    """Read one session file; SessionError when it is not a whole, valid session.
 
+    Only a regular file is read (a symbolic link to /dev/zero, a FIFO are refused unopened),
+    at most MAX_SESSION_BYTES of it, and parsed with bounded numbers and depth.
+    """
     file = Path(path)
+    where = Location(str(file))
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"cannot read the session ({exc.strerror})",
-                           Location(str(file))) from None
-    if len(raw) > MAX_SESSION_BYTES:
-        raise SessionError("the session file is too large", Location(str(file)),
-                           f"at most {MAX_SESSION_BYTES} bytes")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SessionError("the session file is not UTF-8", Location(str(file))) from None
-    except json.JSONDecodeError as exc:
-        raise SessionError(f"the session file is not valid JSON ({exc.msg})",
-                           Location(str(file), exc.lineno, exc.colno)) from None
-    return Session.from_json(data, file)
+        raw = read_regular_file(file, MAX_SESSION_BYTES, "the session file",
+                                follow_symlinks=False)
+    except InputError as exc:
+        raise SessionError(exc.message, exc.location, exc.allowed) from None
+    return Session.from_json(parse_json(raw, where, SessionError), file)
 
 
 def set_aside(path: Path) -> Path:
     """Rename a broken session to `*.corrupt` (never deleted: someone may want it)."""
     target = path.with_name(path.name + CORRUPT_SUFFIX)
     index = 1
-    while target.exists():
+    while os.path.lexists(target):
         target = path.with_name(f"{path.name}.{index}{CORRUPT_SUFFIX}")
         index += 1
     os.replace(path, target)
@@ -245,88 +242,61 @@ def set_aside(path: Path) -> Path:
 
 @dataclass
 class Scan:
-    """Sessions found (newest first) and the broken files set aside, with the reason."""
+    """Sessions found (the last saved first), the broken files set aside with the reason, and the
+    ids of sessions another running app holds (`claim`)."""
 
     sessions: list[Session]
     set_aside: list[tuple[Path, str]]
+    busy: frozenset[str] = frozenset()
 
     def problems(self) -> list[str]:
-        return [f"{reason}; moved aside to {path}" for path, reason in self.set_aside]
+        return [terminal_safe(f"{reason}; moved aside to {path}")
+                for path, reason in self.set_aside]
+
+
+def _session_files(folder: Path) -> list[Path]:
+    """The session files in the folder, the most recently written first."""
+    found: list[tuple[int, str]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") or not name.endswith(SUFFIX):
+                    continue
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat(follow_symlinks=False).st_mtime_ns, name))
+    except OSError:
+        return []
+    return [folder / name for _mtime, name in sorted(found, reverse=True)]
 
 
 def scan_sessions() -> Scan:
     """Every readable session; broken ones are renamed `*.corrupt` and reported."""
-    folder = sessions_dir()
     sessions: list[Session] = []
     aside: list[tuple[Path, str]] = []
-    if not folder.is_dir():
-        return Scan(sessions, aside)
-    for file in sorted(folder.glob(f"*{SUFFIX}")):
-        if file.name.startswith("."):
-            continue
+    for file in _session_files(sessions_dir()):
         session = _load_or_set_aside(file, aside)
         if session is not None:
             sessions.append(session)
-    sessions.sort(key=lambda s: (s.updated, s.id), reverse=True)
-    return Scan(sessions, aside)
-
-
-INDEX_NAME = ".index.json"  # a cache of each session's summary; the files stay the truth
-# An index entry, by file name: [inode, mtime_ns, size, finished, has answers, tree id,
-# updated (ISO, sorts as time), session id].
+    busy = frozenset(s.id for s in sessions if in_use(s.path))
+    return Scan(sessions, aside, busy)
 
 
 def startup_scan(tree_id: str) -> tuple[Session | None, list[str]]:
-    """What a start needs: the session to offer (as `latest_unfinished(tree_id)` finds it)
-    and the broken files set aside, reading in full only the files that changed since the
-    last start.
+    """What a start needs: the newest unfinished session of this tree that no other app
+    holds, and the broken files met on the way (set aside and reported).
 
-    Why: one file per consultation, a start that parsed them all grew with every case seen
-    (about 0.08 ms a file: a year of use is a quarter of a second). A summary of each file
-    (finished, answered, tree, last update) is kept in `.index.json` with the file's inode,
-    size and modification time; a file where any differs is read again, and an index
-    that cannot be read is simply rebuilt.
+    Files are read newest first and the scan stops at the first match, so a start reads
+    one or two files however many sessions are kept.
     """
-    folder = sessions_dir()
-    if not folder.is_dir():
-        return None, []
-    index = _read_index(folder)
-    summaries: dict[str, list[Any]] = {}
-    parsed: dict[str, Session] = {}
     aside: list[tuple[Path, str]] = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or not name.endswith(SUFFIX) or not entry.is_file():
-                continue
-            info = entry.stat()
-            # Every save is a new file renamed into place: a new inode, whatever the
-            # clock's resolution on this file system.
-            stamp = [info.st_ino, info.st_mtime_ns, info.st_size]
-            cached = index.get(name)
-            if isinstance(cached, list) and len(cached) == 8 and cached[:3] == stamp:
-                summaries[name] = cached
-                continue
-            session = _load_or_set_aside(Path(entry.path), aside)
-            if session is not None:
-                parsed[name] = session
-                summaries[name] = [*stamp, session.finished, bool(session.known),
-                                   session.tree_id, _iso(session.updated), session.id]
-    candidates = sorted(
-        ((summary[6], summary[7], name) for name, summary in summaries.items()
-         if not summary[3] and summary[4] and summary[5] == tree_id),
-        reverse=True,
-    )
     offer = None
-    for _updated, _id, name in candidates:
-        offer = parsed.get(name) or _load_or_set_aside(folder / name, aside)
-        if offer is not None and not offer.finished and offer.known and \
-                offer.tree_id == tree_id:  # (it may have changed since it was summed up)
+    for file in _session_files(sessions_dir()):
+        session = _load_or_set_aside(file, aside)
+        if session is not None and not session.finished and session.known and \
+                session.tree_id == tree_id and not in_use(file):
+            offer = session
             break
-        offer = None
-        summaries.pop(name, None)  # read again next time
-    if summaries != index:
-        _write_index(folder, summaries)
     return offer, Scan([], aside).problems()
 
 
@@ -339,24 +309,6 @@ def _load_or_set_aside(path: Path, aside: list[tuple[Path, str]]) -> Session | N
         except OSError:
             aside.append((path, f"{exc} (could not move it aside)"))
         return None
-
-
-def _read_index(folder: Path) -> dict[str, Any]:
-    import json
-
-    try:
-        data = json.loads((folder / INDEX_NAME).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_index(folder: Path, summaries: dict[str, list[Any]]) -> None:
-    import json
-
-    with contextlib.suppress(InputError):  # a cache: failing to write it costs only time
-        atomic_write(folder / INDEX_NAME, json.dumps(summaries, separators=(",", ":")),
-                     durable=False, mode=0o600)
 
 
 def latest_unfinished(tree_id: str | None = None, scan: Scan | None = None) -> Session | None:
@@ -384,8 +336,18 @@ def find_session(session_id: str, scan: Scan | None = None) -> Session:
 
 
 def delete_session(session: Session) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        session.path.unlink()
+    for file in (session.path, lock_path(session.path)):
+        with contextlib.suppress(FileNotFoundError):
+            file.unlink()
+
+
+def copy_session(session: Session) -> Session:
+    """A new session with the same answers (for a session another app holds): saved under
+    a new id, it never touches the original."""
+    moment = now_utc()
+    return replace(session, id=new_id(session.tree_id, moment), file=None,
+                   known=dict(session.known), remembered=dict(session.remembered),
+                   meta=dict(session.meta), created=moment, updated=moment, finished=False)
 
 
 def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
