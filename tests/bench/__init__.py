@@ -1,4 +1,4 @@
-"""Benchmarks against the framework's own floor: `python -m tests.bench` (see RESULTS.md).
+"""The speed benchmark: `python -m tests.bench` (see run.py and RESULTS.md).
 
-Not part of the default test run: no module here is named test_*.py.
+Not part of pytest's run: conftest.py here ignores every file in this folder.
 """

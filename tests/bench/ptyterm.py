@@ -1,7 +1,10 @@
-"""A real pseudo-terminal at 80x24 for start-up, latency and memory figures.
+"""A real pseudo-terminal at 80x24: the bench sees what a terminal would be sent, and when.
 
-Output is read as it comes; "visible" means the text appeared in what the program wrote
-(escape sequences removed, runs of spaces collapsed), the moment a terminal would show it.
+Every read from the pty is kept with its time (`chunks`), so a figure is the time the bytes
+reached the terminal, not a stamp taken inside the program. "Visible" means the text is in
+what the program wrote after a given point: colour and style codes (SGR) are dropped, every
+other escape (a cursor move, a clear) counts as a space, and runs of spaces are collapsed.
+So a prompt is found whatever widget draws it, as long as its words reach the screen.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import termios
 import time
 from collections.abc import Mapping, Sequence
 
+_STYLE = re.compile(rb"\x1b\[[0-9;:]*m")  # SGR: changes colours, never moves the cursor
 _ESCAPES = re.compile(
-    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI (cursor moves, clears, modes)
     rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
     rb"|\x1bP.*?\x1b\\"  # DCS
     rb"|\x1b[()*+][0-9A-Za-z]"  # charset
@@ -31,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 
 def visible_text(data: bytes) -> str:
     """What a terminal shows, as one line: escapes out, whitespace runs collapsed."""
-    text = _ESCAPES.sub(b" ", data).decode("utf-8", "replace")
+    text = _ESCAPES.sub(b" ", _STYLE.sub(b"", data)).decode("utf-8", "replace")
     return _SPACES.sub(" ", text)
 
 
@@ -51,6 +55,7 @@ class Terminal:
             self.env.pop(name, None)
         self.cols, self.rows = cols, rows
         self.buffer = b""
+        self.chunks: list[tuple[float, int]] = []  # (time read, buffer length after it)
         self.pid = 0
         self.fd = -1
         self.started = 0.0
@@ -79,20 +84,56 @@ class Terminal:
         if not data:
             raise EOFError
         self.buffer += data
+        self.chunks.append((time.monotonic(), len(self.buffer)))
         return data
 
-    def wait_for(self, text: str, timeout: float = 10.0, since: int = 0) -> float:
-        """Read until `text` is visible in output after byte offset `since`; return the time."""
-        wanted = normalize(text)
+    def visible_since(self, since: int) -> str:
+        return visible_text(self.buffer[since:])
+
+    def wait_for_any(self, texts: Sequence[str], timeout: float = 10.0, since: int = 0,
+                     fold: bool = False) -> tuple[int, float]:
+        """Read until one of `texts` is visible after byte offset `since`.
+
+        Returns its index and the time the chunk that completed it was read. `fold`: ignore
+        case.
+        """
+        wanted = [normalize(t).lower() if fold else normalize(t) for t in texts]
         deadline = time.monotonic() + timeout
         while True:
-            if wanted in visible_text(self.buffer[since:]):
-                return time.monotonic()
+            seen = self.visible_since(since)
+            seen = seen.lower() if fold else seen
+            for index, text in enumerate(wanted):
+                if text in seen:
+                    return index, self.chunks[-1][0] if self.chunks else time.monotonic()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 tail = visible_text(self.buffer[-3000:])[-600:]
-                raise TimeoutError(f"{text!r} not seen after {timeout} s; screen ends: {tail!r}")
-            self.read_some(min(remaining, 0.05))
+                raise TimeoutError(f"{texts!r} not seen after {timeout} s; screen ends: {tail!r}")
+            try:
+                self.read_some(min(remaining, 0.05))
+            except EOFError:
+                raise TimeoutError(f"{texts!r} not seen: the program ended") from None
+
+    def wait_for(self, text: str, timeout: float = 10.0, since: int = 0) -> float:
+        """Read until `text` is visible after byte offset `since`; return the chunk's time."""
+        return self.wait_for_any([text], timeout, since)[1]
+
+    def settle(self, quiet: float, limit: float = 3.0) -> float | None:
+        """Read until nothing has come for `quiet` seconds (or `limit` passed).
+
+        Returns the time of the last chunk read here, None when nothing came at all.
+        """
+        last: float | None = None
+        end = time.monotonic() + limit
+        while (left := end - time.monotonic()) > 0:
+            try:
+                data = self.read_some(min(quiet, left))
+            except EOFError:
+                break
+            if not data:
+                break
+            last = self.chunks[-1][0]
+        return last
 
     def drain(self, duration: float) -> None:
         """Keep reading for a while (so the child never blocks on a full pty)."""
@@ -103,8 +144,11 @@ class Terminal:
             except EOFError:
                 return
 
-    def send(self, keys: str | bytes) -> None:
+    def send(self, keys: str | bytes) -> float:
+        """Write the keys to the terminal; returns the time just before the write."""
+        at = time.monotonic()
         os.write(self.fd, keys.encode() if isinstance(keys, str) else keys)
+        return at
 
     def peak_rss_kib(self) -> int:
         """The child's peak resident set size so far (VmHWM), in KiB."""

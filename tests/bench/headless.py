@@ -1,0 +1,224 @@
+"""Figures without a terminal: headless `run` (3), batch notes (4), `check` (5).
+
+Whole processes, started the way a user starts them (the installed `spine-assist`), timed
+from fork to exit, each against a reference process measured in the same run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tests.bench.common import (
+    ANSWERS,
+    PY,
+    ROOT,
+    SCRIPT,
+    Row,
+    app_env,
+    fresh_cache,
+    median,
+    ms,
+    paired,
+)
+from tests.bench.gen_tree import write_tree
+
+
+def wall(argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+# ------------------------------------------------------------------ 3. headless run
+HEAVY = ("textual", "rich", "jsonschema", "referencing", "platformdirs")
+RUN_REF = [PY, "-c", "import yaml, jinja2"]
+
+
+def heavy_imports(env: dict[str, str]) -> list[str]:
+    """Top-level packages among HEAVY that a headless run imports (should be none)."""
+    code = (
+        "import sys; from assistant.cli import main; "
+        f"main(['run', {str(ANSWERS / 'miss.yaml')!r}]); "
+        f"print('\\nHEAVY', sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    )
+    out = subprocess.run([PY, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("HEAVY"))
+    return list(json.loads(line[len("HEAVY "):].replace("'", '"')))
+
+
+def figure_run(base: Path, runs: int, cold: bool) -> list[Row]:
+    app_argv = [SCRIPT, "run", str(ANSWERS / "miss.yaml")]
+    warm_env = app_env(base, "run")
+    wall(app_argv, warm_env)  # the OS file cache, and the shared tree cache
+    wall(RUN_REF, warm_env)
+    app: list[float] = []
+    ref: list[float] = []
+    for i in range(runs):
+        env = app_env(base, "run", fresh_cache(base)) if cold else warm_env
+        for which in ((0, 1) if i % 2 else (1, 0)):
+            if which:
+                app.append(wall(app_argv, env))
+            else:
+                ref.append(wall(RUN_REF, env))
+    ratio = paired(app, ref)
+    cache = "cold: a new, empty cache each run" if cold else "tree cache warm"
+    return [Row(f"3{'b' if cold else 'a'}. Headless `run`, whole process ({cache.split(':')[0]})",
+                ms(median(app)), f'{ms(median(ref))} python -c "import yaml, jinja2"', ratio,
+                "<= 1.5x", ratio <= 1.5,
+                f"{runs} pairs, median of the pairs' ratios; {cache}")]
+
+
+def figure_heavy(base: Path) -> Row:
+    heavy = heavy_imports(app_env(base, "run"))
+    return Row("3c. Heavy imports in a headless run", ", ".join(heavy) or "none", "none", None,
+               "none of " + ", ".join(HEAVY), not heavy)
+
+
+# ------------------------------------------------------------------ 4. batch notes
+# The floor: open the tree, build one note's context, then render the same template in the
+# same sandbox and write it with a plain open/write, once per answer file, into the folder
+# the batch writes to. A whole process too, so both sides pay the interpreter's start.
+FLOOR_CODE = r"""
+import sys
+from pathlib import Path
+from assistant.core.catalog import open_tree
+from assistant.core.headless import run_file
+from assistant.core.render import FORMATS, get_template
+inputs = sorted(Path(sys.argv[1]).iterdir())
+out = Path(sys.argv[2])
+out.mkdir(exist_ok=True)
+context = run_file(open_tree(None), inputs[0]).outcome.context()
+template = get_template(FORMATS["md"])
+for source in inputs:
+    with open(out / (source.stem + ".md"), "w", encoding="utf-8") as handle:
+        handle.write(template.render(**context))
+"""
+
+
+def disk_folder() -> Path:
+    """A folder on the machine's disk (not a RAM disk): the system's temp folder if it is on
+    disk, else /var/tmp."""
+    def fs_type(path: Path) -> str:
+        best, kind = "", ""
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            for line in mounts:
+                _, point, fs, *_ = line.split()
+                if str(path).startswith(point) and len(point) > len(best):
+                    best, kind = point, fs
+        return kind
+
+    temp = Path(tempfile.gettempdir()).resolve()
+    return temp if fs_type(temp) not in ("tmpfs", "ramfs") else Path("/var/tmp")
+
+
+def batch_rates(folder: Path, env: dict[str, str], count: int, runs: int
+                ) -> tuple[list[float], list[float]]:
+    inputs, out = folder / "in", folder / "out"
+    inputs.mkdir(parents=True)
+    sources = sorted(ANSWERS.glob("*.yaml")) + sorted(ANSWERS.glob("*.json"))
+    for i in range(count):
+        source = sources[i % len(sources)]
+        shutil.copyfile(source, inputs / f"case{i:05d}{source.suffix}")
+    files = [str(p) for p in sorted(inputs.iterdir())]
+    app_argv = [SCRIPT, "run", *files, "-o", str(out)]
+    ref_argv = [PY, "-c", FLOOR_CODE, str(inputs), str(out)]
+    app: list[float] = []
+    ref: list[float] = []
+    for i in range(runs):
+        for argv, times in ((app_argv, app), (ref_argv, ref))[:: 1 if i % 2 else -1]:
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            times.append(count / wall(argv, env))
+    if len(list(out.iterdir())) != count:
+        raise RuntimeError(f"expected {count} notes in {out}")
+    return app, ref
+
+
+def figure_batch(base: Path, count: int, runs: int) -> list[Row]:
+    env = app_env(base, "batch")
+    subprocess.run([SCRIPT, "run", str(ANSWERS / "miss.yaml")], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)  # warm caches, as after any earlier use
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="spine-bench-", dir=disk_folder()) as disk:
+        app, ref = batch_rates(Path(disk), env, count, runs)
+    ratio = paired(app, ref)
+    rows.append(Row(f"4a. Batch: {count:,} answer files to notes, whole process (disk)",
+                    f"{median(app):,.0f} notes/s",
+                    f"{median(ref):,.0f} notes/s bare sandboxed render + plain write",
+                    ratio, ">= 0.8x", ratio >= 0.8,
+                    f"{runs} pairs, median of the pairs' ratios; `spine-assist run` with "
+                    f"{count:,} files and -o, in {disk_folder()}"))
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        with tempfile.TemporaryDirectory(prefix="spine-bench-", dir=shm) as ram:
+            app, ref = batch_rates(Path(ram), env, count, runs)
+        best = max(app)
+        rows.append(Row(f"4b. Batch: {count:,} answer files to notes, whole process (tmpfs)",
+                        f"{best:,.0f} notes/s", f"{max(ref):,.0f} notes/s bare loop",
+                        paired(app, ref), ">= 2,000 notes/s", best >= 2000,
+                        f"best of {runs} (the least disturbed), on /dev/shm; notes/s "
+                        f"{min(app):,.0f}-{best:,.0f}"))
+    else:
+        rows.append(Row("4b. Batch on tmpfs", "-", "-", None, ">= 2,000 notes/s", False,
+                        "no writable /dev/shm on this machine"))
+    return rows
+
+
+# ------------------------------------------------------------------ 5. check scaling
+CHECK_CODE = r"""
+import json, sys, time
+from pathlib import Path
+try:
+    from assistant.core.lint import check_tree
+except ImportError:  # where check lives may move; the figure names what it could not find
+    from assistant.commands.check import check_tree
+check_tree(Path(sys.argv[1]))  # compile templates and import everything first
+out = {}
+for name in sys.argv[2:]:
+    started = time.perf_counter()
+    report = check_tree(Path(name))
+    out[name] = [time.perf_counter() - started, report.questions, len(str(report.paths))]
+print(json.dumps(out))
+"""
+
+
+def figure_check(base: Path, sizes: Sequence[int], runs: int) -> list[Row]:
+    folder = base / "trees"
+    folder.mkdir()
+    paths = {n: write_tree(folder, n) for n in sizes}
+    env = app_env(base, "check")
+    env["SPINE_ASSIST_NO_CACHE"] = "1"  # the real work every time
+    small = write_tree(folder, 20)
+    times: dict[int, list[float]] = {n: [] for n in sizes}
+    digits = {}
+    for _ in range(runs):
+        names = [str(paths[n]) for n in sizes]  # every size every run: medians, not one try
+        out = subprocess.run([PY, "-c", CHECK_CODE, str(small), *names], env=env, cwd=ROOT,
+                             check=True, capture_output=True, text=True).stdout
+        for _name, (seconds, questions, path_digits) in json.loads(out).items():
+            times[questions].append(seconds)
+            digits[questions] = path_digits
+    t = {n: median(v) for n, v in times.items()}
+    rows = []
+    for small_n, big_n in itertools.pairwise(sizes):
+        growth = t[big_n] / t[small_n]
+        rows.append(Row(f"5a. `check`: {big_n:,} vs {small_n:,} questions (in process)",
+                        ms(t[big_n]), ms(t[small_n]), growth, "linear: <= 12x for 10x",
+                        growth <= 12.0,
+                        f"{big_n:,} questions: path count has {digits[big_n]} digits"))
+    n = 5000 if 5000 in paths else sizes[-1]
+    whole = [wall([SCRIPT, "check", str(paths[n])], env) for _ in range(runs)]
+    w = median(whole)
+    rows.append(Row(f"5b. `spine-assist check` at {n:,} questions (whole process)", ms(w),
+                    "1 s", w / 1.0, "< 1 s", w < 1.0, f"median of {runs}, no tree cache"))
+    return rows
