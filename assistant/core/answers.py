@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
-from assistant.core.model import Question, Tree, per_tree
-from assistant.core.source import LocDict, loc_of, read_text
+from assistant.core.model import Question, Tree
+from assistant.core.source import LocDict, loc_of, read_text, shown
 
 META_KEYS = ("case_label", "comments")
 MAX_TEXT = 500
+MAX_META_TEXT = 2000
 
 
 def allowed_text(question: Question) -> str:
@@ -83,8 +84,9 @@ def parse_answer(question: Question, raw: Any) -> Any:
         return sorted(values, key=order.__getitem__)
     if kind == "integer":
         if isinstance(raw, (bool, list, dict)) or raw is None:
-            raise AnswerError(f"'{question.id}' needs a whole number, found {_shown(raw)}",
-                              allowed=allowed_text(question))
+            raise AnswerError(
+                f"'{question.id}' needs a whole number, found {shown(raw, quoted=True)}",
+                allowed=allowed_text(question))
         if isinstance(raw, float):
             if not raw.is_integer():
                 raise AnswerError(f"'{question.id}' needs a whole number, found {raw}",
@@ -92,9 +94,13 @@ def parse_answer(question: Question, raw: Any) -> Any:
             raw = int(raw)
         if isinstance(raw, str):
             text = raw.strip()
-            if not re.fullmatch(r"[+-]?\d{1,9}", text):
+            if not re.fullmatch(r"[+-]?[0-9]{1,9}", text):
                 raise AnswerError(f"'{question.id}' needs a whole number, found '{raw}'",
                                   allowed=allowed_text(question))
+            if re.fullmatch(r"[+-]?0[0-9]+", text):  # 020: octal in YAML 1.1, so ambiguous
+                raise AnswerError(f"'{question.id}' needs a whole number without leading "
+                                  f"zeros, found '{text}'",
+                                  allowed=f"write it as {int(text)}")
             raw = int(text)
         if (question.minimum is not None and raw < question.minimum) or (
             question.maximum is not None and raw > question.maximum
@@ -104,7 +110,7 @@ def parse_answer(question: Question, raw: Any) -> Any:
         return raw
     # text
     if isinstance(raw, (list, dict, bool)) or raw is None:
-        raise AnswerError(f"'{question.id}' needs text, found {_shown(raw)}",
+        raise AnswerError(f"'{question.id}' needs text, found {shown(raw, quoted=True)}",
                           allowed=allowed_text(question))
     text = str(raw).strip()
     if len(text) > MAX_TEXT:
@@ -126,18 +132,6 @@ def _choice_text(raw: Any) -> str:
     return str(raw).strip()
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    return f"'{value}'"
-
-
 @dataclass
 class AnswerFile:
     """A parsed answer file: checked values by id, free-text metadata, and locations."""
@@ -146,35 +140,6 @@ class AnswerFile:
     values: dict[str, Any]
     meta: dict[str, str] = field(default_factory=dict)
     locations: Mapping[str, Location] = field(default_factory=dict)
-
-
-class _Locations(Mapping[str, Location]):
-    """Where each answer's value sits, worked out only when a message needs it.
-
-    `source` is the located data, or a function that reads it (the file was read quickly,
-    without locations: it is read again, carefully, only if a location is ever asked for).
-    """
-
-    __slots__ = ("_keys", "_source")
-
-    def __init__(self, source: LocDict | Callable[[], Any], keys: dict[str, Any]) -> None:
-        self._source = source
-        self._keys = keys  # question id -> the key as written
-
-    def __getitem__(self, ident: str) -> Location:
-        key = self._keys[ident]
-        if not isinstance(self._source, LocDict):
-            self._source = self._source()
-        return self._source.value_loc(key)
-
-    def __contains__(self, ident: object) -> bool:
-        return ident in self._keys
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
 
 
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
@@ -186,116 +151,57 @@ def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
 
 def answers_from_text(tree: Tree, text: str, name: str) -> AnswerFile:
     """`load_answer_file` once the file is read (a batch reads a few files, then parses)."""
-    from assistant.core.yamlio import quick_values  # not at start-up of the TUI
-
-    return answers_from_quick(tree, text, quick_values(text, name), name)
-
-
-def answers_from_quick(tree: Tree, text: str, data: dict[Any, Any] | None,
-                       name: str) -> AnswerFile:
-    """`answers_from_text` once `quick_values(text, name)` gave `data` (None: not plain)."""
-    if data is not None:  # a plain file: its values, without locations (the usual case)
-        try:
-            values, meta, keys = _check(tree, data, name, located=False)
-        except AnswerError:
-            pass  # the message needs its location: read the file again, carefully
-        else:
-            return AnswerFile(name, values, meta, _Locations(lambda: _load_data(text, name), keys))
-    return answers_from_data(tree, _load_data(text, name), name)
-
-
-def _load_data(text: str, name: str) -> Any:
     from assistant.core.yamlio import load_data  # PyYAML: not at start-up of the TUI
 
-    return load_data(text, name)
+    return answers_from_data(tree, load_data(text, name), name)
+
+
+def answers_from_quick(tree: Tree, text: str, data: Any, name: str) -> AnswerFile:
+    """Former fast path: remove when batch.py calls `answers_from_text` (requests.md)."""
+    return answers_from_text(tree, text, name)
 
 
 def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
-    located = isinstance(data, LocDict)
-    values, meta, keys = _check(tree, data, name, located)
-    if located:
-        return AnswerFile(name, values, meta, _Locations(data, keys))
-    return AnswerFile(name, values, meta, dict.fromkeys(keys, Location(name)))
-
-
-def _check(tree: Tree, data: Any, name: str,
-           located: bool) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
-    """(values by id, metadata, the key as written by id), or the first AnswerError."""
+    """Check parsed data (located when it came from a file) against the tree."""
     if not isinstance(data, dict):
         where = loc_of(data) or Location(name, 1, 1)
         raise AnswerError("an answer file must map question ids to values", where,
                           "e.g. 'fit_for_surgery: yes'")
+
+    def key_loc(key: Any) -> Location:
+        return data.key_loc(key) if isinstance(data, LocDict) else Location(name)
+
+    def value_loc(key: Any) -> Location:
+        return data.value_loc(key) if isinstance(data, LocDict) else Location(name)
+
     questions = tree.questions
-    singles, integers = _plain_answers(tree)
     values: dict[str, Any] = {}
     meta: dict[str, str] = {}
-    keys: dict[str, Any] = {}
+    locations: dict[str, Location] = {}
     for key, raw in data.items():
-        ident = key if type(key) is str else str(key)
-        choices = singles.get(ident)
-        if choices is not None:  # the usual cases, inline (what parse_answer gives them)
-            cls = raw.__class__
-            if cls is str:
-                value = raw.strip()
-                if value in choices and value:
-                    values[ident] = value
-                    keys[ident] = key
-                    continue
-            elif cls is bool:
-                value = "yes" if raw else "no"
-                if value in choices:
-                    values[ident] = value
-                    keys[ident] = key
-                    continue
-        elif raw.__class__ is int and raw in integers.get(ident, ()):
-            values[ident] = raw
-            keys[ident] = key
-            continue
+        ident = str(key)
         question = questions.get(ident)
-        if question is None or ident in META_KEYS:
-            if ident not in META_KEYS:
-                raise AnswerError(
-                    f"unknown question id '{ident}'{did_you_mean(ident, questions)}",
-                    data.key_loc(key) if located else Location(name),
-                    one_of([*questions, *META_KEYS], limit=40),
-                )
-            if raw is None:
-                continue
-            if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-                raise AnswerError(f"'{ident}' must be text, found {_shown(raw)}",
-                                  data.value_loc(key) if located else Location(name),
-                                  f"e.g. {ident}: \"bed 4, Monday\"")
-            text = str(raw)
-            if len(text) > 2000:
-                raise AnswerError(f"'{ident}' is too long",
-                                  data.value_loc(key) if located else Location(name),
-                                  "at most 2000 characters")
-            meta[ident] = text
+        if ident in META_KEYS:
+            if raw is not None:
+                meta[ident] = _meta_text(ident, raw, value_loc(key))
             continue
+        if question is None:
+            raise AnswerError(
+                f"unknown question id '{ident}'{did_you_mean(ident, questions)}",
+                key_loc(key), one_of([*questions, *META_KEYS], limit=40))
         try:
             values[ident] = parse_answer(question, raw)
         except AnswerError as exc:
-            raise AnswerError(exc.message, data.value_loc(key) if located else Location(name),
-                              exc.allowed) from None
-        keys[ident] = key
-    return values, meta, keys
+            raise AnswerError(exc.message, value_loc(key), exc.allowed) from None
+        locations[ident] = value_loc(key)
+    return AnswerFile(name, values, meta, locations)
 
 
-def _plain_checks(tree: Tree) -> tuple[dict[str, frozenset[str]], dict[str, range]]:
-    """What `_check` takes inline, by question id: the ids of a single choice's choices,
-    and the whole numbers an integer question allows (`parse_answer` takes anything else,
-    and words the errors)."""
-    singles: dict[str, frozenset[str]] = {}
-    integers: dict[str, range] = {}
-    for qid, question in tree.questions.items():
-        if qid in META_KEYS:
-            continue
-        if question.kind == "single":
-            singles[qid] = frozenset(question.choice_ids)
-        elif question.kind == "integer" and question.minimum is not None and \
-                question.maximum is not None:
-            integers[qid] = range(question.minimum, question.maximum + 1)
-    return singles, integers
-
-
-_plain_answers = per_tree(_plain_checks)
+def _meta_text(ident: str, raw: Any, where: Location) -> str:
+    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+        raise AnswerError(f"'{ident}' must be text, found {shown(raw, quoted=True)}", where,
+                          f"e.g. {ident}: \"bed 4, Monday\"")
+    text = str(raw)
+    if len(text) > MAX_META_TEXT:
+        raise AnswerError(f"'{ident}' is too long", where, f"at most {MAX_META_TEXT} characters")
+    return text

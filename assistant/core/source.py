@@ -166,3 +166,22 @@ def _near_miss(path: Path) -> str:
         return ""
     close = siblings[hint[len("; did you mean '"):-len("'?")]]
     return f"; did you mean '{folder / close if str(folder) != '.' else close}'?"
+
+
+def shown(value: Any, quoted: bool = False) -> str:
+    """A value in words for an error: `a list`, `nothing`, `the number 3`, `the text 'x'`;
+    with quoted, plain values are just quoted as written (`'true'`, `'3'`)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if quoted:
+        return f"'{text}'"
+    if isinstance(value, bool):
+        return f"the boolean {text}"
+    if isinstance(value, (int, float)):
+        return f"the number {text}"
+    return f"the text {text!r}"
