@@ -102,3 +102,30 @@ shared, and other work slows both sides of a ratio, not always equally.
 
 {notes}
 """, encoding="utf-8")
+
+
+README = HERE.parent.parent / "README.md"
+START, END = "<!-- bench:table", "<!-- bench:end -->"
+
+
+def readme_table(rows: list[Row], date: str) -> str:
+    lines = [f"{START} (rewritten by `python -m tests.bench`; run of {date} UTC) -->",
+             "| Figure | Budget | Latest |", "|---|---|---|"]
+    for row in rows:
+        if row.note.startswith("skipped"):
+            continue
+        ratio = f", {row.ratio:.2f}x" if row.ratio is not None else ""
+        verdict = "" if row.ok else " (**missed**)"
+        lines.append(f"| {row.figure} | {row.budget} | {row.measured}{ratio}{verdict} |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_readme(rows: list[Row], date: str) -> None:
+    """The README's speed table from the same run as RESULTS.md (between its markers)."""
+    text = README.read_text(encoding="utf-8")
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise RuntimeError(f"README.md has no {START} ... {END} markers")
+    README.write_text(text[:start] + readme_table(rows, date) + text[end + len(END):],
+                      encoding="utf-8")

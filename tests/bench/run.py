@@ -20,7 +20,7 @@ from typing import Any
 
 from tests.bench import headless, tui
 from tests.bench.common import HERE, ROOT, Row, workspace
-from tests.bench.results import RESULTS, write_results
+from tests.bench.results import RESULTS, write_readme, write_results
 
 COMMAND = "python -m tests.bench"
 
@@ -92,9 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     with workspace() as base:
         for key in args.only or sorted(FIGURES):
-            print(f"figure {key} ...", file=sys.stderr, flush=True)
+            print(f"figure {key} ...", file=sys.stderr, end=" ", flush=True)
+            begun = time.monotonic()
             for figure in FIGURES[key]:
                 rows.extend(measure(key, figure, base, args))
+            print(f"{time.monotonic() - begun:.0f} s", file=sys.stderr, flush=True)
     seconds = time.monotonic() - started
     print(table(rows))
     for row in rows:
@@ -105,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_results(table(rows), rows, date, seconds, f"{COMMAND}"
                       + (f" --only {' '.join(args.only)}" if args.only else ""))
         print(f"written to {RESULTS.relative_to(ROOT)}")
+        if not args.only:  # the README's table comes from a full run only
+            write_readme(rows, date)
+            print("README.md's speed table rewritten")
     return 0 if all(r.ok for r in rows) else 1
 
 
