@@ -36,9 +36,26 @@ def keys_for(question: Question, value: Any) -> list[str]:
     return ["ctrl+u", *list(str(value)), "enter"]
 
 
+def asking_label(app: Any) -> bool:
+    """Whether the consultation asks for its case label now (before the first question)."""
+    from assistant.tui.screens.consult import LABEL_QUESTION, ConsultScreen
+
+    screen = app.screen
+    return isinstance(screen, ConsultScreen) and screen.question_box.question is LABEL_QUESTION
+
+
+async def pass_label(pilot: Pilot, label: str = "") -> None:
+    """Give the case label (or skip it with Enter) if the app asks for one."""
+    await pilot.pause()
+    if asking_label(pilot.app):
+        await pilot.press(*label, "enter")
+        await pilot.pause()
+
+
 async def answer_all(pilot: Pilot, answers: dict[str, Any], *, limit: int = 60) -> None:
     """Answer whatever the app asks from `answers`; optional questions not given: skip."""
     app: SpineAssistApp = pilot.app  # type: ignore[assignment]
+    await pass_label(pilot)
     for _ in range(limit):
         question = app.consultation.current
         if question is None:

@@ -21,7 +21,7 @@ from assistant.tui.screens.resume import ResumeScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.screens.whatif import WhatIfScreen
 from assistant.tui.screens.why import WhyScreen
-from assistant.tui.widgets.question_view import QuestionView
+from assistant.tui.widgets.question_box import QuestionBox
 from assistant.tui.widgets.transcript import Transcript
 from tests.conftest import ANSWERS
 from tests.tui.drive import (
@@ -29,6 +29,7 @@ from tests.tui.drive import (
     fixture_values,
     from_result,
     keys_for,
+    pass_label,
     screen_text,
     to_result,
     what_if_on,
@@ -72,7 +73,7 @@ async def test_back_is_greyed_on_the_first_question_and_escape_goes_back(tree: T
         await pilot.pause()
         assert app.consultation.current.id == "neurological_deficit"
         # the answer taken back is preselected
-        view = screen.query_one(QuestionView)
+        view = screen.query_one(QuestionBox)
         assert view.highlighted == 0  # "none" is the first choice
         transcript = screen.query_one(Transcript)
         assert [e.qid for e in transcript.entries] == \
@@ -81,6 +82,7 @@ async def test_back_is_greyed_on_the_first_question_and_escape_goes_back(tree: T
 
 async def answer_all_partial(pilot, answers: dict, stop_at: str) -> None:
     app = pilot.app
+    await pass_label(pilot)
     while app.consultation.current is not None and app.consultation.current.id != stop_at:
         question = app.consultation.current
         await pilot.press(*keys_for(question, answers.get(question.id, SKIPPED)))
@@ -102,7 +104,7 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)
-        assert app.screen.query_one(QuestionView).highlighted == 0  # "yes" given
+        assert app.screen.query_one(QuestionBox).highlighted == 0  # "yes" given
         await pilot.press("2")  # not fit: the path ends at once
         await pilot.pause()
         assert app.consultation.walk.path == ("fit_for_surgery",)
@@ -110,10 +112,10 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         transcript = app.screen_stack[-2].query_one(Transcript)
         assert [e.qid for e in transcript.entries] == ["fit_for_surgery"]
         # change it back from the review: the later answers return
-        await pilot.press("home", "enter")  # home skips the section heading
+        await pilot.press("down", "enter")  # from "See the recommendation" to the answer
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)
-        assert app.screen.query_one(QuestionView).highlighted == 1  # "no" given
+        assert app.screen.query_one(QuestionBox).highlighted == 1  # "no" given
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, ConsultScreen)
@@ -126,14 +128,15 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
 async def test_multi_choice_toggles_and_exclusive_none(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pass_label(pilot)
         await pilot.press("1", "s")
         await pilot.pause()
-        checklist = app.screen.query_one(QuestionView)
+        checklist = app.screen.query_one(QuestionBox)
         await pilot.press("enter")  # nothing ticked: not accepted
         await pilot.pause()
         assert app.consultation.current.id == "surgical_indications"
-        assert "tick at least one" in checklist.error
-        assert "tick at least one" in screen_text(app)
+        assert "Tick at least one" in checklist.error
+        assert "Tick at least one" in screen_text(app)
         await pilot.press("1", "2")
         assert checklist.ticked == ["cord_compression", "instability"]
         assert checklist.error == ""  # ticking clears the complaint
@@ -154,12 +157,12 @@ async def test_invalid_numbers_are_refused_inline(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all_partial(pilot, values, stop_at="age_years")
-        view = app.screen.query_one(QuestionView)
+        view = app.screen.query_one(QuestionBox)
         await pilot.press("1", "5", "0", "enter")
         await pilot.pause()
         assert app.consultation.current.id == "age_years"
-        assert "out of range" in view.error
-        assert "out of range" in screen_text(app)
+        assert "150 is outside the range" in view.error
+        assert "150 is outside the range" in screen_text(app)
         await pilot.press("ctrl+u", "enter")  # required: empty is not an answer
         await pilot.pause()
         assert app.consultation.current.id == "age_years"
@@ -191,6 +194,7 @@ async def test_optional_text_skips_with_empty_enter_and_checks_the_pattern(tree:
 async def test_why_this_matters_shows_help_source_and_passage(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pass_label(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, WhyScreen)
@@ -211,7 +215,7 @@ async def test_suggestion_is_preselected_with_its_reason(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all_partial(pilot, answers, stop_at="hypervascular")
-        view = app.screen.query_one(QuestionView)
+        view = app.screen.query_one(QuestionBox)
         assert view.highlighted == 0  # "yes"
         assert "suggested: Renal cell" in view.suggestion
         assert "suggested: Renal cell" in screen_text(app)
@@ -284,7 +288,9 @@ async def test_what_if_previews_and_applies(tree: Tree):
         await pilot.press("home", "down", "down")  # cervicothoracic, the third region
         await pilot.pause()
         diff = str(app.screen.query_one("#whatif-diff").render())
-        assert "region: thoracolumbar -> cervicothoracic turns MISS into OSS" in diff
+        assert "Thoracolumbar → Cervicothoracic" in diff
+        assert "into Open spine surgery (OSS)" in diff
+        assert "region:" not in diff and "cervicothoracic_region" not in diff  # no ids
         assert app.consultation.answers["region"] == "thoracolumbar"  # only a preview
         await pilot.press("enter")
         await pilot.pause()
@@ -343,6 +349,7 @@ async def test_every_answer_is_saved_and_a_crash_resumes_with_all_of_them(
 async def test_start_new_keeps_the_old_session(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pass_label(pilot)
         await pilot.press("1", "s")
         await pilot.pause()
     again = make_app(tree)

@@ -13,13 +13,9 @@ from textual.widgets import Footer, Header, Label, Static
 
 from assistant.core.errors import InputError
 from assistant.core.training import Round
-from assistant.tui.learn.widgets import (
-    AnswerPicker,
-    Picked,
-    PredictionPicker,
-    answer_card,
-    reveal_card,
-)
+from assistant.tui.learn.widgets import answer_card, prediction_question, reveal_card
+from assistant.tui.widgets.messages import Answered
+from assistant.tui.widgets.question_box import QuestionBox
 
 
 class RoundScreen(Screen[None]):
@@ -47,7 +43,8 @@ class RoundScreen(Screen[None]):
                 yield Static(id="story")
             with Vertical(id="work"):
                 yield VerticalScroll(id="log")
-                yield Vertical(id="ask")
+                yield QuestionBox(id="ask")
+                yield Label(id="next-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,26 +67,28 @@ class RoundScreen(Screen[None]):
         self.show_step()
 
     def show_step(self) -> None:
-        """Put the right picker in the ask box for the phase the round is in."""
+        """Ask what the round's phase needs: an answer, the prediction, or go on."""
         self._status()
-        ask = self.query_one("#ask", Vertical)
-        ask.remove_children()
+        box = self.query_one("#ask", QuestionBox)
+        hint = self.query_one("#next-hint", Label)
         phase = self.round.phase
+        box.display = phase in ("answer", "predict")
+        hint.display = phase == "reveal"
         if phase == "answer":
             question = self.round.question
             assert question is not None
             done = self.round.step
             total = len(self.round.case.questions)
-            ask.border_title = f"Question {done + 1} of {total} · {question.section}"
-            ask.mount(AnswerPicker(question))
+            section = self.round.tree.sections.get(question.section)
+            box.show(question, title=section.title if section else "", allow_skip=False,
+                     progress=f"question {done + 1} of {total}")
         elif phase == "predict":
-            ask.border_title = "Prediction"
-            ask.mount(PredictionPicker(self.round.outcome_choices))
+            box.show(prediction_question(self.round.outcome_choices), title="Prediction",
+                     allow_skip=False)
         elif phase == "reveal":
             last = self.round.index + 1 >= len(self.round.cases)
-            ask.border_title = "Done with this case"
-            ask.mount(Label("Press n for the round summary" if last
-                            else "Press n for the next case", id="next-hint"))
+            hint.update("Press n for the round summary" if last
+                        else "Press n for the next case")
         self.refresh_bindings()
 
     def _log(self, widget: Static) -> None:
@@ -98,7 +97,7 @@ class RoundScreen(Screen[None]):
         log.scroll_end(animate=False)
 
     # -- events ------------------------------------------------------------------------
-    def on_picked(self, message: Picked) -> None:
+    def on_answered(self, message: Answered) -> None:
         message.stop()
         phase = self.round.phase
         try:
@@ -109,7 +108,7 @@ class RoundScreen(Screen[None]):
             else:
                 return
         except InputError as exc:
-            self.notify(str(exc), title="Not allowed", severity="error")
+            self.query_one("#ask", QuestionBox).set_error(exc.message)
             return
         self.show_step()
 

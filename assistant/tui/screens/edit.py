@@ -1,10 +1,14 @@
-"""Change one earlier answer: the question again, the answer given preselected."""
+"""Change one earlier answer: the question again, the answer given preselected.
+
+Esc cancels the edit and nothing else: the key is stopped here, so no screen below sees
+it (below, Esc goes back a question and takes back an answer).
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
@@ -12,7 +16,7 @@ from textual.screen import ModalScreen
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Question
 from assistant.tui.widgets.messages import Answered, Skipped
-from assistant.tui.widgets.question_view import QuestionView
+from assistant.tui.widgets.question_box import QuestionBox
 
 
 class EditAnswerScreen(ModalScreen[Any]):
@@ -27,25 +31,38 @@ class EditAnswerScreen(ModalScreen[Any]):
         super().__init__()
         self.question = question
         self.given = None if given is SKIPPED else given
+        self._closed = False
 
     def compose(self) -> ComposeResult:
-        yield QuestionView(id="edit-question")
+        yield QuestionBox(id="edit-question")
 
     def on_mount(self) -> None:
-        self.query_one(QuestionView).show(
+        self.query_one(QuestionBox).show(
             self.question, self.given, title="Change the answer",
             subtitle="Esc keeps it", current=self.given,
         )
 
+    def _close(self, value: Any) -> None:
+        """Dismiss once: a second key before the dialog is gone changes nothing more."""
+        if not self._closed:
+            self._closed = True
+            self.dismiss(value)
+
     @on(Answered)
     def _answered(self, event: Answered) -> None:
         event.stop()
-        self.dismiss(event.value)
+        self._close(event.value)
 
     @on(Skipped)
     def _skipped(self, event: Skipped) -> None:
         event.stop()
-        self.dismiss(SKIPPED)
+        self._close(SKIPPED)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.stop()
+            event.prevent_default()
+            self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)

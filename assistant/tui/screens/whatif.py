@@ -1,12 +1,13 @@
-"""What if: pick an answer, move through other values, see the recommendation change.
+"""What if: pick an answer, look through other values, see the recommendation change.
 
-The diff comes from assistant.core.whatif (pure); this screen only shows it. Enter applies
-the change to the consultation (saved like any answer); Esc leaves everything as it was.
+The diff comes from assistant.core.whatif (pure); this screen only shows it, in the
+question's words and the answers' labels. Looking (arrows, digits, ticks, typing, a click)
+only previews: nothing changes until Enter applies, and Esc leaves everything as it was.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -18,23 +19,49 @@ from textual.widgets.option_list import Option
 
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
+from assistant.core.model import Tree
 from assistant.core.whatif import WhatIf, factor_title, what_if
+from assistant.tui.protocol import host
 from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.messages import Answered, Proposed
-from assistant.tui.widgets.question_view import QuestionView
+from assistant.tui.widgets.question_box import QuestionBox
 from assistant.tui.widgets.side_panel import FAVOR_TITLES
 
-if TYPE_CHECKING:
-    from assistant.tui.app import SpineAssistApp
+
+def outcome_title(tree: Tree, outcome_id: str) -> str:
+    return next((o.title for o in tree.outcomes if o.id == outcome_id), outcome_id)
 
 
-def diff_text(change: WhatIf) -> Text:
-    text = Text()
-    before = change.before.recommendation
+def change_sentence(tree: Tree, change: WhatIf) -> str:
+    """One sentence in the question's words: the change and the recommendation's fate."""
+    question = change.question
+
+    def label(value: Any) -> str:
+        return "not answered" if value is None or value is SKIPPED else \
+            question.label_of(value)
+
+    said = f"“{question.prompt}” {label(change.old)} → {label(change.new)}"
+    if change.unchanged:
+        return f"{said}: that is the answer given; nothing changes."
     if change.after is None:
-        text.append(change.summary(), style="italic")
+        needs = change.needs.prompt if change.needs else "another question"
+        return f"{said} leads to a question not answered yet: {needs}"
+    before = outcome_title(tree, change.before.recommendation)
+    after = outcome_title(tree, change.after.recommendation)
+    verdict = f"turns {before} into {after}" if after != before else f"keeps {after}"
+    if change.after.provisional != change.before.provisional:
+        verdict += " (now provisional)" if change.after.provisional else \
+            " (no longer provisional)"
+    return f"{said} {verdict}."
+
+
+def diff_text(tree: Tree, change: WhatIf) -> Text:
+    text = Text()
+    if change.after is None:
+        text.append(change_sentence(tree, change), style="italic")
         return text
-    after = change.after.recommendation
+    before = outcome_title(tree, change.before.recommendation)
+    after = outcome_title(tree, change.after.recommendation)
     text.append("Recommendation: ", style="bold")
     text.append(before)
     if after != before:
@@ -42,9 +69,11 @@ def diff_text(change: WhatIf) -> Text:
         text.append(after, style="bold reverse")
     else:
         text.append(" (unchanged)", style="dim")
-    text.append("\n")
-    text.append(change.summary())
-    text.append("\n")
+    text.append(f"\n{change_sentence(tree, change)}\n")
+    for label, moved in (("Adding", change.added), ("Removing", change.removed)):
+        if moved:
+            text.append(f"{label}: ", style="bold")
+            text.append("; ".join(factor_title(f) for f in moved) + "\n")
     for favors, title in FAVOR_TITLES:
         factors = change.after.favoring(favors)
         if factors:
@@ -57,15 +86,15 @@ def diff_text(change: WhatIf) -> Text:
 
 
 class WhatIfScreen(Screen[str | None]):
-    """Dismisses with the summary of the applied change, or None."""
+    """Dismisses with the sentence of the applied change, or None."""
 
     CSS_PATH = "whatif.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "apply", "Apply", tooltip="Change the answer to the one shown",
+                priority=True, id="whatif-apply"),
         Binding("escape", "leave", "Back", tooltip="Back without changing anything",
                 id="whatif-back"),
     ]
-
-    app: SpineAssistApp
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,16 +103,16 @@ class WhatIfScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("What if: choose an answer, then move through other values; the "
+        yield Static("What if: choose an answer, then look through other values; the "
                      "result updates at once. Enter applies, Esc goes back.",
                      id="whatif-intro")
         yield OptionList(id="whatif-answers")
-        yield QuestionView(id="whatif-question", propose=True)
+        yield QuestionBox(id="whatif-question", preview=True)
         yield Static(id="whatif-diff")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        consultation = self.app.consultation
+        consultation = host(self).consultation
         tree = consultation.tree
         answers = self.query_one("#whatif-answers", OptionList)
         for qid in consultation.walk.path:
@@ -105,38 +134,53 @@ class WhatIfScreen(Screen[str | None]):
             self.choose(event.option_id)
 
     def choose(self, qid: str) -> None:
-        consultation = self.app.consultation
+        consultation = host(self).consultation
         question = consultation.tree.questions[qid]
         given = consultation.known.get(qid)
         given = None if given is SKIPPED else given
         self.qid = qid
+        self.change = None
         self.query_one("#whatif-answers").display = False
-        view = self.query_one("#whatif-question", QuestionView)
-        view.display = True
-        view.show(question, given, title="What if", subtitle="Enter applies · Esc back",
-                  allow_skip=False, current=given)
+        box = self.query_one("#whatif-question", QuestionBox)
+        box.display = True
+        box.show(question, given, title="What if", subtitle="Enter applies · Esc back",
+                 allow_skip=False, current=given)
         diff = self.query_one("#whatif-diff", Static)
         diff.display = True
         if given is not None:
             self.preview(given)
         else:
             diff.update("")
+        self.refresh_bindings()
 
     def preview(self, value: Any) -> None:
         if self.qid is None:
             return
+        app = host(self)
         try:
-            self.change = what_if(self.app.decision_tree, self.app.consultation.known,
-                                  self.qid, value)
-        except AnswerError as exc:
-            self.query_one("#whatif-diff", Static).update(Text(str(exc)))
+            self.change = what_if(app.decision_tree, app.consultation.known, self.qid, value)
+        except AnswerError:
+            self.change = None
+            self.query_one("#whatif-diff", Static).update(
+                Text("Not an answer this question accepts."))
             return
-        self.query_one("#whatif-diff", Static).update(diff_text(self.change))
+        self.query_one("#whatif-diff", Static).update(diff_text(app.decision_tree,
+                                                                self.change))
 
     @on(Proposed)
     def _proposed(self, event: Proposed) -> None:
         event.stop()
         self.preview(event.value)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":
+            return self.qid is not None  # choosing which answer: Enter opens it
+        return True
+
+    def action_apply(self) -> None:
+        """Enter: the box checks what it shows and answers (Answered), or says why not."""
+        if self.qid is not None:
+            self.query_one("#whatif-question", QuestionBox).confirm()
 
     @on(Answered)
     def _answered(self, event: Answered) -> None:
@@ -146,8 +190,8 @@ class WhatIfScreen(Screen[str | None]):
         if change is None or change.unchanged or self.qid is None:
             self.dismiss(None)
             return
-        self.app.give_answer(self.qid, event.value)
-        self.dismiss(change.summary())
+        host(self).give_answer(self.qid, event.value)
+        self.dismiss(change_sentence(host(self).decision_tree, change))
 
     def action_leave(self) -> None:
         if self.qid is not None:
@@ -158,5 +202,6 @@ class WhatIfScreen(Screen[str | None]):
             answers = self.query_one("#whatif-answers", OptionList)
             answers.display = True
             answers.focus()
+            self.refresh_bindings()
             return
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""Textual's Footer, rebuilt only when the keys it shows change.
+"""Textual's Footer, rebuilt only when the keys it shows change (Textualize/textual#6666).
 
 Why: Textual's Footer recomposes all its keys on every focus change and every
 `refresh_bindings`, mounting a FooterKey per binding (and data-binding each one, which
@@ -11,7 +11,7 @@ shows now and keeps its widgets when nothing changed. It looks exactly like Text
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
@@ -74,5 +74,5 @@ class KeyFooter(Footer):
 
 
 def _without_enabled(shown: Hashable) -> Hashable:
-    compact, palette, entries = shown  # type: ignore[misc]
+    compact, palette, entries = cast("tuple[bool, bool, tuple[tuple[Any, ...], ...]]", shown)
     return compact, palette, tuple(entry[:6] + entry[7:] for entry in entries)

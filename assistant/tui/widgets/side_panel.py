@@ -1,55 +1,70 @@
-"""Sections with their progress, and the factors raised so far grouped by what they favor.
+"""Sections with their progress, scores known so far, and the factors raised so far grouped
+by what they favor.
 
 One Static re-rendered from the consultation on each answer (an evaluation is a replay of
-a few dozen conditions; cheaper than diffing widgets).
+a few dozen conditions; cheaper than diffing widgets). Marks and bullets sit in their own
+column, so a wrapped line keeps its indent.
 """
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from assistant.core.errors import terminal_safe
 from assistant.core.machine import Consultation
 from assistant.core.whatif import factor_title
+from assistant.tui.widgets.scores import score_lines
 
 FAVOR_TITLES = (("OSS", "Favor open surgery (OSS)"), ("MISS", "Favor MISS"),
                 ("nonoperative", "Favor nonoperative care"), ("caution", "Cautions"))
 
 
-def panel_text(consultation: Consultation) -> Text:
+def hanging(rows: list[tuple[str, str, str]]) -> Table:
+    """(mark, text, style) rows: the text wraps under itself, not under the mark."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for mark, text, style in rows:
+        grid.add_row(Text(mark, style=style), Text(terminal_safe(text), style=style))
+    return grid
+
+
+def panel_renderable(consultation: Consultation) -> RenderableType:
     tree = consultation.tree
-    walk = consultation.walk
     current = consultation.current
     order = list(tree.sections)
     current_index = order.index(current.section) if current else len(order)
-    reached = {tree.questions[q].section for q in walk.path}
-    text = Text()
-    text.append("Sections\n", style="bold")
+    reached = {tree.questions[q].section for q in consultation.walk.path}
+    sections = []
     for index, (sid, section) in enumerate(tree.sections.items()):
         if index < current_index:
-            mark, style = ("✓ ", "green") if sid in reached else ("– ", "dim")
+            mark, style = ("✓", "green") if sid in reached else ("–", "dim")
         elif index == current_index:
-            mark, style = "▸ ", "bold"
+            mark, style = "▸", "bold"
         else:
-            mark, style = "· ", "dim"
-        text.append(mark, style=style)
-        text.append(f"{section.title}\n", style=style)
+            mark, style = "·", "dim"
+        sections.append((mark, section.title, style))
+    parts: list[RenderableType] = [Text("Sections", style="bold"), hanging(sections)]
+    scores = list(score_lines(consultation).values())
+    if scores:
+        parts += [Text("\nScores", style="bold"), hanging([("•", s, "") for s in scores])]
     evaluation = consultation.evaluation()
-    text.append("\nFactors so far\n", style="bold")
+    parts.append(Text("\nFactors so far", style="bold"))
     if not evaluation.factors:
-        text.append("none yet\n", style="dim")
+        parts.append(Text("none yet", style="dim"))
     for favors, title in FAVOR_TITLES:
         factors = evaluation.favoring(favors)
-        if not factors:
-            continue
-        text.append(f"{title}\n", style="underline")
-        for factor in factors:
-            text.append(f" • {factor_title(factor)}\n")
-    return text
+        if factors:
+            parts.append(Text(title, style="underline"))
+            parts.append(hanging([("•", factor_title(f), "") for f in factors]))
+    return Group(*parts)
 
 
 class SidePanel(Static):
     """The live overview beside the conversation (folds away on narrow terminals)."""
 
     def refresh_from(self, consultation: Consultation) -> None:
-        self.update(panel_text(consultation))
+        self.update(panel_renderable(consultation))

@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from assistant.core.errors import terminal_safe
+
 INTRO_ID = "__intro__"
 
 
@@ -30,6 +32,7 @@ class Entry:
     prompt: str
     answer: str
     skipped: bool = False
+    note: str = ""  # what the answer completed (a score), on its own line
 
 
 class EditRequested(Message):
@@ -42,12 +45,15 @@ def exchange_text(entry: Entry, divider: bool) -> Text:
     """A question and its answer, with the section's name when a new section begins."""
     text = Text()
     if divider:
-        text.append(f"── {entry.section} ", style="bold")
+        text.append(f"── {terminal_safe(entry.section)} ", style="bold")
         text.append("\n")
-    text.append(entry.prompt)
+    text.append(terminal_safe(entry.prompt))
     text.append("\n")
     text.append("  ➜ ", style="dim")
-    text.append(entry.answer, style="italic dim" if entry.skipped else "bold")
+    text.append(terminal_safe(entry.answer), style="italic dim" if entry.skipped else "bold")
+    if entry.note:
+        text.append("\n  ")
+        text.append(entry.note, style="bold")
     return text
 
 
@@ -62,17 +68,7 @@ class Transcript(OptionList):
     def __init__(self, intro: Text | str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []
-        self._released = False
         self.intro = intro
-        self._laid_out_width = -1
-
-    def _on_resize(self) -> None:
-        # OptionList forgets every wrapped and rendered option on any resize; only the width
-        # changes how they wrap, and the height changes with every question below.
-        width = self.scrollable_content_region.width
-        if width != self._laid_out_width:
-            self._laid_out_width = width
-            super()._on_resize()
 
     @property
     def intro(self) -> Text | str:
@@ -81,7 +77,6 @@ class Transcript(OptionList):
     @intro.setter
     def intro(self, intro: Text | str) -> None:
         self._intro = intro
-        self._released = False
         self.clear_options()
         if intro:
             shown = Text.assemble(intro, "\n") if isinstance(intro, Text) else f"{intro}\n"
@@ -95,8 +90,6 @@ class Transcript(OptionList):
 
     def sync(self, entries: list[Entry]) -> None:
         """Show `entries`, touching only what changed after the common prefix."""
-        if self._released:
-            self.intro = self._intro  # the intro and the options of `self.entries`
         keep = 0
         for old, new in zip(self.entries, entries, strict=False):
             if old != new:
@@ -114,12 +107,6 @@ class Transcript(OptionList):
 
     def on_mount(self) -> None:
         self.anchor()
-
-    def release(self) -> None:
-        """Drop the options and their rendered lines while a screen covers the transcript;
-        `entries` stay, and the next `sync` builds the options again."""
-        self._released = True
-        self.clear_options()
 
     @staticmethod
     def _options_for(entries: list[Entry], previous: str | None) -> list[Option]:

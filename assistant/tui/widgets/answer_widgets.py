@@ -1,0 +1,236 @@
+"""One standard Textual widget per kind of answer, shared by every screen that asks.
+
+A single choice is an `OptionList` (digits pick), several choices a `SelectionList`
+(Space or digits tick, Enter confirms), a number or a short text an `Input` (restricted,
+validated as typed, the terminal's own cursor at the insertion point, so IME popups and
+screen readers find it). The widgets only say what the person did, as messages; the
+question box around them decides what that means (answer, preview, complaint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+from textual.suggester import SuggestFromList
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, OptionList, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from assistant.core.answers import allowed_text, parse_answer
+from assistant.core.errors import AnswerError, terminal_safe
+from assistant.core.model import Question
+
+SKIP_ID = "__skip__"  # the "skip this optional question" row of a single choice
+DIGITS = [Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)]
+SKIP = Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip")
+# Vertebral levels, offered as the person types a level ("T1" completes to "T10"...).
+LEVELS = [f"C{n}" for n in range(1, 8)] + [f"T{n}" for n in range(1, 13)] + \
+    [f"L{n}" for n in range(1, 6)] + ["S1", "S2"]
+
+
+class Digit(Message):
+    """A digit pressed on a list: pick or tick the choice with that number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+
+
+class Confirm(Message):
+    """Enter on a list: answer with the highlighted choice or the ticked ones."""
+
+
+class SkipAsked(Message):
+    """`s` on a list of an optional question."""
+
+
+def numbered(number: int, label: str, extra: str = "", marked: str = "") -> Table:
+    """`3  Label (current) — explanation`, wrapped lines indented under the label."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
+    text = Text(terminal_safe(label))
+    if marked:
+        text.append(f"  ({marked})", style="italic")
+    if extra:
+        text.append(f" — {terminal_safe(extra)}", style="dim")
+    grid.add_row(Text(str(number) if number <= 9 else " ", style="bold"), text)
+    return grid
+
+
+def numbered_text(number: int, label: str, extra: str = "") -> Text:
+    text = Text.assemble((f"{number} " if number <= 9 else "  ", "bold"),
+                         terminal_safe(label))
+    if extra:
+        text.append(f" — {terminal_safe(extra)}", style="dim")
+    return text
+
+
+class _ListKeys(OptionList):
+    """The keys both lists share: digits, Enter, and `s` where a question may be skipped."""
+
+    allow_skip = False
+
+    def action_digit(self, number: int) -> None:
+        self.post_message(Digit(number))
+
+    def action_skip(self) -> None:
+        self.post_message(SkipAsked())
+
+    def action_confirm(self) -> None:
+        self.post_message(Confirm())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.allow_skip if action == "skip" else True
+
+
+class ChoiceList(_ListKeys):
+    """A single choice. Enter confirms (Confirm); a click selects (OptionSelected)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *DIGITS, SKIP, Binding("enter", "confirm", "Answer", show=False),
+    ]
+
+    def show(self, question: Question, default: Any = None, *, allow_skip: bool = False,
+             current: Any = None) -> None:
+        self.allow_skip = allow_skip
+        self.set_options(choice_options(question, current, allow_skip))
+        ids = question.choice_ids
+        self.highlighted = ids.index(default) if default in ids else 0
+
+    @property
+    def choice_count(self) -> int:
+        return self.option_count - (1 if self.allow_skip else 0)
+
+
+def choice_options(question: Question, current: Any, allow_skip: bool) -> list[Option]:
+    options = [Option(numbered(n, c.label, c.explain,
+                               "current" if c.id == current else ""), id=c.id)
+               for n, c in enumerate(question.choices, 1)]
+    if allow_skip:
+        skip = Table.grid(padding=(0, 1))
+        skip.add_column(width=1)
+        skip.add_column(ratio=1)
+        skip.add_row(Text("s", style="bold"), Text("skip this optional question",
+                                                   style="italic"))
+        options.append(Option(skip, id=SKIP_ID))
+    return options
+
+
+class CheckList(_ListKeys, SelectionList[str]):
+    """Several choices: Space, a digit or a click ticks; Enter confirms. A ticked box
+    shows a tick, an unticked one is empty (not only another colour)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *DIGITS, SKIP, Binding("enter", "confirm", "Confirm", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *OptionList.COMPONENT_CLASSES, *SelectionList.COMPONENT_CLASSES}
+
+    def show(self, question: Question, default: Any = None, *,
+             allow_skip: bool = False) -> None:
+        self.allow_skip = allow_skip
+        ticked = set(default) if isinstance(default, (list, tuple)) else set()
+        self.clear_options()
+        # A Selection takes text only (no grid): a wrapped line starts under the number.
+        self.add_options([Selection(numbered_text(n, c.label, c.explain), c.id,
+                                    c.id in ticked)
+                          for n, c in enumerate(question.choices, 1)])
+        self.highlighted = 0
+
+    def render_line(self, y: int) -> Strip:
+        """`[✓] ` or `[ ] ` before an option's first line, blank before its wrapped lines.
+
+        Why not SelectionList's own: its box is the same `X` in another colour, and it
+        takes each line for an option, so a wrapped choice showed a second box.
+        """
+        line = OptionList.render_line(self, y)
+        option = _option_of(line)
+        if option is None:
+            return Strip([Segment(" " * 4), *line])
+        first = y + self.scroll_offset.y == 0 or \
+            _option_of(OptionList.render_line(self, y - 1)) != option
+        ticked = self.get_option_at_index(option).value in self.selected
+        component = "selection-list--button-selected" if ticked else "selection-list--button"
+        style = self.get_component_rich_style(component) + Style(meta={"option": option})
+        box = ("[✓] " if ticked else "[ ] ") if first else "    "
+        return Strip([Segment(box, style), *line])
+
+
+def _option_of(line: Strip) -> int | None:
+    for segment in line:
+        if segment.style is not None and segment.style.meta:
+            found = segment.style.meta.get("option")
+            return found if isinstance(found, int) else None
+    return None
+
+
+class AnswerCheck(Validator):
+    """The engine's own check of a typed answer, worded for the person typing."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__()
+        self.question = question
+
+    def validate(self, value: str) -> ValidationResult:
+        message = typed_problem(self.question, value)
+        return self.failure(message, value) if message else self.success()
+
+
+def typed_problem(question: Question, text: str) -> str:
+    """Why `text` is not an answer to `question` ("" when it is), without ids."""
+    if not text.strip():
+        return f"An answer is needed: {allowed_text(question)}."
+    try:
+        parse_answer(question, text)
+    except AnswerError:
+        if question.kind == "integer":
+            try:
+                number = int(text.strip())
+            except ValueError:
+                return "Type a whole number (digits only)."
+            unit = f" {question.unit}" if question.unit else ""
+            return f"{number} is outside the range: {allowed_text(question)}{unit}."
+        return f"Not accepted: {allowed_text(question)}."
+    return ""
+
+
+class AnswerField(Input):
+    """A number or a short text; Enter answers (Input.Submitted)."""
+
+    def show(self, question: Question, default: Any = None, *,
+             allow_skip: bool = False) -> None:
+        integer = question.kind == "integer"
+        self.type = "integer" if integer else "text"
+        self.restrict = r"[-+]?\d*" if integer else None
+        self.validators = [AnswerCheck(question)]
+        self.valid_empty = allow_skip
+        hint = allowed_text(question)
+        self.placeholder = f"{hint} (Enter with nothing to skip)" if allow_skip else hint
+        self.suggester = SuggestFromList(LEVELS, case_sensitive=False) \
+            if not integer and _asks_level(question) else None
+        self.value = "" if default is None else str(default)
+        self.cursor_position = len(self.value)
+
+
+def _asks_level(question: Question) -> bool:
+    return "level" in question.id or "level" in question.pattern_hint.lower()
+
+
+def kind_of(question: Question) -> str:
+    """Which widget answers `question`: "single", "multi" or "value"."""
+    return question.kind if question.kind in ("single", "multi") else "value"
+
+
+def plain_choices(pairs: Sequence[tuple[str, str]]) -> list[Option]:
+    """Numbered options for a list that is not a tree question (a trainee's prediction)."""
+    return [Option(numbered(n, label), id=oid) for n, (oid, label) in enumerate(pairs, 1)]

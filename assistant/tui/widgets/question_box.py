@@ -1,0 +1,313 @@
+"""The current question: prompt, suggestion, complaint, the answer widget and a hint.
+
+The same box asks in the consultation, the edit dialog, the what-if screen and trainee
+mode. It holds one standard widget per kind of answer (see answer_widgets), shows the one
+the question needs, and turns what the person did into one of three messages for the
+screen: Answered, Skipped, or (in a preview box) Proposed. Keys mean the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, SelectionList, Static
+
+from assistant.core.answers import parse_answer
+from assistant.core.errors import AnswerError, terminal_safe
+from assistant.core.model import Question
+from assistant.tui.widgets.answer_widgets import (
+    SKIP_ID,
+    AnswerField,
+    CheckList,
+    ChoiceList,
+    Confirm,
+    Digit,
+    SkipAsked,
+    kind_of,
+    typed_problem,
+)
+from assistant.tui.widgets.messages import Answered, Proposed, Skipped
+
+
+def hint_for(kind: str, skip: bool, preview: bool) -> str:
+    """The keys that answer this kind of question, in words."""
+    if kind == "single":
+        keys = "1-9 or ↑↓ to look, Enter applies" if preview else "1-9, or ↑↓ and Enter"
+        return keys + (" · s skips" if skip else "")
+    if kind == "multi":
+        return "1-9 or Space ticks · Enter confirms" + (" · s skips" if skip else "")
+    return "Enter confirms" + (" · Enter with nothing skips" if skip else "")
+
+
+class QuestionBox(Vertical):
+    """One question and its answer widget; the screen decides what an answer does."""
+
+    DEFAULT_CSS = """
+    QuestionBox {
+        height: auto;
+        #q-prompt { text-style: bold; }
+        #q-note { color: $text-muted; }
+        #q-error { color: $text-error; }
+        #q-note, #q-error { display: none; }
+        #q-note.-shown, #q-error.-shown { display: block; }
+        OptionList, SelectionList {
+            height: auto; max-height: 100%; border: none; padding: 0; background: transparent;
+        }
+        OptionList:focus, SelectionList:focus { border: none; background-tint: transparent; }
+        #q-field { margin: 0 0 0 0; }
+        #q-foot { height: 1; color: $text-muted; }
+        #q-hint { width: 1fr; }
+        #q-progress { width: auto; }
+    }
+    """
+    KINDS: ClassVar[tuple[str, ...]] = ("single", "multi", "value")
+
+    def __init__(self, *, preview: bool = False, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.preview = preview  # what-if: moving and ticking only propose (Enter applies)
+        self.question: Question | None = None
+        self.kind = ""
+        self.allow_skip = False
+        self._reason = ""
+        self._pending: tuple[Any, ...] | None = None
+        self.prompt = Static(id="q-prompt")
+        self.note = Static(id="q-note")
+        self.complaint = Static(id="q-error")
+        self.choices = ChoiceList(id="q-choices")
+        self.checks = CheckList(id="q-checks")
+        self.field = AnswerField(id="q-field")
+        self.hint = Static(id="q-hint")
+        self.progress = Static(id="q-progress")
+
+    def compose(self) -> ComposeResult:
+        yield self.prompt
+        yield self.note
+        yield self.complaint
+        yield self.choices
+        yield self.checks
+        yield self.field
+        with Horizontal(id="q-foot"):
+            yield self.hint
+            yield self.progress
+
+    # -- what the screens and tests read -------------------------------------------------
+    @property
+    def widget(self) -> Widget:
+        """The answer widget of the question shown."""
+        return {"single": self.choices, "multi": self.checks}.get(self.kind, self.field)
+
+    @property
+    def highlighted(self) -> int | None:
+        return self.choices.highlighted if self.kind == "single" else self.checks.highlighted
+
+    @property
+    def ticked(self) -> list[str]:
+        """The ticked choices, in the question's order."""
+        if self.question is None:
+            return []
+        chosen = set(self.checks.selected)
+        return [c for c in self.question.choice_ids if c in chosen]
+
+    @property
+    def text(self) -> str:
+        return self.field.value
+
+    @property
+    def error(self) -> str:
+        return str(self.complaint.content) if self.complaint.has_class("-shown") else ""
+
+    @property
+    def suggestion(self) -> str:
+        return f"suggested: {self._reason}" if self._reason else ""
+
+    # -- showing -------------------------------------------------------------------------
+    def show(self, question: Question, default: Any = None, *, reason: str = "",
+             title: str = "", subtitle: str = "", progress: str = "",
+             allow_skip: bool = True, current: Any = None) -> None:
+        """Show `question`, `default` preselected or filled in, and focus its widget."""
+        if not self.is_mounted:
+            self._pending = (question, default, reason, title, subtitle, progress,
+                             allow_skip, current)
+            return
+        self.question = question
+        self.kind = kind_of(question)
+        self.allow_skip = allow_skip and question.optional
+        self._reason = reason
+        self.prompt.update(Text(terminal_safe(question.prompt)))
+        self.note.update(Text(terminal_safe(self.suggestion)))
+        self.note.set_class(bool(reason), "-shown")
+        self.set_error("")
+        if self.kind == "single":
+            self.choices.show(question, default, allow_skip=self.allow_skip, current=current)
+        elif self.kind == "multi":
+            self.checks.show(question, default, allow_skip=self.allow_skip)
+        else:
+            self.field.show(question, default, allow_skip=self.allow_skip)
+        for kind, widget in zip(self.KINDS, (self.choices, self.checks, self.field),
+                                strict=True):
+            widget.display = kind == self.kind
+        self.hint.update(hint_for(self.kind, self.allow_skip, self.preview))
+        self.progress.update(progress)
+        self.border_title = title or None
+        self.border_subtitle = subtitle or None
+        self.focus_answer()
+
+    def on_mount(self) -> None:
+        if self._pending is not None:
+            (question, default, reason, title, subtitle, progress, allow_skip,
+             current) = self._pending
+            self._pending = None
+            self.show(question, default, reason=reason, title=title, subtitle=subtitle,
+                      progress=progress, allow_skip=allow_skip, current=current)
+
+    def focus_answer(self) -> None:
+        widget = self.widget
+        if self.is_mounted and self.screen.focused is not widget:
+            widget.focus()
+
+    def set_error(self, message: str) -> None:
+        self.complaint.update(Text(message))
+        self.complaint.set_class(bool(message), "-shown")
+
+    # -- what the person did -------------------------------------------------------------
+    def _answer(self, value: Any) -> None:
+        if self.question is not None:
+            self.post_message(Answered(self.question, value))
+
+    def _skip(self) -> None:
+        if self.question is None:
+            return
+        if self.allow_skip:
+            self.post_message(Skipped(self.question))
+        else:
+            self.set_error("This question needs an answer.")
+
+    def _propose(self, value: Any) -> None:
+        if self.preview and self.question is not None:
+            self.post_message(Proposed(self.question, value))
+
+    @on(Digit)
+    def _digit(self, event: Digit) -> None:
+        event.stop()
+        question = self.question
+        if question is None:
+            return
+        count = len(question.choices)
+        if event.number > count:
+            self.set_error(f"There is no choice {event.number}: press 1 to {count}.")
+            return
+        if self.kind == "multi":
+            self.checks.highlighted = event.number - 1
+            self.checks.toggle(question.choices[event.number - 1].id)
+        elif self.preview:
+            self.choices.highlighted = event.number - 1  # shown and proposed, not applied
+        else:
+            self._answer(question.choices[event.number - 1].id)
+
+    @on(Confirm)
+    def _confirm(self, event: Confirm) -> None:
+        event.stop()
+        self.confirm()
+
+    def confirm(self) -> None:
+        """Answer with what the box shows (the highlighted choice, the ticked ones, the
+        typed text), or say why that is no answer."""
+        if self.kind == "single":
+            option = self.choices.highlighted_option
+            if option is not None:
+                self._chosen(option.id)
+        elif self.kind == "multi" and self.question is not None:
+            ticked = self.ticked
+            if not ticked:
+                self.set_error("Tick at least one (Space or a digit), then Enter.")
+                return
+            try:
+                self._answer(parse_answer(self.question, ticked))
+            except AnswerError:
+                self.set_error("These cannot go together: untick one, then Enter.")
+        elif self.kind == "value":
+            self._submit(self.field.value)
+
+    def _chosen(self, option_id: str | None) -> None:
+        if option_id == SKIP_ID:
+            self._skip()
+        elif option_id is not None:
+            self._answer(option_id)
+
+    @on(SkipAsked)
+    def _skip_asked(self, event: SkipAsked) -> None:
+        event.stop()
+        self._skip()
+
+    @on(OptionList.OptionSelected, "#q-choices")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        """A click on a choice answers it; in a preview it only shows it (Enter applies)."""
+        event.stop()
+        if not self.preview:
+            self._chosen(event.option_id)
+
+    @on(OptionList.OptionHighlighted, "#q-choices")
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_id not in (None, SKIP_ID):
+            self.set_error("")
+            self._propose(event.option_id)
+
+    @on(SelectionList.SelectionToggled, "#q-checks")
+    def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        """The exclusive choice (`none`) clears the others; any other clears it."""
+        event.stop()
+        question = self.question
+        if question is None:
+            return
+        choice = str(event.selection.value)
+        if choice in self.checks.selected:
+            exclusive = question.exclusive
+            for other in list(self.checks.selected):
+                if other != choice and (choice in exclusive or other in exclusive):
+                    self.checks.deselect(other)
+        self.set_error("")
+        self._propose(self.ticked)
+
+    @on(SelectionList.SelectedChanged, "#q-checks")
+    @on(SelectionList.SelectionHighlighted, "#q-checks")
+    def _quiet(self, event: Any) -> None:
+        event.stop()
+
+    @on(Input.Changed, "#q-field")
+    def _typed(self, event: Input.Changed) -> None:
+        """Check the text as it is typed: the complaint says what is wrong at once."""
+        event.stop()
+        if self.question is None or self.kind != "value":
+            return
+        problem = typed_problem(self.question, event.value) if event.value.strip() else ""
+        self.set_error(problem)
+        if not problem and event.value.strip():
+            self._propose(parse_answer(self.question, event.value))
+
+    @on(Input.Submitted, "#q-field")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit(event.value)
+
+    def _submit(self, text: str) -> None:
+        question = self.question
+        if question is None:
+            return
+        if not text.strip():
+            if self.allow_skip:
+                self._skip()
+            else:
+                self.set_error(typed_problem(question, ""))
+            return
+        problem = typed_problem(question, text)
+        if problem:
+            self.set_error(problem)
+        else:
+            self._answer(parse_answer(question, text))
