@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -25,11 +24,51 @@ EXTENSIONS = {"md": ".md", "txt": ".txt", "html": ".html", "json": ".json"}
 
 def _wrap(text: str, width: int = 80, indent: str = "", subsequent: str | None = None) -> str:
     """Wrap prose for the plain-text note (keeps words whole)."""
-    return textwrap.fill(
-        " ".join(clean_text(str(text)).split()), width=width, initial_indent=indent,
-        subsequent_indent=indent if subsequent is None else subsequent,
-        break_long_words=True, break_on_hyphens=False,
-    )
+    words = clean_text(str(text)).split()
+    return "\n".join(fill_words(words, width, indent, indent if subsequent is None
+                                 else subsequent))
+
+
+def fill_words(words: list[str], width: int, indent: str, subsequent: str) -> list[str]:
+    """The lines of `textwrap.fill(" ".join(words), ...)`, break_long_words and no breaks on
+    hyphens, in linear time: textwrap copies what is left of a long word at every line it
+    cuts from it (a 20 MB word took minutes); here a long word is cut at offsets."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    room = width - len(indent)
+    for word in words:
+        start, size = 0, len(word)
+        while True:
+            gap = 1 if line else 0
+            if used + gap + size - start <= room:  # it fits (the rest of a long word too)
+                if gap:
+                    line.append(" ")
+                line.append(word[start:] if start else word)
+                used += gap + size - start
+                break
+            if size - start <= room:  # fits on a line of its own: the next one
+                lines.append(_indented(lines, indent, subsequent) + "".join(line))
+                line, used, room = [], 0, width - len(subsequent)
+                continue
+            # longer than a whole line: fill what is left of this one, then cut at offsets
+            space = 1 if room < 1 else room - used - gap
+            if space > 0:
+                if gap:
+                    line.append(" ")
+                line.append(word[start:start + space])
+                start += space
+            lines.append(_indented(lines, indent, subsequent) + "".join(line))
+            line, used, room = [], 0, width - len(subsequent)
+            if start >= size:  # a margin wider than the width: one character a line
+                break
+    if line:
+        lines.append(_indented(lines, indent, subsequent) + "".join(line))
+    return lines
+
+
+def _indented(lines: list[str], indent: str, subsequent: str) -> str:
+    return subsequent if lines else indent
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&$])")
@@ -69,27 +108,20 @@ def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
     return "\n\n".join(_wrap(p, width, indent) for p in paragraphs if p.strip())
 
 
-def _bytecode_cache() -> Any:
-    """Compiled templates kept between runs: compiling the note costs more than a `run`."""
-    from assistant.core.cache import template_cache_dir
-
-    folder = template_cache_dir()
-    if folder is None:
-        return None
-    from jinja2 import FileSystemBytecodeCache
-
-    return FileSystemBytecodeCache(str(folder))
-
-
 @cache
 def environment(folder: str | None = None) -> Any:
-    """A sandboxed environment over the site folder (if any) then the shipped templates."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    """A limited sandbox over the site folder (if any) then the shipped templates.
 
-    loaders = [FileSystemLoader(folder)] if folder else []
-    loaders.append(FileSystemLoader(str(paths.templates_dir())))
-    env = ImmutableSandboxedEnvironment(
+    No bytecode cache: Jinja2's loads marshal data, which a planted file turns into code;
+    compiling the note anew costs a few milliseconds of a `run` (measured in the README).
+    """
+    from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
+
+    from assistant.core.sandbox import FolderLoader, LimitedSandbox
+
+    loaders = [FolderLoader(folder)] if folder else []
+    loaders.append(FolderLoader(paths.templates_dir()))
+    env = LimitedSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
@@ -97,7 +129,6 @@ def environment(folder: str | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters["wrap"] = _wrap
     env.filters["wrap_paragraphs"] = _wrap_paragraphs
@@ -114,6 +145,8 @@ def _template_error(
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from assistant.core.sandbox import TemplateLimit
+
     file = getattr(exc, "filename", None) or str(
         Path(folder or paths.templates_dir()) / name
     )
@@ -126,20 +159,26 @@ def _template_error(
             message += did_you_mean(unknown.group(2), known)
         return TemplateError(f"template syntax error: {message}",
                              Location(file, exc.lineno, 1))
-    line = _template_line(exc)
+    inner, line = _template_place(exc)
+    if inner:
+        file = inner
     if isinstance(exc, UndefinedError):
         message = (exc.message or "").rstrip(".")
-        name = re.fullmatch(r"'([^']+)' is undefined", message)
-        if name and context is not None:
+        undefined = re.fullmatch(r"'([^']+)' is undefined", message)
+        if undefined and context is not None:
             return TemplateError(
                 f"template uses an undefined variable: {message}"
-                f"{did_you_mean(name.group(1), context)}",
+                f"{did_you_mean(undefined.group(1), context)}",
                 Location(file, line, 1 if line else None),
                 one_of(sorted(context), limit=40),
             )
         return TemplateError(f"template uses an undefined variable: {message}",
                              Location(file, line, 1 if line else None),
                              "see the context documented in templates/README.md")
+    if isinstance(exc, TemplateLimit):
+        return TemplateError(f"template went past a limit: {exc}",
+                             Location(file, line, 1 if line else None),
+                             "limits are in assistant/core/sandbox.py")
     if isinstance(exc, SecurityError):
         return TemplateError(f"template refused by the sandbox: {str(exc).rstrip('.')}",
                              Location(file, line, 1 if line else None),
@@ -148,15 +187,17 @@ def _template_error(
                          Location(file, line, 1 if line else None))
 
 
-def _template_line(exc: Exception) -> int | None:
+def _template_place(exc: Exception) -> tuple[str | None, int | None]:
+    """The innermost template frame of a failure: (file, line), from Jinja2's traceback."""
     tb = exc.__traceback__
-    line = None
+    place: tuple[str | None, int | None] = (None, None)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2") or \
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".j2") or \
                 tb.tb_frame.f_globals.get("__jinja_template__") is not None:
-            line = tb.tb_lineno
+            place = (code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return place
 
 
 def get_template(name: str, folder: str | None = None) -> Any:
@@ -166,36 +207,39 @@ def get_template(name: str, folder: str | None = None) -> Any:
     env = environment(folder)
     try:
         return env.get_template(name)
-    except UnicodeDecodeError as exc:  # a site template saved in another encoding
-        file = Path(folder) / name if folder and (Path(folder) / name).is_file() else \
-            paths.templates_dir() / name
-        data = exc.object if isinstance(exc.object, bytes) else b""
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                            Location(str(file), line, col), "save the file as UTF-8") from None
     except TemplateNotFound:
         raise TemplateError(f"template '{name}' not found",
                             Location(str(folder or paths.templates_dir()))) from None
     except JinjaTemplateError as exc:
         raise _template_error(exc, name, folder) from None
+    except (RecursionError, MemoryError, SyntaxError) as exc:  # nesting Python cannot compile
+        raise TemplateError(f"template is nested too deeply ({type(exc).__name__})",
+                            Location(str(Path(folder or paths.templates_dir()) / name)),
+                            "flatten its expressions and blocks") from None
 
 
 def render_template(name: str, context: dict[str, Any], folder: str | None = None,
                     template: Any = None) -> str:
-    """Render one template; `template`: the compiled `name`, when the caller holds it."""
+    """Render one template; `template`: the compiled `name`, when the caller holds it.
+
+    Whatever a template does wrong (a limit, `1/0`, a filter given the wrong thing) is one
+    located line; only the tool's own errors pass through as they are.
+    """
+    from assistant.core.sandbox import render_limited
+
     if template is None:
         template = get_template(name, folder)
     try:
-        return template.render(**context)
-    except Exception as exc:  # Jinja2's classes are looked up only when one is raised
-        from jinja2 import TemplateError as JinjaTemplateError
-
-        if isinstance(exc, JinjaTemplateError):
-            raise _template_error(exc, name, folder, context) from None
-        if isinstance(exc, (TypeError, ValueError, AttributeError, KeyError)):
-            raise _template_error(exc, name, folder) from None
+        return render_limited(template, context)
+    except TemplateError:
         raise
+    except RecursionError:
+        raise TemplateError(
+            "template calls itself without end (a macro, include or extends)",
+            Location(template.filename or name), "nothing may include or extend itself",
+        ) from None
+    except Exception as exc:  # Jinja2's classes are looked up only when one is raised
+        raise _template_error(exc, name, folder, context) from None
 
 
 def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,

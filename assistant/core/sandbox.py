@@ -1,0 +1,363 @@
+"""Jinja2's sandbox with limits, and a loader that reads only regular files in its folder.
+
+A site template is code from outside the project: the sandbox keeps it from Python's
+internals, and the limits here keep it from the machine's time and memory (`'a'*10**9`,
+`'%0999999999d'|format(1)`, loops in loops, a macro or include that calls itself), and the
+loader keeps `{% include %}` inside the folder (no symlink out, no FIFO, no device, no
+200 MB file). Each refusal is a `TemplateLimit`, reported at its template line.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from jinja2 import BaseLoader, TemplateNotFound, nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.loaders import split_template_path
+from jinja2.runtime import Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from assistant.core.errors import Location, TemplateError
+
+MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
+MAX_TEXT = 16 * 1024 * 1024  # characters (or items) one operation may build
+MAX_OUTPUT = 64 * 1024 * 1024  # characters of one note
+MAX_STEPS = 2_000_000  # loop turns in one note
+MAX_DEPTH = 64  # nested macro calls and recursive loops
+MAX_NESTING = 16  # blocks inside blocks
+MAX_WIDTH = 1000  # a width or precision in a format
+MAX_INT_BITS = 4096
+SECONDS = 2.0  # one note's rendering
+
+
+class TemplateLimit(SecurityError):
+    """A template went past one of the limits above."""
+
+
+class _Budget:
+    """What one note's rendering has spent: loop turns, macro depth, a deadline."""
+
+    __slots__ = ("deadline", "depth", "steps")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.depth = 0
+        self.deadline = time.monotonic() + SECONDS
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise TemplateLimit(f"more than {MAX_STEPS:,} loop turns in one note")
+        if not self.steps & 0x3FF:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateLimit(f"rendering took more than {SECONDS:g} s")
+
+
+_budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("template_budget")
+
+
+def _spent() -> _Budget:
+    try:
+        return _budget.get()
+    except LookupError:  # a render not started through `render_limited`
+        budget = _Budget()
+        _budget.set(budget)
+        return budget
+
+
+def render_limited(template: Any, context: dict[str, Any]) -> str:
+    """`template.render(**context)` within the time, loop and output limits."""
+    token = _budget.set(_Budget())
+    try:
+        budget = _budget.get()
+        parts: list[str] = []
+        size = 0
+        for part in template.generate(**context):
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise TemplateError(f"the note would be longer than {MAX_OUTPUT:,} characters",
+                                    Location(template.filename or template.name))
+            budget.check_time()
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        _budget.reset(token)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
+
+
+def _checked(value: Any) -> Any:
+    if _size(value) > MAX_TEXT:
+        raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters or items")
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise TemplateLimit(f"a number larger than {MAX_INT_BITS} bits")
+    return value
+
+
+_FORMAT_NUMBER = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?|\{[^{}]*?:[^{}]*?(\d+)")
+
+
+def _check_format(text: str) -> None:
+    """Refuse `%0999999999d`, `%*d`, `{:999999999}`: a width that builds a huge string."""
+    for match in _FORMAT_NUMBER.finditer(text):
+        for number in match.groups():
+            if number == "*" or (number and int(number) > MAX_WIDTH):
+                raise TemplateLimit(f"a format width or precision over {MAX_WIDTH}")
+
+
+def _times(left: Any, right: Any) -> Any:
+    count, item = (right, left) if isinstance(right, int) else (left, right)
+    if isinstance(count, int) and _size(item) * max(count, 0) > MAX_TEXT:
+        raise TemplateLimit(f"a repetition longer than {MAX_TEXT:,} characters or items")
+    if isinstance(left, int) and isinstance(right, int) and \
+            left.bit_length() + right.bit_length() > MAX_INT_BITS:
+        raise TemplateLimit(f"a number larger than {MAX_INT_BITS} bits")
+    return left * right
+
+
+def _power(left: Any, right: Any) -> Any:
+    if isinstance(left, int) and isinstance(right, int) and \
+            abs(right) * max(left.bit_length(), 1) > MAX_INT_BITS:
+        raise TemplateLimit(f"a number larger than {MAX_INT_BITS} bits")
+    return left**right
+
+
+def _modulo(left: Any, right: Any) -> Any:
+    if isinstance(left, str):
+        _check_format(left)
+    return _checked(left % right)
+
+
+def _plus(left: Any, right: Any) -> Any:
+    if _size(left) + _size(right) > MAX_TEXT:
+        raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters or items")
+    return left + right
+
+
+# str methods that build a string from a width or from their arguments: a size checked first
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _check_join(separator: Any, items: Any) -> None:
+    if isinstance(items, (list, tuple)):
+        total = sum(_size(item) for item in items) + _size(separator) * len(items)
+        if total > MAX_TEXT:
+            raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters")
+
+
+def _check_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    owner, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+    if not isinstance(owner, str):
+        return
+    if name == "join" and args:
+        _check_join(owner, args[0])
+    if name in _WIDTH_METHODS:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and value * max(1, owner.count("\t") + 1) > MAX_TEXT:
+                raise TemplateLimit(f"a width over {MAX_TEXT:,}")
+    elif name in {"format", "format_map"}:
+        _check_format(owner)
+    elif name == "replace" and len(args) >= 2 and isinstance(args[1], str):
+        grows = (owner.count(str(args[0])) + 1) * len(args[1])
+        if len(owner) + grows > MAX_TEXT:
+            raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters")
+
+
+def _guard_filter(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
+    """A built-in filter whose result is checked (and, for widths, whose arguments)."""
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        numbers = [v for v in (*args[1:], *kwargs.values()) if isinstance(v, int)]
+        if name in {"center", "indent", "truncate", "wordwrap"} and \
+                any(v > MAX_WIDTH * 100 for v in numbers):
+            raise TemplateLimit(f"a width over {MAX_WIDTH * 100:,} in '{name}'")
+        if name == "format" and args and isinstance(args[0], str):
+            _check_format(args[0])
+        if name == "replace" and len(args) >= 3:
+            _check_method(str(args[0]).replace, tuple(args[1:3]), {})
+        if name == "join" and len(args) >= 2:
+            _check_join(args[2] if len(args) > 2 else kwargs.get("d", ""), args[1])
+        if name == "indent" and args:
+            width = args[1] if len(args) > 1 else kwargs.get("width", 4)
+            lines = str(args[0]).count("\n") + 1
+            if lines * (width if isinstance(width, int) else _size(width)) > MAX_TEXT:
+                raise TemplateLimit(f"an indent longer than {MAX_TEXT:,} characters")
+        return _checked(run(*args, **kwargs))
+
+    for attribute in ("jinja_pass_arg",):  # the marker that hands a filter its context
+        if hasattr(run, attribute):
+            setattr(guarded, attribute, getattr(run, attribute))
+    return guarded
+
+
+def _joined(join: Callable[[Any], str], parts: tuple[Any, ...]) -> str:
+    """`a ~ b ~ c`, its length checked before it is built."""
+    if sum(_size(part) for part in parts) > MAX_TEXT:
+        raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters")
+    return _checked(join(parts))
+
+
+def steps(items: Iterable[Any]) -> Iterator[Any]:
+    """A loop's items, each one counted against the note's budget."""
+    budget = _spent()
+    for item in items:
+        budget.tick()
+        yield item
+
+
+_NESTING = (nodes.For, nodes.If, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.With)
+
+
+def _check_nesting(template: nodes.Template) -> None:
+    """Refuse blocks nested deeper than MAX_NESTING (Python refuses 20 nested blocks, and
+    Jinja2's code generation grows with the square of the depth before it gets there)."""
+    stack: list[tuple[nodes.Node, int]] = [(template, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, _NESTING):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TemplateSyntaxError(f"blocks nested more than {MAX_NESTING} deep",
+                                          node.lineno)
+        stack.extend((child, depth) for child in node.iter_child_nodes())
+
+
+class _LimitedCode(CodeGenerator):
+    """Jinja2's code generator with every `for` counted and every `~` sized."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        try:
+            _check_nesting(node)
+        except TemplateSyntaxError as exc:
+            exc.name, exc.filename = self.name, self.filename
+            raise
+        super().visit_Template(node, frame)
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if not getattr(node, "counted", False):
+            node.iter = nodes.Call(nodes.EnvironmentAttribute("loop_steps"), [node.iter], [],
+                                   None, None, lineno=node.iter.lineno)
+            node.counted = True  # type: ignore[attr-defined]
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        # Jinja2's own visit_Concat, with the join handed to `joined` beside its parts
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.joined({join}, (")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class LimitedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with limits on size, repetition, formats, depth and time."""
+
+    code_generator_class = _LimitedCode
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    _ops: ClassVar[dict[str, Callable[[Any, Any], Any]]] = {
+        "*": _times, "**": _power, "%": _modulo, "+": _plus,
+    }
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _guard_filter(name, run) for name, run in self.filters.items()}
+        self.loop_steps = steps
+        self.joined = _joined
+
+    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        run = self._ops.get(operator_) or self.binop_table[operator_]
+        return run(left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:  # `"{:999999999}".format(1)`: the width checked on access
+            _check_format(value.__self__)
+        return wrapped
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_method(__obj, args, kwargs)
+        if not isinstance(__obj, Macro) and type(__obj).__name__ != "LoopContext":
+            return _checked(super().call(__context, __obj, *args, **kwargs))
+        budget = _spent()
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_DEPTH:
+                raise TemplateLimit(f"macros or recursive loops nested more than {MAX_DEPTH} deep")
+            return _checked(super().call(__context, __obj, *args, **kwargs))
+        finally:
+            budget.depth -= 1
+
+
+class FolderLoader(BaseLoader):
+    """Templates from one folder: regular files inside it only, each at most 1 MiB.
+
+    A name that is not there raises TemplateNotFound (a site folder falls back to the
+    shipped templates); a name that is there but is not a regular file inside the folder
+    (a FIFO, a device, a folder, a symlink leading out or to nothing) is refused in one
+    line, never replaced by the shipped one and never opened (a FIFO would block).
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path):
+            raise TemplateNotFound(template)
+        where = Location(str(path))
+        root = os.path.realpath(self.folder)
+        real = os.path.realpath(path)
+        if os.path.commonpath([root, real]) != root:
+            raise TemplateError("template leads outside its folder (a symlink?)", where,
+                                "a template folder may include only files inside it")
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            raise TemplateError(f"template cannot be read ({_reason(exc)})", where) from None
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise TemplateError("template is not a regular file", where,
+                                    "a template is a plain text file")
+            data = file.read(MAX_TEMPLATE_BYTES + 1)
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"template is larger than {MAX_TEMPLATE_BYTES // 1024} KiB",
+                                where, "split it with {% include %}")
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                Location(str(path), line, column), "save the file as UTF-8"
+                                ) from None
+        mtime = info.st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                return os.stat(real).st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
