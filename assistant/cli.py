@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from assistant import __version__
-from assistant.core.errors import ExitCode, SpineAssistError
+from assistant.core.errors import ExitCode, SpineAssistError, terminal_safe
 
 if TYPE_CHECKING:  # argparse itself is imported only when there are arguments to parse
     import argparse
 
 
 def _error(message: str) -> None:
-    print(f"spine-assist: error: {message}", file=sys.stderr)
+    print(f"spine-assist: error: {terminal_safe(message)}", file=sys.stderr)
 
 
 def _add_tree(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", "-f", default="md",
                      choices=("md", "txt", "html", "json", "fhir"))
     run.add_argument("--output", "-o", metavar="PATH",
-                     help="a file for one input, a folder for several")
+                     help="a file for one input ('-': standard output), a folder for several")
     run.add_argument("--templates", metavar="DIR", help="a site's own template folder")
     run.add_argument("--force", action="store_true", help="overwrite existing notes")
     run.set_defaults(handler=cmd_run)
@@ -70,13 +70,45 @@ def build_parser() -> argparse.ArgumentParser:
     trees = sub.add_parser("trees", help="list the trees available")
     trees.set_defaults(handler=cmd_trees)
 
-    for extra in _EXTRA_COMMANDS:
-        extra(sub)
+    fhir = sub.add_parser(
+        "export-fhir",
+        help="the tree as an HL7 FHIR R4 Questionnaire (answers: run --format fhir)",
+        description="Write the decision tree as an HL7 FHIR R4 Questionnaire in JSON: one "
+                    "group per section, enableWhen for the branching. A finished "
+                    "consultation becomes the matching QuestionnaireResponse with "
+                    "`spine-assist run ANSWERS --format fhir`.",
+    )
+    _add_tree(fhir)
+    fhir.add_argument("--output", "-o", metavar="PATH",
+                      help="write to this file (default, or '-': standard output)")
+    fhir.add_argument("--force", action="store_true", help="overwrite an existing file")
+    fhir.set_defaults(handler=cmd_export_fhir)
+
+    train = sub.add_parser("train", help="practise on clinical vignettes (trainee mode)")
+    _add_tree(train)
+    train.add_argument("--seed", type=int, default=None, help="shuffle repeatably")
+    train.add_argument("--case", metavar="ID", default=None, help="run one vignette by id")
+    train.add_argument("--count", type=int, metavar="N", default=None,
+                       help="how many vignettes (default 10)")
+    train.add_argument("--list", action="store_true", help="list the vignettes and exit")
+    train.set_defaults(handler=cmd_train)
+
+    map_ = sub.add_parser("map", help="the decision map (the review's Table) as Markdown")
+    _add_tree(map_)
+    map_.set_defaults(handler=cmd_map)
+
+    serve = sub.add_parser("serve", help="the consultation in a web browser (textual-serve)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--public-url", metavar="URL", default=None,
+                       help="the address browsers use, when behind a proxy")
+    serve.add_argument("--token", default=None,
+                       help="a secret every browser must present (made up when not local)")
+    serve.add_argument("--max-sessions", type=int, metavar="N", default=None,
+                       help="at most this many consultations at once")
+    serve.set_defaults(handler=cmd_serve)
     return parser
-
-
-# Later modules register subcommands here (train, map, export-fhir) without touching main().
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,13 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         if args_list[0] == "--tree" or args_list[0].startswith("--tree="):
             args_list.insert(0, "consult")  # `spine-assist --tree T` consults on T
-        _load_extra_commands()
         parser = build_parser()
         args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
             parser.print_help()
             return ExitCode.BAD_INPUT
     try:
+        if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+            from assistant.core.clock import now_utc
+
+            now_utc()  # a bad value is refused here, before any work or the terminal
         return int(args.handler(args))
     except SpineAssistError as exc:
         _error(str(exc))
@@ -106,18 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _error(f"unexpected {type(exc).__name__}: {exc} (set SPINE_ASSIST_DEBUG=1 for details)")
         return ExitCode.UNEXPECTED
-
-
-def _load_extra_commands() -> None:
-    """Optional command modules; each appends to _EXTRA_COMMANDS when imported."""
-    import importlib
-
-    for name in ("assistant.commands",):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
 
 
 # ---------------------------------------------------------------------------- handlers
@@ -137,13 +160,17 @@ def cmd_consult(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    if args.list:
+        from assistant.commands.resume import list_sessions
+
+        return list_sessions()
     from assistant.tui import startup
 
     startup.pause()
     try:
         from assistant.tui.app import run_resume
 
-        return run_resume(args.session, list_only=args.list)
+        return run_resume(args.session, list_only=False)
     finally:
         startup.resume()
 
@@ -153,13 +180,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     return run_batch(
         [Path(a) for a in args.answers], tree_name=args.tree, fmt=args.format,
-        output=Path(args.output) if args.output else None,
+        output=Path(args.output) if args.output is not None else None,
         templates=args.templates, force=args.force,
     )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from assistant.core.lint import check_command
+    from assistant.commands.check import check_command
 
     return check_command(args.trees, templates=args.templates)
 
@@ -193,8 +220,41 @@ def cmd_trees(args: argparse.Namespace) -> int:
             _error(str(exc))
             status = ExitCode.BAD_INPUT
             continue
-        print(f"{tree.id}\t{tree.version}\t{len(tree.questions)} questions\t{tree.title}\t{file}")
+        fields = (tree.id, tree.version, f"{len(tree.questions)} questions", tree.title, file)
+        print("\t".join(terminal_safe(str(field)) for field in fields))
     return status
+
+
+def cmd_export_fhir(args: argparse.Namespace) -> int:
+    from assistant.commands.fhir import cmd_export_fhir as export
+
+    return export(args)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from assistant.commands.learn import cmd_train as train
+
+    return train(args)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from assistant.commands.learn import cmd_map as decision_map
+
+    return decision_map(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`spine-assist serve`: Textual, textual-serve and aiohttp are imported only here."""
+    try:
+        from assistant.web.server import serve
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("assistant.web", "assistant.web.server", "textual_serve", "aiohttp"):
+            raise
+        from assistant.core.errors import InputError, Location
+
+        raise InputError(f"the browser server is not available ({exc.name} is missing)",
+                         Location("serve"), "install spine-assist with its web extra") from None
+    return int(serve(args))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,27 +1,17 @@
-"""`spine-assist check`: is a tree sound, and do the templates render on every outcome?
+"""Whole-tree soundness: no cycle, no unreachable question, path counts, and templates that
+render on every outcome.
 
-Loading already proves structure, references, no cycle and no unreachable question. Here
-we add what needs the whole tree: path counts (by counting over the DAG, never by walking
-each path), outcomes that can be reached, and templates rendered on each outcome.
+Loading proves structure and references and calls `check_graph`; the `check` command
+(assistant/commands/check.py) adds path counts (counted over the DAG, never by walking each
+path) and templates rendered on each outcome.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from assistant.core.errors import ExitCode, InputError, Location, TemplateError, TreeError
+from assistant.core.errors import Location, TreeError
 from assistant.core.model import END, Tree
-
-
-@dataclass
-class Report:
-    tree: Tree
-    paths: int
-    questions: int
 
 
 def check_graph(tree: Tree, data: Any = None) -> None:
@@ -158,51 +148,3 @@ def check_templates(tree: Tree, folder: str | None = None) -> None:
             context = result.context()
             for name in FORMATS.values():
                 render_template(name, context, folder)
-
-
-def check_tree(path: Path, templates: str | None = None) -> Report:
-    from assistant.core.cache import gc_paused
-    from assistant.core.loader import load_tree
-
-    # The whole check with the collector paused, not only the tree's building: with a
-    # large tree alive, each of the collector's full passes walks all of it, which made
-    # the time grow faster than the tree (the checks themselves leave no cycles).
-    with gc_paused():
-        tree = load_tree(path)
-        check_templates(tree, templates)
-        return Report(tree, count_paths(tree), len(tree.questions))
-
-
-def check_command(names: Sequence[str], templates: str | None = None) -> int:
-    from assistant.core import vignettes as _vignettes  # noqa: F401  (registers its check)
-    from assistant.core.catalog import resolve_tree_path, tree_files
-
-    files = [resolve_tree_path(n) for n in names] if names else tree_files()
-    if templates is not None and not Path(templates).is_dir():
-        raise TemplateError("the template folder does not exist", Location(templates))
-    status = ExitCode.OK
-    for file in files:
-        try:
-            report = check_tree(file, templates)
-        except InputError as exc:
-            print(f"spine-assist: error: {exc}", file=sys.stderr)
-            status = ExitCode.BAD_INPUT
-            continue
-        tree = report.tree
-        print(f"ok: {file}: tree '{tree.id}' {tree.version}: {report.questions} questions, "
-              f"{len(tree.factors)} factors, {len(tree.outcomes)} outcomes, "
-              f"{format_count(report.paths)} paths")
-        for extra in _EXTRA_CHECKS:
-            try:
-                line = extra(tree, file)
-            except InputError as exc:
-                print(f"spine-assist: error: {exc}", file=sys.stderr)
-                status = ExitCode.BAD_INPUT
-                continue
-            if line:
-                print(line)
-    return status
-
-
-# Other modules (vignettes) register checks here: f(tree, file) -> message or None.
-_EXTRA_CHECKS: list[Any] = []

@@ -223,13 +223,3 @@ def check_vignettes(tree: Tree, tree_file: Path | str) -> str | None:
     spread = ", ".join(f"{counts[o]} {o}" for o in tree.outcome_ids if o in counts)
     return (f"ok: {file}: {len(vignettes)} vignettes ({spread}), each derives its expected "
             "outcome and factors")
-
-
-def _register() -> None:
-    from assistant.core import lint
-
-    if check_vignettes not in lint._EXTRA_CHECKS:
-        lint._EXTRA_CHECKS.append(check_vignettes)
-
-
-_register()
