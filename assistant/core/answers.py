@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.core.conditions import text_pattern
 from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
 from assistant.core.model import Question, Tree
 from assistant.core.source import LocDict, loc_of, read_text, shown
@@ -117,7 +118,7 @@ def parse_answer(question: Question, raw: Any) -> Any:
         raise AnswerError(f"'{question.id}' is too long", allowed=f"at most {MAX_TEXT} characters")
     if question.pattern:
         normalized = {"upper": text.upper(), "lower": text.lower()}.get(question.case, text)
-        if not re.fullmatch(question.pattern, normalized):
+        if not text_pattern(question.pattern).fullmatch(normalized):
             raise AnswerError(f"'{text}' does not fit '{question.id}'",
                               allowed=allowed_text(question))
         return normalized

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
 from assistant.core.records import Record, set_field
-from assistant.core.source import loc_of
+from assistant.core.source import loc_of, shown
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "answered", "matches")
 NUMERIC = ("lt", "le", "gt", "ge")
@@ -153,6 +154,45 @@ class Favoring(Condition):
         return f"a factor favors {self.favors}"
 
 
+MAX_PATTERN = 1000  # characters in a tree's regular expression
+
+
+@lru_cache(maxsize=256)
+def text_pattern(pattern: str) -> Any:
+    """A tree's regular expression (`pattern`, `matches`), compiled for google-re2: linear
+    time whatever the text, so no pattern can backtrack for ever (`(a|aa)+$`)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # re2 would print its own line on stderr
+    return re2.compile(pattern, options)
+
+
+def pattern_problem(pattern: str) -> tuple[str, str] | None:
+    """(what is wrong, what is allowed) with a tree's regular expression, or None.
+
+    Python's parser words syntax errors best; re2 then refuses what it cannot run in linear
+    time (backreferences, lookaround)."""
+    if len(pattern) > MAX_PATTERN:
+        return (f"pattern is too long ({len(pattern)} characters)",
+                f"at most {MAX_PATTERN} characters")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return (f"pattern does not compile: {exc.msg} at character {(exc.pos or 0) + 1}",
+                "a Python regular expression")
+    except (RecursionError, OverflowError):
+        return "pattern is too complex", "a simpler regular expression"
+    try:
+        text_pattern(pattern)
+    except Exception as exc:  # re2.error; its message is bytes
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(
+            exc.args[0], bytes) else str(exc)
+        return (f"pattern cannot run in linear time (RE2): {detail}",
+                "no backreferences or lookaround; a regular expression RE2 accepts")
+    return None
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -193,7 +233,7 @@ class Compare(Condition):
         if self.op == "not_in":
             return not chosen.intersection(self.operand)
         if self.op == "matches":
-            return isinstance(value, str) and re.fullmatch(self.operand, value) is not None
+            return isinstance(value, str) and text_pattern(self.operand).fullmatch(value) is not None
         if not _is_number(value):
             return False
         return _OPS[self.op](value, self.operand)
@@ -213,136 +253,6 @@ class Compare(Condition):
             else self.operand
         )
         return f"{self.name} {symbol} {operand}"
-
-
-# ------------------------------------------------------------------ compiled tests
-# A condition compiled once per tree into a plain function of (values, factor ids,
-# favoring): the same answers as `holds`, without building a context or a set per test.
-Test = Callable[[Mapping[str, Any], Collection[str], Collection[str]], bool]
-_ABSENT = object()
-
-
-def _always(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
-    return True
-
-
-def compile_condition(cond: Condition) -> Test:
-    """A function that answers exactly as `cond.holds(EvalContext(values, ids, fav))`."""
-    kind = type(cond)
-    if kind is Always:
-        return _always
-    if kind is All or kind is AnyOf:
-        tests = tuple(compile_condition(item) for item in cond.items)  # type: ignore[attr-defined]
-        if kind is All:
-            def all_of(values: Mapping[str, Any], ids: Collection[str],
-                       fav: Collection[str]) -> bool:
-                for test in tests:  # noqa: SIM110 - a loop: no generator made per test
-                    if not test(values, ids, fav):
-                        return False
-                return True
-            return all_of
-
-        def any_of(values: Mapping[str, Any], ids: Collection[str],
-                   fav: Collection[str]) -> bool:
-            for test in tests:  # noqa: SIM110 - a loop: no generator made per test
-                if test(values, ids, fav):
-                    return True
-            return False
-        return any_of
-    if kind is Not:
-        inner = compile_condition(cond.item)  # type: ignore[attr-defined]
-        return lambda values, ids, fav: not inner(values, ids, fav)
-    if kind is FactorRaised:
-        factor = cond.factor  # type: ignore[attr-defined]
-        return lambda values, ids, fav: factor in ids
-    if kind is Favoring:
-        favors = cond.favors  # type: ignore[attr-defined]
-        return lambda values, ids, fav: favors in fav
-    if kind is Compare:
-        return _compile_compare(cond)  # type: ignore[arg-type]
-    return lambda values, ids, fav: cond.holds(EvalContext(values, ids, fav))  # any other
-
-
-def required_name(cond: Condition) -> str | None:
-    """A name whose absence from the values makes `cond` false, if there is one (so a
-    caller can skip the test when that name is not there), else None."""
-    kind = type(cond)
-    if kind is Compare:
-        if cond.op != "answered" or cond.operand:  # type: ignore[attr-defined]
-            return cond.name  # type: ignore[attr-defined, no-any-return]
-        return None
-    if kind is All:
-        for item in cond.items:  # type: ignore[attr-defined]
-            name = required_name(item)
-            if name is not None:
-                return name
-    return None
-
-
-def required_choices(cond: Condition) -> tuple[str, frozenset[str]] | None:
-    """(name, choices) such that `cond` is false whenever the name's value is a plain text
-    outside those choices (so a caller can skip the test), if there is one, else None."""
-    kind = type(cond)
-    if kind is Compare:
-        op, operand = cond.op, cond.operand  # type: ignore[attr-defined]
-        if op == "eq" and type(operand) is str:
-            return cond.name, frozenset((operand,))  # type: ignore[attr-defined]
-        if op == "in" and all(type(item) is str for item in operand):
-            return cond.name, frozenset(operand)  # type: ignore[attr-defined]
-        return None
-    if kind is All:
-        for item in cond.items:  # type: ignore[attr-defined]
-            found = required_choices(item)
-            if found is not None:
-                return found
-    return None
-
-
-def _compile_compare(cond: Compare) -> Test:
-    name, op, operand = cond.name, cond.op, cond.operand
-    if op == "answered":
-        wanted = bool(operand)
-        return lambda values, ids, fav: (name in values) == wanted
-    if op == "eq" or op == "ne":
-        negate = op == "ne"
-
-        def equals(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
-            value = values.get(name, _ABSENT)
-            if value.__class__ is str:  # the usual case: a choice (== is `in {value}` here)
-                return (value == operand) is not negate
-            if value is _ABSENT:
-                return False
-            found = operand in (set(value) if isinstance(value, (list, tuple)) else {value})
-            return found is not negate
-        return equals
-    if op == "in" or op == "not_in":
-        negate = op == "not_in"
-        members = operand
-
-        def one_of(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
-            value = values.get(name, _ABSENT)
-            if value.__class__ is str:  # the usual case: a choice
-                return (value in members) is not negate
-            if value is _ABSENT:
-                return False
-            chosen = set(value) if isinstance(value, (list, tuple)) else {value}
-            return bool(chosen.intersection(operand)) is not negate
-        return one_of
-    if op == "matches":
-        def matches(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
-            value = values.get(name, _ABSENT)
-            return isinstance(value, str) and re.fullmatch(operand, value) is not None
-        return matches
-    if op not in _OPS:
-        return lambda values, ids, fav: cond.holds(EvalContext(values, ids, fav))
-    compare = _OPS[op]
-
-    def number(values: Mapping[str, Any], ids: Collection[str], fav: Collection[str]) -> bool:
-        value = values.get(name, _ABSENT)
-        if value is _ABSENT or not _is_number(value):
-            return False
-        return compare(value, operand)
-    return number
 
 
 class NameInfo(Record):
@@ -383,7 +293,7 @@ class ConditionParser:
                              for i, item in enumerate(data)))
         if not isinstance(data, dict) or not data:
             raise TreeError(
-                f"a condition must be a mapping, found {_shown(data)}",
+                f"a condition must be a mapping, found {shown(data)}",
                 where,
                 "e.g. {bone_quality: hypersclerotic} or {all: [...]}",
             )
@@ -454,12 +364,9 @@ class ConditionParser:
         if op == "matches":
             if info.choices is not None or info.numeric or not isinstance(operand, str):
                 raise TreeError("'matches' takes a regular expression, for text questions", where)
-            try:
-                re.compile(operand)
-            except re.error as exc:
-                raise TreeError(f"the pattern does not compile: {exc.msg} at character "
-                                f"{(exc.pos or 0) + 1}", where,
-                                "a Python regular expression") from None
+            problem = pattern_problem(operand)
+            if problem:
+                raise TreeError(f"the {problem[0]}", where, problem[1])
             return Compare(name, op, operand)
         if op in NUMERIC:
             if not info.numeric:
@@ -467,7 +374,7 @@ class ConditionParser:
                                 f"for '{name}', {one_of(info.choices)}" if info.choices
                                 else "eq, ne, in, not_in, answered, matches")
             if not _is_number(operand):
-                raise TreeError(f"'{op}' needs a number, found {_shown(operand)}", where)
+                raise TreeError(f"'{op}' needs a number, found {shown(operand)}", where)
             return Compare(name, op, operand)
         if op in ("in", "not_in"):
             if not isinstance(operand, list) or not operand:
@@ -487,7 +394,7 @@ class ConditionParser:
 
     def _check_value(self, name: str, info: NameInfo, value: Any, where: Location | None) -> None:
         if isinstance(value, (dict, list)):
-            raise TreeError(f"a plain value is needed for '{name}', found {_shown(value)}", where)
+            raise TreeError(f"a plain value is needed for '{name}', found {shown(value)}", where)
         if info.choices is not None:
             text = self._norm(value) if isinstance(value, bool) else str(value)
             if text not in info.choices:
@@ -497,18 +404,4 @@ class ConditionParser:
                     one_of(info.choices),
                 )
         elif info.numeric and not _is_number(value):
-            raise TreeError(f"'{name}' is a number, found {_shown(value)}", where)
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the text {str(value)!r}"
+            raise TreeError(f"'{name}' is a number, found {shown(value)}", where)

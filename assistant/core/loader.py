@@ -7,12 +7,11 @@ per content hash in the process, so the TUI, `run` and `check` never parse a tre
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.core.conditions import ConditionParser, NameInfo
+from assistant.core.conditions import ConditionParser, NameInfo, pattern_problem
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
 from assistant.core.model import (
     END,
@@ -245,12 +244,9 @@ class _Builder:
         if pattern is not None:
             if kind != "text":
                 raise TreeError("'pattern' is for text questions", q.key_loc("pattern"))
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise TreeError(f"pattern does not compile: {exc.msg} at character "
-                                f"{(exc.pos or 0) + 1}", q.value_loc("pattern"),
-                                "a Python regular expression") from None
+            problem = pattern_problem(pattern)
+            if problem:
+                raise TreeError(problem[0], q.value_loc("pattern"), problem[1])
         branches = self._branches(q, parser, following, question_ids)
         suggestions = []
         for s in q.get("suggest", []):

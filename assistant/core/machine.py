@@ -13,15 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.core.answers import parse_answer
-from assistant.core.conditions import (
-    Compare,
-    EvalContext,
-    compile_condition,
-    required_choices,
-    required_name,
-)
+from assistant.core.conditions import EvalContext
 from assistant.core.errors import AnswerError
-from assistant.core.model import END, Advice, FactorRule, Question, Tree, per_tree
+from assistant.core.model import END, Advice, FactorRule, Question, Tree
 from assistant.core.records import Record, set_field
 
 
@@ -43,7 +37,6 @@ class _Skipped:
 
 
 SKIPPED = _Skipped()
-_ABSENT = object()
 
 
 class Walk(Record):
@@ -65,65 +58,25 @@ class Walk(Record):
         return self.current is None
 
 
-class _Plan:
-    """A tree's rules compiled once (see `compile_condition`), for replay and evaluate."""
-
-    __slots__ = ("advice", "by_answer", "factors", "others", "outcomes", "steps", "tree")
-
-    def __init__(self, tree: Tree) -> None:
-        self.tree = tree
-        self.steps = {  # question id -> (optional, ((test, goto), ...))
-            qid: (q.optional, tuple((compile_condition(b.when), b.goto) for b in q.next))
-            for qid, q in tree.questions.items()
-        }
-        self.factors = tuple((rule, compile_condition(rule.when), required_name(rule.when))
-                             for rule in tree.factors)
-        # Most factor rules are `{question: choice}`: found by the answer given, not tried one
-        # by one. by_answer: name -> choice -> indices of those rules; others: the rest.
-        self.by_answer: dict[str, dict[str, list[int]]] = {}
-        others = []
-        for index, rule in enumerate(tree.factors):
-            when = rule.when
-            if type(when) is Compare and when.op == "eq" and type(when.operand) is str:
-                self.by_answer.setdefault(when.name, {}).setdefault(when.operand, []).append(index)
-            else:
-                others.append(index)
-        self.others = tuple(others)
-        self.outcomes = tuple((o, compile_condition(o.when), required_name(o.when))
-                              for o in tree.outcomes)
-        # Advice mostly depends on the outcome: (advice, test, name, the choices it needs).
-        self.advice = tuple((a, compile_condition(a.when), *(required_choices(a.when)
-                                                             or (None, None)))
-                            for a in tree.advice)
-
-
-_plan = per_tree(_Plan)
-
-
 def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False) -> Walk:
     """Walk the tree from the start, taking known answers, until one is missing or the end."""
-    steps = _plan(tree).steps
     path: list[str] = []
     values: dict[str, Any] = {}
+    ctx = EvalContext(values)
     node = tree.start
     limit = len(tree.questions) + 1
     while node != END and len(path) < limit:
-        optional, branches = steps[node]
+        question = tree.questions[node]
         if node in known:
             answer = known[node]
             if answer is not SKIPPED:
                 values[node] = answer
-            elif not optional:
+            elif not question.optional:
                 return Walk(tuple(path), node, values)
-        elif not (skip_missing_optional and optional):
+        elif not (skip_missing_optional and question.optional):
             return Walk(tuple(path), node, values)
         path.append(node)
-        for test, goto in branches:
-            if test(values, (), ()):
-                node = goto
-                break
-        else:  # pragma: no cover - a loaded tree always ends a question with a default
-            raise StopIteration
+        node = next(b.goto for b in question.next if b.when.holds(ctx))
     return Walk(tuple(path), None, values)
 
 
@@ -201,49 +154,18 @@ def compute_scores(tree: Tree, values: Mapping[str, Any]) -> dict[str, ScoreResu
 
 def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
     """Factors in tree order, then the first outcome rule that holds, then advice."""
-    plan = _plan(tree)
     scores = compute_scores(tree, values)
     names: dict[str, Any] = dict(values)
     for score in scores.values():
         names[f"{score.id}.total"] = score.total
         names[f"{score.id}.category"] = score.category
-    factors = plan.factors
-    held = []  # indices of the factor rules that hold, found in any order
-    for name, by_choice in plan.by_answer.items():
-        value = names.get(name, _ABSENT)
-        if value.__class__ is str:  # the usual case: one choice
-            found = by_choice.get(value)
-            if found is not None:
-                held.extend(found)
-        elif isinstance(value, (list, tuple)):  # several choices: any of them
-            chosen = set(value)
-            for choice, found in by_choice.items():
-                if choice in chosen:
-                    held.extend(found)
-        elif value is not _ABSENT:  # anything else: each rule's own test decides
-            held.extend(i for found in by_choice.values() for i in found
-                        if factors[i][1](names, (), ()))
-    for index in plan.others:
-        _, test, needs = factors[index]
-        if (needs is None or needs in names) and test(names, (), ()):
-            held.append(index)
-    held.sort()  # tree order
-    raised_list = []
-    ids = set()
-    favoring = set()
-    for index in held:
-        rule = factors[index][0]
-        raised_list.append(RaisedFactor(rule, values.get(rule.question)
-                                        if rule.question else None))
-        ids.add(rule.id)
-        favoring.add(rule.favors)
-    raised = tuple(raised_list)
-    outcome = next(o for o, test, needs in plan.outcomes
-                   if (needs is None or needs in names) and test(names, ids, favoring))
+    answers_only = EvalContext(names)  # factor rules read answers and scores only
+    raised = tuple(RaisedFactor(rule, values.get(rule.question) if rule.question else None)
+                   for rule in tree.factors if rule.when.holds(answers_only))
+    ctx = EvalContext(names, {f.id for f in raised}, {f.rule.favors for f in raised})
+    outcome = next(o for o in tree.outcomes if o.when.holds(ctx))
     names["outcome"] = outcome.id
-    advice = tuple(a for a, test, name, choices in plan.advice
-                   if (name is None or (value := names.get(name)).__class__ is not str
-                       or value in choices) and test(names, ids, favoring))
+    advice = tuple(a for a in tree.advice if a.when.holds(ctx))
     provisional = any(f.rule.provisional for f in raised)
     return Evaluation(outcome.id, provisional, raised, scores, advice, dict(values))
 

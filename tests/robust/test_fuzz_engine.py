@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.core.errors import AnswerError
-from assistant.core.lint import check_tree, count_paths
+from assistant.commands.check import check_tree
+from assistant.core.lint import count_paths
 from assistant.core.loader import load_tree
 from assistant.core.machine import SKIPPED, Consultation, evaluate, replay
 from assistant.core.model import END, Tree
