@@ -19,19 +19,22 @@ class SessionClaim(Protocol):
 
 
 def save_failure(exc: BaseException) -> str:
-    """Why a save failed, as one plain sentence (no traceback, no control characters).
+    """Why a save failed, as one plain sentence: what went wrong first (a one-line header
+    cut at its end still says it), then where, then what to do; no control characters.
 
-    An InputError (what atomic_write raises) already says where and why; an OSError has a
-    strerror, or not (then its text).
+    An InputError (what the core raises) carries its parts; an OSError has a strerror, or
+    not (then its text).
     """
     if isinstance(exc, InputError):
-        text = str(exc)
+        parts = [exc.message, str(exc.location) if exc.location else "", exc.allowed or ""]
+        text = " - ".join(part for part in parts if part)
     elif isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        text = f"{where}{exc.strerror or exc}"
+        text = str(exc.strerror or exc)
+        if exc.filename:
+            text = f"{text} - {exc.filename}"
     else:
         text = str(exc) or type(exc).__name__
-    return terminal_safe(text.rstrip("."))
+    return terminal_safe(" ".join(text.split()).rstrip("."))
 
 
 def claim_session(session: sessions.Session) -> SessionClaim | None:
@@ -52,6 +55,12 @@ def claim_session(session: sessions.Session) -> SessionClaim | None:
 
 def session_busy(session: sessions.Session) -> bool:
     """Is the session held by another running app? (Asked before offering to resume it.)"""
+    in_use: Any = getattr(sessions, "in_use", None)
+    if in_use is not None and session.file is not None:
+        try:
+            return bool(in_use(session.path))
+        except (OSError, InputError):
+            return False
     held = claim_session(session)
     if held is None:
         return True

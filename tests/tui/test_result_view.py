@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from assistant.core.model import Tree
 from assistant.core.render import render
-from assistant.tui.app import make_app
 from assistant.tui.screens.outcome_view import plural
-from tests.tui.drive import fixture_values, screen_text, to_result
+from tests.tui.complete import finished_app, open_result
+from tests.tui.drive import screen_text
 
 
 async def test_recommendation_heading_shows_once(tree: Tree):
-    app = make_app(tree)
+    app = finished_app(tree, "oss_several.yaml")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
+        screen = await open_result(pilot)
         text = screen_text(app)
         assert "Recommendation:" in text  # the banner
         assert text.count("Recommendation") == 1, text
@@ -25,9 +25,9 @@ async def test_recommendation_heading_shows_once(tree: Tree):
 
 
 async def test_nonoperative_result_has_no_surgical_counts(tree: Tree):
-    app = make_app(tree)
+    app = finished_app(tree, "nonoperative.yaml")
     async with app.run_test(size=(120, 40)) as pilot:
-        await to_result(pilot, fixture_values(tree, "nonoperative.yaml"))
+        await open_result(pilot)
         text = screen_text(app)
         assert "Nonoperative care" in text
         assert "for OSS" not in text and "for MISS" not in text, text
@@ -35,9 +35,9 @@ async def test_nonoperative_result_has_no_surgical_counts(tree: Tree):
 
 
 async def test_counts_are_plural_only_when_more_than_one(tree: Tree):
-    app = make_app(tree)
+    app = finished_app(tree, "oss_several.yaml")
     async with app.run_test(size=(120, 40)) as pilot:
-        await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
+        await open_result(pilot)
         text = screen_text(app)
         assert "1 cautions" not in text and "1 factors" not in text
         assert " for OSS" in text
@@ -50,27 +50,20 @@ def test_plural():
 
 
 async def test_a_provisional_result_says_so_before_the_reasons(tree: Tree):
-    import json
-
-    from tests.conftest import ANSWERS
-
-    values = json.loads((ANSWERS / "sins_miss.json").read_text())
-    label = values.pop("case_label")
-    app = make_app(tree)
+    app = finished_app(tree, "sins_miss.json", label="SINS, MISS, provisional")
     async with app.run_test(size=(120, 60)) as pilot:
-        app.set_case_label(label)
-        await to_result(pilot, values)
+        await open_result(pilot)
         text = screen_text(app)
         assert "provisional" in text
         assert text.index("PROVISIONAL") < text.index("Why")
-        assert "Spinal Instability Neoplastic Score" in text or "SINS" in text
+        assert "spine-assist: SINS, MISS, provisional" in text  # the case, in the title
 
 
 async def test_markup_and_control_characters_in_the_case_label_show_literally(tree: Tree):
-    app = make_app(tree)
+    app = finished_app(tree, "oss_several.yaml")
     async with app.run_test(size=(120, 50)) as pilot:
         app.set_case_label("bed [/] 4 [draft] \x1b]0;pwned\x07")
-        await to_result(pilot, fixture_values(tree, "oss_several.yaml"))
+        await open_result(pilot)
         await pilot.press("end")
         await pilot.pause()
         text = screen_text(app)

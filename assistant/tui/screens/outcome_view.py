@@ -147,7 +147,8 @@ def _reasons(context: dict[str, Any]) -> list[RenderableType]:
     for section in sections:
         title = Text.assemble("\n", safe(section["title"], "bold"))
         if section.get("cite"):
-            title.append_text(safe(f"  (source: {section['cite']})", "dim italic"))
+            title.append("  ")
+            title.append_text(safe(f"(source: {section['cite']})", "dim italic"))
         parts += [title, bullets(factor_line(f) for f in section["factors"])]
     return parts
 
