@@ -57,7 +57,8 @@ def run_batch(
 def _one(tree: Tree, source: Path, fmt: str, output: Path | None, templates: str | None,
          force: bool) -> int:
     if output is not None:
-        _refuse_input_as_output(output, {_identity(source): source})
+        key = _identity(source)
+        _refuse_input_as_output(output, {key: source} if key else {})
         check_output(output)
     note, warnings = note_for(tree, source, fmt, templates)
     for warning in warnings:
@@ -133,7 +134,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _refuse_input_as_output(target: Path, sources: dict[tuple[int, int] | None, Path]) -> None:
+def _refuse_input_as_output(target: Path, sources: dict[tuple[int, int], Path]) -> None:
     key = _identity(target)
     if key is not None and key in sources:
         raise InputError(f"the note would replace its answer file {sources[key]}",
