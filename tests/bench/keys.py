@@ -30,7 +30,7 @@ FIRST_PROMPT = "Is the patient fit for surgery?"
 # types LABEL and Enter there.
 LABEL_MARKERS = ("case label", "label this case", "name this case")
 LABEL = "bench case"
-QUIET = 0.2  # the screen unchanged this long counts as settled
+QUIET = 0.25  # the screen unchanged this long counts as settled (under a blink, 0.5 s)
 CLEAR = "\x15"  # ctrl+u
 
 
