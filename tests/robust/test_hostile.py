@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from assistant.cli import main
-from assistant.core import yamlio
+from assistant.core import source, yamlio
 from assistant.core.errors import InputError
 from assistant.core.headless import run_mapping
 from assistant.core.render import render
@@ -49,8 +49,12 @@ def test_python_tags_are_refused_and_never_run(value: str, tmp_path: Path) -> No
     assert not marker.exists()
 
 
-def test_plain_tags_are_still_fine() -> None:
-    assert load_data("a: !!str 12\nb: !!int '7'\n", "x.yaml") == {"a": "12", "b": 7}
+@pytest.mark.parametrize("text", ["a: !!str 12\n", "a: !!int '7'\n", "a: !!bool yes\n"])
+def test_plain_tags_are_refused_too(text: str) -> None:
+    """No tag may change what a value means (issue 12 item 1): every explicit tag is refused."""
+    message = _error(text)
+    assert re.match(r"x\.yaml:1:4: unsupported YAML tag '!!", message)
+    assert "tags are never run" in message
 
 
 # ------------------------------------------------------------------ alias bombs
@@ -171,13 +175,16 @@ def test_a_tree_file_over_the_size_limit_is_refused(
                    f"({big.stat().st_size} bytes) (at most 4096 bytes)\n")
 
 
-def test_an_endless_device_is_refused_after_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.xfail(
+    "read_regular_file" not in Path(source.__file__).read_text(encoding="utf-8"),
+    reason="until source.read_text reads through fileio.read_regular_file (H3)", strict=True)
+def test_an_endless_device_is_refused_unread(capsys: pytest.CaptureFixture[str]) -> None:
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
     assert main(["run", "/dev/zero"]) == 2
     assert capsys.readouterr().err == (
-        f"spine-assist: error: /dev/zero: answer file is too large "
-        f"(at most {MAX_FILE_BYTES} bytes)\n"
+        "spine-assist: error: /dev/zero: answer file is a character device, not a regular "
+        "file (a regular file)\n"
     )
 
 
@@ -185,14 +192,14 @@ def test_an_endless_device_is_refused_after_the_limit(capsys: pytest.CaptureFixt
 def test_the_c_loader_is_used_when_libyaml_is_present() -> None:
     if not getattr(yaml, "__with_libyaml__", False):
         pytest.skip("PyYAML was built without libyaml")
-    assert issubclass(yamlio._StringBoolLoader, yaml.CSafeLoader)
+    assert issubclass(yamlio.CoreSchemaLoader, yaml.CSafeLoader)
 
 
 def _pure_python_loader() -> type:
     class Loader(yaml.SafeLoader):
         pass
 
-    Loader.yaml_implicit_resolvers = yamlio._StringBoolLoader.yaml_implicit_resolvers
+    Loader.yaml_implicit_resolvers = yamlio.CoreSchemaLoader.yaml_implicit_resolvers
     return Loader
 
 
@@ -225,7 +232,7 @@ def test_c_and_python_loaders_give_the_same_values_and_marks(
 ) -> None:
     text = text.removeprefix("\ufeff")
     fast = load_data(text, "t.yaml")
-    monkeypatch.setattr(yamlio, "_StringBoolLoader", _pure_python_loader())
+    monkeypatch.setattr(yamlio, "CoreSchemaLoader", _pure_python_loader())
     slow = load_data(text, "t.yaml")
     assert fast == slow
     assert _locations(fast, []) == _locations(slow, [])
