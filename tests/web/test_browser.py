@@ -1,0 +1,50 @@
+"""`spine-assist serve` in headless Chromium: a consultation end to end, export as a
+download, reload and resume, one browser's patients never offered to another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.web.browser import new_context, open_tab, running_server
+
+FIRST_QUESTION = "Before the first question"
+
+
+def answer_not_fit(tab: Any) -> None:
+    """Keys for the case label, a click for the answer: the shortest path to a result."""
+    tab.wait_for(FIRST_QUESTION)
+    tab.type("T11 renal")
+    tab.press("Enter")
+    tab.click_text("No, not fit")
+    tab.wait_for("See the recommendation")
+    tab.press("Enter")
+    tab.wait_for("Recommendation: Nonoperative care")
+
+
+def test_a_consultation_to_its_result_and_a_download(browser: Any, server_state: Path,
+                                                     tmp_path: Path) -> None:
+    with running_server(server_state) as (url, _server):
+        context = new_context(browser)
+        tab = open_tab(context, url)
+        answer_not_fit(tab)
+        tab.page.screenshot(path=str(tmp_path / "result.png"))
+        tab.press("x")
+        tab.wait_for("Name of the download")
+        downloads: list[Any] = []  # the page opens a tab for it; the opener gets the event
+        tab.page.on("download", lambda download: downloads.append(download))
+        tab.click_text("Download")
+        for _ in range(200):
+            if downloads:
+                break
+            tab.page.wait_for_timeout(50)
+        assert downloads, "no download reached the browser"
+        download = downloads[0]
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        note = saved.read_text(encoding="utf-8")
+        assert download.suggested_filename.endswith(".md")
+        assert "Nonoperative" in note
+        assert "T11 renal" in note
+        assert "the treating surgeon" in note
+        context.close()
