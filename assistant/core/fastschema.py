@@ -6,7 +6,7 @@ compiled here into plain Python checks. The answer is only ever used one way: "v
 the loader skip jsonschema; "not valid" (or any keyword this module does not know) sends
 the tree to jsonschema, which finds and words the error. So this module can make loading
 faster but can never accept a tree jsonschema would refuse, as long as each check is at
-least as strict as the keyword it stands for (tests/bench/check_fastschema.py compares
+least as strict as the keyword it stands for (tests/core/test_fastschema.py compares
 the two on many mutated trees).
 """
 
@@ -58,74 +58,84 @@ class _Compiler:
             raise Unsupported(target)
         if target not in self.refs:
             name = target[len("#/$defs/"):]
-            self.refs[target] = lambda v: False  # placeholder while compiling recursive refs
+            self.refs[target] = _nothing  # a placeholder while compiling recursive refs
             compiled = self.compile(self.root["$defs"][name])
             self.refs[target] = compiled
         return lambda value: self.refs[target](value)
 
     def compile(self, schema: Any) -> Check:
         if schema is True or schema == {}:
-            return lambda value: True
+            return _anything
         if not isinstance(schema, dict):
             raise Unsupported(repr(schema))
-        checks: list[Check] = []
-        for keyword, arg in schema.items():
-            if keyword in _IGNORED:
-                continue
-            if keyword == "type":
-                names = arg if isinstance(arg, list) else [arg]
-                for name in names:
-                    _is_type(None, name)  # raises Unsupported early
-                checks.append(lambda v, names=tuple(names): any(_is_type(v, n) for n in names))
-            elif keyword == "$ref":
-                checks.append(self.ref(arg))
-            elif keyword == "enum":
-                if not all(isinstance(x, str) for x in arg):
-                    raise Unsupported("non-string enum")
-                allowed = frozenset(arg)
-                checks.append(lambda v, allowed=allowed: isinstance(v, str) and v in allowed)
-            elif keyword == "pattern":
-                rx = re.compile(arg)
-                checks.append(lambda v, rx=rx: not isinstance(v, str) or rx.search(v) is not None)
-            elif keyword == "minLength":
-                checks.append(lambda v, n=arg: not isinstance(v, str) or len(v) >= n)
-            elif keyword == "minItems":
-                checks.append(lambda v, n=arg: not isinstance(v, list) or len(v) >= n)
-            elif keyword == "minProperties":
-                checks.append(lambda v, n=arg: not isinstance(v, dict) or len(v) >= n)
-            elif keyword == "required":
-                names = tuple(arg)
-                checks.append(lambda v, names=names: not isinstance(v, dict)
-                              or all(n in v for n in names))
-            elif keyword == "items":
-                item = self.compile(arg)
-                checks.append(lambda v, item=item: not isinstance(v, list)
-                              or all(item(x) for x in v))
-            elif keyword == "properties":
-                props = {k: self.compile(s) for k, s in arg.items()}
-                checks.append(lambda v, props=props: not isinstance(v, dict) or all(
-                    check(v[k]) for k, check in props.items() if k in v))
-            elif keyword == "additionalProperties":
-                known = frozenset(schema.get("properties", {}))
-                if "patternProperties" in schema:
-                    raise Unsupported("patternProperties")
-                if arg is False:
-                    checks.append(lambda v, known=known: not isinstance(v, dict)
-                                  or all(isinstance(k, str) and k in known for k in v))
-                else:
-                    extra = self.compile(arg)
-                    checks.append(lambda v, known=known, extra=extra: not isinstance(v, dict)
-                                  or all(isinstance(k, str) and (k in known or extra(x))
-                                         for k, x in v.items()))
-            elif keyword == "anyOf":
-                options = tuple(self.compile(s) for s in arg)
-                checks.append(lambda v, options=options: any(o(v) for o in options))
-            else:
-                raise Unsupported(keyword)
+        checks = [self._keyword(keyword, arg, schema) for keyword, arg in schema.items()
+                  if keyword not in _IGNORED]
         if len(checks) == 1:
             return checks[0]
-        checks_t = tuple(checks)
-        return lambda value: all(check(value) for check in checks_t)
+        return _all_of(tuple(checks))
+
+    def _keyword(self, keyword: str, arg: Any, schema: dict[str, Any]) -> Check:
+        """One keyword as a check at least as strict as JSON Schema's (see the module doc)."""
+        if keyword == "type":
+            names = tuple(arg if isinstance(arg, list) else [arg])
+            for name in names:
+                _is_type(None, name)  # raises Unsupported early
+            return lambda v: any(_is_type(v, n) for n in names)
+        if keyword == "$ref":
+            return self.ref(arg)
+        if keyword == "enum":
+            if not all(isinstance(x, str) for x in arg):
+                raise Unsupported("non-string enum")
+            allowed = frozenset(arg)
+            return lambda v: isinstance(v, str) and v in allowed
+        if keyword == "pattern":
+            rx = re.compile(arg)
+            return lambda v: not isinstance(v, str) or rx.search(v) is not None
+        if keyword in _SIZES:
+            kind, limit, at_most = _SIZES[keyword], int(arg), keyword.startswith("max")
+            return lambda v: not isinstance(v, kind) or (
+                _size(v) <= limit if at_most else _size(v) >= limit)
+        if keyword == "required":
+            required = tuple(arg)
+            return lambda v: not isinstance(v, dict) or all(n in v for n in required)
+        if keyword == "items":
+            item = self.compile(arg)
+            return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+        if keyword == "properties":
+            props = {k: self.compile(sub) for k, sub in arg.items()}
+            return lambda v: not isinstance(v, dict) or all(
+                check(v[k]) for k, check in props.items() if k in v)
+        if keyword == "additionalProperties":
+            if "patternProperties" in schema:
+                raise Unsupported("patternProperties")
+            known = frozenset(schema.get("properties", {}))
+            extra = _nothing if arg is False else self.compile(arg)
+            return lambda v: not isinstance(v, dict) or all(
+                isinstance(k, str) and (k in known or extra(x)) for k, x in v.items())
+        if keyword == "anyOf":
+            options = tuple(self.compile(sub) for sub in arg)
+            return lambda v: any(o(v) for o in options)
+        raise Unsupported(keyword)
+
+
+_SIZES: dict[str, type] = {"minLength": str, "maxLength": str, "minItems": list,
+                           "minProperties": dict}
+
+
+def _size(value: Any) -> int:
+    return len(value)
+
+
+def _anything(value: Any) -> bool:
+    return True
+
+
+def _nothing(value: Any) -> bool:
+    return False
+
+
+def _all_of(checks: tuple[Check, ...]) -> Check:
+    return lambda value: all(check(value) for check in checks)
 
 
 @cache

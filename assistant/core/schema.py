@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.core import paths
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
-from assistant.core.source import LocDict, loc_of
+from assistant.core.source import LocDict, loc_of, shown
 
 
 @cache
@@ -99,14 +99,20 @@ def _schema_error(data: Any, error: Any, name: str) -> TreeError:
         wanted = schema["type"]
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
         return TreeError(
-            f"{field} should be {_article(wanted)}, found {_kind(error.instance)}", where
+            f"{field} should be {_article(wanted)}, found {shown(error.instance)}", where
         )
     if validator == "pattern":
+        choice = "." in schema["pattern"]  # a choice id may also hold '.' and '+'
         return TreeError(
-            f"{field}: '{error.instance}' is not a valid id",
+            f"{field}: {error.instance!r} is not a valid "
+            f"{'choice id' if choice else 'id'}",
             where,
-            "letters, digits, '_' and '-', starting with a letter",
+            "letters, digits, '_', '-', '.' and '+', starting with a letter or digit" if choice
+            else "letters, digits, '_' and '-', starting with a letter",
         )
+    if validator == "maxLength":
+        return TreeError(f"{field} is too long ({len(error.instance)} characters)", where,
+                         f"at most {schema['maxLength']} characters")
     if validator in ("minItems", "minProperties", "minLength"):
         return TreeError(f"{field} must not be empty", where, "at least one")
     return TreeError(f"{field}: {error.message}", where)
@@ -115,17 +121,3 @@ def _schema_error(data: Any, error: Any, name: str) -> TreeError:
 def _article(word: str) -> str:
     return {"object": "a mapping", "array": "a list", "integer": "a whole number",
             "string": "text", "boolean": "true or false"}.get(word, f"a {word}")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if value is None:
-        return "nothing"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the text '{value}'"
