@@ -127,7 +127,7 @@ class SpineAssistApp(App[int]):
         consultation, warnings = sessions.restore(self.decision_tree, saved)
         self.consultation = consultation
         if choice == "copy":
-            self.session = sessions.new_session(self.decision_tree, saved.meta)
+            self.session = sessions.copy_session(saved)
         else:
             self.session = saved
         for warning in warnings:
@@ -269,7 +269,7 @@ class SpineAssistApp(App[int]):
         from assistant.tui.screens.export import ExportScreen, answers_document
 
         if self.read_only:
-            self.session = sessions.new_session(self.decision_tree, self.session.meta)
+            self.session = sessions.copy_session(self.session)
             self.read_only = False
             self._save_problem = None
             self.remove_class("-unsaved")

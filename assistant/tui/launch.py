@@ -22,7 +22,10 @@ def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAss
         from assistant.core.catalog import open_tree
 
         tree = open_tree(None)
-    offer, problems = sessions.startup_scan(tree.id)
+    try:  # the newest unfinished session, even one another app holds (offered read-only)
+        offer, problems = sessions.startup_scan(tree.id, include_held=True)  # type: ignore[call-arg]
+    except TypeError:  # a core that skips held sessions: no offer of those
+        offer, problems = sessions.startup_scan(tree.id)
     return SpineAssistApp(tree, offer=offer if resume_offer else None, notices=problems)
 
 

@@ -1,4 +1,4 @@
-"""Pick another tree (the command palette's "switch tree")."""
+"""Pick another tree (the command palette's "switch tree"); titles shown literally."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.core.errors import InputError
+from assistant.core.errors import InputError, terminal_safe
 from assistant.core.model import Tree
 
 
@@ -43,12 +43,13 @@ class TreePickerScreen(ModalScreen[Tree | None]):
         with Vertical(id="trees-box") as box:
             box.border_title = "Switch tree (a new consultation)"
             yield OptionList(*(
-                Option(Text(f"{t.title}  ({t.id} {t.version})",
+                Option(Text(terminal_safe(f"{t.title}  (version {t.version})"),
                             style="bold" if t.id == self.current.id else ""), id=key)
                 for key, t in self.trees.items()
             ), id="trees-list")
             if self.problems:
-                yield Static("\n".join(self.problems), id="trees-problems")
+                yield Static(Text("\n".join(terminal_safe(p) for p in self.problems)),
+                             id="trees-problems")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -11,32 +11,39 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from assistant.core.errors import terminal_safe
 from assistant.core.model import Question, Tree
 
 
+def _plain(text: str) -> str:
+    """Tree text on one line, control characters shown as escapes (never sent raw)."""
+    return terminal_safe(" ".join(text.split()))
+
+
 def why_text(question: Question, tree: Tree) -> Text:
+    """Every tree text is a Text (never markup): brackets in a tree show as written."""
     section = tree.sections[question.section]
     text = Text()
-    text.append(f"{question.prompt}\n", style="bold")
-    text.append(f"{section.title}", style="italic")
+    text.append(f"{_plain(question.prompt)}\n", style="bold")
+    text.append(_plain(section.title), style="italic")
     if section.intro:
-        text.append(f": {section.intro}", style="italic")
+        text.append(f": {_plain(section.intro)}", style="italic")
     text.append("\n\n")
     if question.help:
-        text.append(" ".join(question.help.split()) + "\n\n")
+        text.append(_plain(question.help) + "\n\n")
     cite = question.cite or section.cite
     if cite is not None:
         text.append("Source: ", style="bold")
-        text.append(tree.cite_text(cite) + "\n")
+        text.append(_plain(tree.cite_text(cite)) + "\n")
         source = tree.sources.get(cite.source)
         if source is not None:
-            text.append(" ".join(source.citation.split()), style="dim")
+            text.append(_plain(source.citation), style="dim")
             if source.doi:
-                text.append(f" doi:{source.doi}", style="dim")
+                text.append(f" doi:{_plain(source.doi)}", style="dim")
             text.append("\n")
         if cite.passage:
             text.append("\n")
-            text.append("“" + " ".join(cite.passage.split()) + "”", style="italic")
+            text.append("“" + _plain(cite.passage) + "”", style="italic")
             text.append("\n")
     return text
 
