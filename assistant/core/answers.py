@@ -157,11 +157,6 @@ def answers_from_text(tree: Tree, text: str, name: str) -> AnswerFile:
     return answers_from_data(tree, load_data(text, name), name)
 
 
-def answers_from_quick(tree: Tree, text: str, data: Any, name: str) -> AnswerFile:
-    """Former fast path: remove when batch.py calls `answers_from_text` (requests.md)."""
-    return answers_from_text(tree, text, name)
-
-
 def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
     """Check parsed data (located when it came from a file) against the tree."""
     if not isinstance(data, dict):

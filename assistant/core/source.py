@@ -7,12 +7,11 @@ importing PyYAML; `assistant.core.yamlio` parses, and re-exports these names.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
-from assistant.core.errors import InputError, Location, did_you_mean
+from assistant.core.errors import InputError, Location
+from assistant.core.fileio import read_regular_file
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -90,31 +89,9 @@ def loc_of(container: Any, key: Any = None) -> Location | None:
 
 
 def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 file with a size cap; every failure is an InputError naming the file.
-
-    The cap holds while reading (at most limit + 1 bytes are read), so a device or a file
-    that grows, such as /dev/zero, is refused instead of filling memory.
-    """
-    name = str(path)
-    try:
-        data = _read_capped(path, limit)
-        if len(data) > limit:
-            size = path.stat().st_size
-            shown = f" ({size} bytes)" if size > limit else ""
-            raise InputError(f"{what} is too large{shown}", Location(name),
-                             f"at most {limit} bytes")
-    except FileNotFoundError:
-        raise InputError(f"{what} not found{_near_miss(path)}", Location(name)) from None
-    except PermissionError:
-        if path.is_dir():  # Windows says this of a directory
-            raise InputError(f"{what} is a directory, not a file", Location(name),
-                             "a YAML or JSON file") from None
-        raise InputError(f"{what} cannot be read (permission denied)", Location(name)) from None
-    except IsADirectoryError:
-        raise InputError(f"{what} is a directory, not a file", Location(name),
-                         "a YAML or JSON file") from None
-    except OSError as exc:
-        raise InputError(f"{what} cannot be read ({exc.strerror})", Location(name)) from None
+    """Read a regular UTF-8 file of at most `limit` bytes (checked before parsing: a FIFO or
+    /dev/zero is refused, not read); every failure is an InputError naming the file."""
+    data = read_regular_file(path, limit, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,50 +99,9 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            Location(name, line, col),
+            Location(str(path), line, col),
             "save the file as UTF-8",
         ) from None
-
-
-def _read_capped(path: Path, limit: int) -> bytes:
-    """At most limit + 1 bytes of the file, with plain system calls (open, fstat, read,
-    close: a buffered file object adds four more, and reading limit + 1 bytes at once
-    would allocate 2 MB for every small answer file)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        info = os.fstat(fd)
-        size = info.st_size
-        want = size + 1 if size < limit else limit + 1  # one more, to see a file grow
-        data = os.read(fd, want)
-        if len(data) < want and stat.S_ISREG(info.st_mode):
-            return data  # a short read of a regular file is its end
-        chunks = [data]
-        got = len(data)
-        while got <= limit:  # a device, a pipe, or a file that grew: read on to the cap
-            chunk = os.read(fd, limit + 1 - got)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _near_miss(path: Path) -> str:
-    """`; did you mean 'x'?` for a file beside the missing one, or a word on the folder."""
-    folder = path.parent
-    try:
-        if not folder.is_dir():
-            return f" (the folder '{folder}' does not exist)"
-        siblings = {p.stem: p.name for p in folder.iterdir() if not p.name.startswith(".")}
-    except OSError:
-        return ""
-    hint = did_you_mean(path.stem, list(siblings)[:1000])  # stems: '.yaml' is no likeness
-    if not hint:
-        return ""
-    close = siblings[hint[len("; did you mean '"):-len("'?")]]
-    return f"; did you mean '{folder / close if str(folder) != '.' else close}'?"
 
 
 def shown(value: Any, quoted: bool = False) -> str:

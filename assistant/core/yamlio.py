@@ -320,7 +320,3 @@ def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
                 return number, match.end()
     return None
 
-
-def quick_values(text: str, name: str) -> None:
-    """Former fast path: remove when batch.py calls `answers_from_text` (requests.md)."""
-    return None
