@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.web.browser import new_context, open_tab, running_server
+from tests.web.browser import app_processes, new_context, open_tab, running_server
 
 FIRST_QUESTION = "Before the first question"
 
@@ -48,3 +48,45 @@ def test_a_consultation_to_its_result_and_a_download(browser: Any, server_state:
         assert "T11 renal" in note
         assert "the treating surgeon" in note
         context.close()
+
+
+def start_consultation(tab: Any, label: str) -> None:
+    """The case label by keys, then the first clinical answer by its number key."""
+    tab.wait_for(FIRST_QUESTION)
+    tab.type(label)
+    tab.press("Enter")
+    tab.wait_for("Yes, fit for surgery")
+    tab.press("1")
+    tab.wait_for("where is the lesion?")
+
+
+def test_reload_resumes_and_another_browser_sees_none_of_it(browser: Any,
+                                                            server_state: Path) -> None:
+    with running_server(server_state) as (url, server):
+        first = new_context(browser)
+        tab = open_tab(first, url)
+        start_consultation(tab, "L4 lung")
+        tab.page.reload()
+        offer = tab.wait_for("Resume?")
+        assert "Case: L4 lung" in offer
+        tab.press("r")
+        tab.wait_for("where is the lesion?")  # back at the second question, the first kept
+
+        second = new_context(browser)
+        other = open_tab(second, url)
+        start_consultation(other, "C5 breast")
+        other.page.reload()
+        offer = other.wait_for("Resume?")
+        assert "Case: C5 breast" in offer
+        assert "L4 lung" not in offer
+
+        folders = sorted(p for p in (server_state / "browsers").iterdir() if p.is_dir())
+        assert len(folders) == 2, folders  # one state folder per browser
+        texts = ["".join(f.read_text(errors="replace") for f in folder.rglob("*") if f.is_file())
+                 for folder in folders]
+        assert sum("L4 lung" in text for text in texts) == 1
+        assert sum("C5 breast" in text for text in texts) == 1
+        assert not any("L4 lung" in text and "C5 breast" in text for text in texts)
+        assert len(app_processes(server)) == 2  # the reloaded tabs' old processes ended
+        first.close()
+        second.close()

@@ -1,0 +1,110 @@
+"""Who gets an app process: the token off loopback, the process limit."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tests.web.browser import app_processes, new_context, open_tab, running_server
+
+TOKEN = "s3cret-token-for-the-browser-tests"
+
+
+def get(url: str, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+
+def test_without_the_token_every_request_is_refused_and_no_app_starts(server_state: Path,
+                                                                      ) -> None:
+    with running_server(server_state, "--host", "0.0.0.0", "--token", TOKEN) as (url, server):
+        assert get(url, "/").status == 403
+        assert get(url, "/?token=wrong-guess-of-the-token").status == 403
+        assert get(url, "/ws?width=80&height=24", WEBSOCKET).status == 403
+        cookie = {"Cookie": "spine_assist_token=not-it; spine_assist_session=" + "a" * 24}
+        assert get(url, "/ws?width=80&height=24", {**WEBSOCKET, **cookie}).status == 403
+        assert get(url, "/static/js/textual.js").status == 403
+        time.sleep(0.5)
+        assert app_processes(server) == []
+        assert not (server_state / "browsers").exists()
+
+
+def test_the_token_once_in_the_url_then_an_httponly_cookie(server_state: Path) -> None:
+    with running_server(server_state, "--host", "0.0.0.0", "--token", TOKEN) as (url, _):
+        response = get(url, f"/?token={TOKEN}&fontsize=14")
+        assert response.status == 303
+        assert response.getheader("Location") == "/?fontsize=14"  # the token leaves the URL
+        cookie = response.getheader("Set-Cookie") or ""
+        assert f"spine_assist_token={TOKEN}" in cookie
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert get(url, "/", {"Cookie": f"spine_assist_token={TOKEN}"}).status == 200
+
+
+def test_a_browser_without_the_token_sees_a_refusal_with_it_the_first_question(
+        browser: Any, server_state: Path) -> None:
+    with running_server(server_state, "--host", "0.0.0.0") as (url, server):
+        printed = (server_state.parent / f"serve-{urlsplit(url).port}.log")
+        for _ in range(100):
+            found = re.search(r"\?token=([\w-]+)", printed.read_text())
+            if found:
+                break
+            time.sleep(0.1)
+        assert found, "serve printed no URL with a token"
+        token = found.group(1)
+        assert len(token) >= 32
+
+        stranger = new_context(browser)
+        page = stranger.new_page()
+        response = page.goto(url)
+        assert response is not None and response.status == 403
+        assert "Access refused" in page.inner_text("body")
+        time.sleep(0.5)
+        assert app_processes(server) == []
+
+        colleague = new_context(browser)
+        tab = open_tab(colleague, f"{url}/?token={token}")
+        tab.wait_for("Before the first question")
+        assert "token" not in tab.page.url
+        assert len(app_processes(server)) == 1
+        stranger.close()
+        colleague.close()
+
+
+def test_past_the_limit_a_page_says_every_session_is_in_use(browser: Any,
+                                                             server_state: Path) -> None:
+    with running_server(server_state, "--max-sessions", "1") as (url, server):
+        first = new_context(browser)
+        open_tab(first, url).wait_for("Before the first question")
+        second = new_context(browser)
+        page = second.new_page()
+        response = page.goto(url)
+        assert response is not None and response.status == 503
+        assert "Every session is in use" in page.inner_text("body")
+        assert len(app_processes(server)) == 1
+        first.close()
+        second.close()
+
+
+def test_a_websocket_needs_a_session_cookie_and_our_own_origin(server_state: Path) -> None:
+    with running_server(server_state) as (url, server):
+        session = {"Cookie": "spine_assist_session=" + "b" * 24}
+        assert get(url, "/ws", WEBSOCKET).status == 403
+        assert get(url, "/ws", {**WEBSOCKET, **session,
+                                "Origin": "http://evil.example"}).status == 403
+        assert get(url, "/ws", {**WEBSOCKET, "Cookie": "spine_assist_session=../../etc"}
+                   ).status == 403
+        time.sleep(0.5)
+        assert app_processes(server) == []
