@@ -11,7 +11,6 @@ an init script catches the page's terminal object when textual.js stores it (a s
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -210,12 +209,8 @@ class Tab:
     def click_text(self, text: str) -> None:
         """Click the middle of the first cell of `text` on the terminal screen (waits for it)."""
         lines = self.wait_for(text).split("\n")
-        for row, line in enumerate(lines):
-            column = line.find(text)
-            if column >= 0:
-                break
-        else:
-            raise AssertionError(f"{text!r} not on the screen:\n{chr(10).join(lines)}")
+        row = next(i for i, line in enumerate(lines) if text in line)
+        column = lines[row].find(text)
         grid = self.page.evaluate("window.__spineGrid()")
         cell_w, cell_h = grid["width"] / grid["cols"], grid["height"] / grid["rows"]
         self.page.mouse.click(grid["x"] + (column + 0.5) * cell_w,
