@@ -52,7 +52,7 @@ FIGURES: dict[str, list[Figure]] = {
           lambda base, a: headless.figure_heavy(base)],
     "4": [lambda base, a: headless.figure_batch(base, 1000, 1 if a.quick else 3)],
     "5": [lambda base, a: headless.figure_check(
-        base, (500, 5000) if a.quick else (500, 5000, 50_000), 1 if a.quick else 5)],
+        base, (500, 5000) if a.quick else (500, 5000, 50_000), 1 if a.quick else 3)],
     "6": [lambda base, a: tui.figure_memory(base)],
     "7": [lambda base, a: browser(base, a.quick)],
 }
