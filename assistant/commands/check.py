@@ -45,8 +45,9 @@ def check_command(names: Sequence[str], templates: str | None = None) -> int:
     if templates is not None and not Path(templates).is_dir():
         raise TemplateError("the template folder does not exist", Location(templates))
     if not files:
-        raise InputError("no tree to check: the folder holds no tree file",
-                         Location(str(paths.trees_dir())),
+        folder = paths.trees_dir()
+        found = "holds no tree file" if folder.is_dir() else "does not exist"
+        raise InputError(f"no tree to check: the folder {found}", Location(str(folder)),
                          "name a tree file, or set SPINE_ASSIST_TREES to a folder of trees")
     status = ExitCode.OK
     for file in files:

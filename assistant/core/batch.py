@@ -43,12 +43,12 @@ def run_batch(
             raise InputError(f"{len(inputs)} notes cannot go to standard output",
                              Location("-"), "--output FOLDER for several answer files")
         output = None
-    if len(inputs) == 1 and (output is None or not output.is_dir()):
+    if len(inputs) == 1 and (output is None or not os.path.isdir(output)):
         return _one(tree, inputs[0], fmt, output, templates, force)
     if output is None:
         raise InputError(f"{len(inputs)} answer files need --output FOLDER",
                          Location(str(inputs[0])), "a folder for the notes")
-    if output.exists() and not output.is_dir():
+    if os.path.lexists(output) and not os.path.isdir(output):
         raise InputError("--output must be a folder for several answer files",
                          Location(str(output)))
     return _many(tree, inputs, fmt, output, templates, force)

@@ -282,11 +282,12 @@ def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
                 raise _folder_error(_first_missing(folder), mkdir_exc) from None
             made_folder = True
         except OSError as exc:
-            raise _folder_error(folder, exc) from None
+            where = _first_missing(folder) if exc.errno == errno.ENOTDIR else folder
+            raise _folder_error(where, exc) from None
 
 
 def _first_missing(folder: Path) -> Path:
-    """The part of the path that stops the folder being made (a file in the way)."""
+    """The part of the path that is in the way of the folder (a file where a folder goes)."""
     for parent in reversed((folder, *folder.parents)):
         if os.path.lexists(parent) and not parent.is_dir():
             return parent
