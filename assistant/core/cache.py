@@ -1,11 +1,14 @@
 """A cache of validated trees on disk, keyed by content, so a tree is proven sound only once.
 
 Why: parsing, schema-checking and cross-checking the default tree costs more than the rest
-of a headless `run` together (and pulls in jsonschema). A tree that passed every check is
-pickled under the user's cache folder, keyed by the sha256 of its text and by a fingerprint
-of the code that judged it (package version, Python version, the engine modules and the
-schema). Any doubt (missing, stale, unreadable or foreign entry) means a full load; the
-cache can only ever skip work on a tree that the same code already accepted.
+of a headless `run` together (and pulls in PyYAML and jsonschema). A tree that passed every
+check is written as JSON (data only: reading it can build nothing but the model's own
+records) under the user's cache folder, keyed by the sha256 of its text and by a
+fingerprint of the code that judged it (package version, Python version, the engine modules
+and the schema). The folder is one the app made with mode 0700, and is checked (a real
+folder, not a link, ours, closed to others) before every use. Any doubt (missing, stale,
+unreadable or foreign entry, a folder not ours) means a full load; the cache can only ever
+skip work on a tree that the same code already accepted.
 
 `SPINE_ASSIST_CACHE_DIR` moves the cache; `SPINE_ASSIST_NO_CACHE=1` turns it off. When
 `SPINE_ASSIST_STATE_DIR` is set (tests), the cache lives beneath it.
@@ -16,8 +19,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import os
-import pickle
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +29,8 @@ from typing import Any
 
 from assistant import __version__
 
-_FORMAT = 1  # bump when the entry layout changes
+_FORMAT = 2  # bump when the entry layout changes (2: JSON, was pickle)
+_MAX_ENTRY_BYTES = 256 * 1024 * 1024
 # Modules whose behaviour decides what a loaded tree looks like (and so whether it is sound).
 _ENGINE = ("yamlio.py", "source.py", "conditions.py", "model.py", "loader.py", "schema.py",
            "fastschema.py", "lint.py", "errors.py", "records.py")
@@ -66,27 +71,23 @@ def cache_dir() -> Path | None:
     return user_cache_path("spine-assist", appauthor=False)
 
 
-def template_cache_dir() -> Path | None:
-    """A folder for Jinja2's compiled templates (it checks each against its source), or None.
-
-    Keyed by the code that builds the environment too: a changed option (trim_blocks, the
-    sandbox) must never meet code compiled under the old one.
-    """
-    folder = cache_dir()
-    if folder is None:
-        return None
-    render = Path(__file__).resolve().with_name("render.py")
+def private_dir(folder: Path) -> Path | None:
+    """`folder`, made with mode 0700 if missing, once it is surely ours: a real folder (not
+    a symbolic link), owned by this user, closed to group and others; else None."""
     try:
-        st = render.stat()
-        key = f"{engine_fingerprint()}:{st.st_size}:{st.st_mtime_ns}"
-    except OSError:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            return None  # a link or a file: never followed
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return None
+        if info.st_mode & 0o077:  # ours but open (made by an older version): close it
+            os.chmod(folder, 0o700, follow_symlinks=False)
+            if os.lstat(folder).st_mode & 0o077:
+                return None
+    except (OSError, NotImplementedError):
         return None
-    target = folder / f"templates-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return target
+    return folder
 
 
 _fingerprint: str | None = None
@@ -110,9 +111,10 @@ def engine_fingerprint() -> str:
 
 def _entry(digest: str) -> Path | None:
     folder = cache_dir()
+    folder = private_dir(folder) if folder is not None else None
     if folder is None:
         return None
-    return folder / f"tree-{digest[:32]}-{engine_fingerprint()}.pickle"
+    return folder / f"tree-{digest[:32]}-{engine_fingerprint()}.json"
 
 
 def load(digest: str, path: str) -> Any:
@@ -120,23 +122,20 @@ def load(digest: str, path: str) -> Any:
     entry = _entry(digest)
     if entry is None:
         return None
-    try:
-        with entry.open("rb") as handle:
-            stored = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a truncated or foreign file: ignore it, it will be rewritten
-        return None
+    from assistant.core.fileio import read_regular_file
     from assistant.core.model import Tree
+    from assistant.core.records import from_plain
 
-    if (not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != digest
-            or stored[1] != engine_fingerprint() or not isinstance(stored[2], Tree)
-            or stored[2].sha256 != digest):
+    try:
+        stored = json.loads(read_regular_file(entry, _MAX_ENTRY_BYTES, "cache entry"))
+        if (stored.get("sha256") != digest or stored.get("engine") != engine_fingerprint()):
+            return None
+        tree = from_plain(stored["tree"])
+    except Exception:  # missing, truncated or foreign: ignore it, it will be rewritten
         return None
-    tree: Tree = stored[2]
-    if tree.path != path:
-        tree = tree.replace(path=path)
-    return tree
+    if not isinstance(tree, Tree) or tree.sha256 != digest:
+        return None
+    return tree if tree.path == path else tree.replace(path=path)
 
 
 def store(digest: str, tree: Any) -> None:
@@ -144,16 +143,21 @@ def store(digest: str, tree: Any) -> None:
     entry = _entry(digest)
     if entry is None:
         return
+    from assistant.core.records import to_plain
+
     tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        for stale in entry.parent.glob(f"tree-{digest[:32]}-*.pickle"):
+        data = json.dumps({"sha256": digest, "engine": engine_fingerprint(),
+                           "tree": to_plain(tree)}, separators=(",", ":")).encode()
+        for stale in (*entry.parent.glob(f"tree-{digest[:32]}-*.json"),
+                      *entry.parent.glob("tree-*.pickle")):  # older code's: never read again
             with contextlib.suppress(OSError):
-                stale.unlink()  # judged by older code: never valid again
-        with tmp.open("wb") as handle:
-            pickle.dump((digest, engine_fingerprint(), tree), handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+                stale.unlink()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, entry)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    except (OSError, TypeError, ValueError, RecursionError):
         with contextlib.suppress(OSError):
             tmp.unlink()

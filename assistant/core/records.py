@@ -41,6 +41,7 @@ class Record:
             raise TypeError(f"{cls.__name__}: __slots__ and the annotated fields differ")
         cls._fields = fields
         cls.__match_args__ = fields
+        _RECORDS[cls.__name__] = None if cls.__name__ in _RECORDS else cls
         if len(fields) > 1:
             cls._values = staticmethod(attrgetter(*fields))
         elif fields:
@@ -76,3 +77,39 @@ class Record:
         values = dict(zip(self._fields, self._values(self), strict=True))
         values.update(changes)
         return type(self)(**values)
+
+
+# ------------------------------------------------------------------ plain data (JSON)
+_RECORDS: dict[str, type[Record] | None] = {}  # class name -> class (None: name taken twice)
+
+
+def to_plain(value: Any) -> Any:
+    """Records, tuples, lists, dicts and scalars as JSON-ready data (`from_plain` undoes it);
+    anything else is a TypeError."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Record):
+        return {"r": type(value).__name__, "v": [to_plain(v) for v in value._values(value)]}
+    if isinstance(value, tuple):
+        return {"t": [to_plain(v) for v in value]}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {"d": [[to_plain(k), to_plain(v)] for k, v in value.items()]}
+    raise TypeError(f"{type(value).__name__} is not plain data")
+
+
+def from_plain(data: Any) -> Any:
+    """What `to_plain` made, built again: only records of this program's own classes."""
+    if isinstance(data, list):
+        return [from_plain(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "r" in data:
+        cls = _RECORDS.get(data["r"])
+        if cls is None:
+            raise TypeError(f"unknown record {data['r']!r}")
+        return cls(*(from_plain(v) for v in data["v"]))
+    if "t" in data:
+        return tuple(from_plain(v) for v in data["t"])
+    return {from_plain(k): from_plain(v) for k, v in data["d"]}
