@@ -167,3 +167,72 @@ def test_tree_before_any_command_means_consult(argv: list[str]) -> None:
     assert proc.stderr == (f"spine-assist: error: {ROOT / 'trees'}: unknown tree 'miss-vs-os'; "
                            "did you mean 'miss-vs-oss'? (allowed: miss-vs-oss)\n")
     assert proc.stdout == ""
+
+
+def test_every_command_is_a_plain_subparser() -> None:
+    """No command registers itself on import: cli.py names them all."""
+    import argparse
+
+    import assistant.cli as cli
+
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == {"consult", "resume", "run", "check", "graph", "trees",
+                                "export-fhir", "train", "map", "serve"}
+    assert not hasattr(cli, "_EXTRA_COMMANDS")
+
+
+def test_check_with_nothing_to_check_is_exit_2(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SPINE_ASSIST_TREES", str(tmp_path))
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        f"spine-assist: error: {tmp_path}: no tree to check: the folder holds no tree file "
+        "(name a tree file, or set SPINE_ASSIST_TREES to a folder of trees)\n")
+
+
+def test_serve_takes_its_options_and_hands_them_to_the_web_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import types
+
+    seen: list = []
+    fake = types.ModuleType("assistant.web.server")
+    fake.serve = lambda args: seen.append(args) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "assistant.web.server", fake)
+    assert main(["serve"]) == 0
+    assert (seen[0].host, seen[0].port, seen[0].public_url, seen[0].token,
+            seen[0].max_sessions) == ("127.0.0.1", 8000, None, None, None)
+    assert main(["serve", "--host", "0.0.0.0", "--port", "9000", "--public-url",
+                 "https://x.example/", "--token", "t" * 20, "--max-sessions", "3"]) == 0
+    assert (seen[1].host, seen[1].port, seen[1].public_url, seen[1].token,
+            seen[1].max_sessions) == ("0.0.0.0", 9000, "https://x.example/", "t" * 20, 3)
+
+
+def test_serve_without_the_web_server_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "assistant.web.server", None)  # as if not installed
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == (
+        "spine-assist: error: serve: the browser server is not available "
+        "(assistant.web.server is missing) (install spine-assist with its web extra)\n")
+
+
+def test_resume_list_names_each_session_and_escapes_control_characters(
+    tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.core import session as sessions
+    from assistant.core.machine import Consultation
+
+    assert main(["resume", "--list"]) == 0
+    assert capsys.readouterr().err == "no saved sessions\n"
+    consultation = Consultation(tree)
+    consultation.answer("yes")
+    saved = sessions.record(sessions.new_session(tree, {"case_label": "bed 4\x1b]0;pwned\x07"}),
+                            consultation)
+    sessions.save_session(saved)
+    assert main(["resume", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{saved.id}\tmiss-vs-oss\tunfinished\t1 of ~")
+    assert out.endswith("\tbed 4\\x1b]0;pwned\\x07\n")
