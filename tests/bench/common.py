@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -80,3 +81,13 @@ def paired(app: list[float], ref: list[float]) -> float:
     """The median of each pair's ratio: a burst of load elsewhere slows both runs of a pair
     and moves the medians of all runs more than the ratios."""
     return median([a / r for a, r in zip(app, ref, strict=True)])
+
+
+def run_ok(argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> str:
+    """Run a command that must succeed; its stdout, or an error naming its last stderr line."""
+    done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
+    if done.returncode:
+        name = " ".join(Path(a).name for a in argv[:2])[:40]
+        last = (done.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
+        raise RuntimeError(f"{name}... exited {done.returncode}: {last}")
+    return done.stdout

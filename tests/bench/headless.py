@@ -28,6 +28,7 @@ from tests.bench.common import (
     median,
     ms,
     paired,
+    run_ok,
 )
 from tests.bench.gen_tree import write_tree
 
@@ -66,8 +67,7 @@ def heavy_imports(env: dict[str, str]) -> list[str]:
         f"main(['run', {str(ANSWERS / 'miss.yaml')!r}]); "
         f"print('\\nHEAVY', sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
     )
-    out = subprocess.run([PY, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True,
-                         text=True).stdout
+    out = run_ok([PY, "-c", code], env)
     line = next(x for x in out.splitlines() if x.startswith("HEAVY"))
     return list(json.loads(line[len("HEAVY "):].replace("'", '"')))
 
@@ -177,8 +177,7 @@ def cpu_rate(count: int) -> str:
 
 def figure_batch(base: Path, count: int, runs: int) -> list[Row]:
     env = app_env(base, "batch")
-    subprocess.run([SCRIPT, "run", str(ANSWERS / "miss.yaml")], env=env, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)  # warm caches, as after any earlier use
+    run_ok([SCRIPT, "run", str(ANSWERS / "miss.yaml")], env)  # warm caches, as after any use
     rows = []
     with tempfile.TemporaryDirectory(prefix="spine-bench-", dir=disk_folder()) as disk:
         app, ref = batch_rates(Path(disk), env, count, runs)
@@ -234,8 +233,7 @@ def figure_check(base: Path, sizes: Sequence[int], runs: int) -> list[Row]:
     digits = {}
     for _ in range(runs):
         names = [str(paths[n]) for n in sizes]  # every size every run: medians, not one try
-        out = subprocess.run([PY, "-c", CHECK_CODE, str(small), *names], env=env, cwd=ROOT,
-                             check=True, capture_output=True, text=True).stdout
+        out = run_ok([PY, "-c", CHECK_CODE, str(small), *names], env)
         for _name, (seconds, questions, path_digits) in json.loads(out).items():
             times[questions].append(seconds)
             digits[questions] = path_digits

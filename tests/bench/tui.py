@@ -7,14 +7,12 @@ same standard Textual widgets (`ref_app.py`) the same way, in the same run.
 from __future__ import annotations
 
 import statistics
-import subprocess
 from pathlib import Path
 
 from tests.bench.common import (
     ANSWERS,
     HERE,
     PY,
-    ROOT,
     SCRIPT,
     Row,
     app_env,
@@ -22,6 +20,7 @@ from tests.bench.common import (
     median,
     ms,
     paired,
+    run_ok,
 )
 from tests.bench.keys import (
     QUIET,
@@ -94,7 +93,7 @@ def consult(base: Path, steps: list[Step], env: dict[str, str] | None = None) ->
         pass_label(term)
         return drive(term, steps)
     finally:
-        term.close("\x11")  # ctrl+q
+        term.close("\x11", grace=1.0)  # ctrl+q (SIGKILL if it asks first)
 
 
 def swaps(base: Path, steps: list[Step]) -> Timing:
@@ -105,7 +104,7 @@ def swaps(base: Path, steps: list[Step]) -> Timing:
         term.settle(QUIET)
         return drive(term, steps)
     finally:
-        term.close("\x11")
+        term.close("\x11", grace=1.0)
 
 
 def figure_keys(base: Path, rounds: int, files: tuple[str, ...] = KEY_FILES) -> list[Row]:
@@ -167,8 +166,7 @@ def figure_memory(base: Path) -> Row:
     env = app_env(base, "mem-app")
     # The caches are warm, as after any earlier use: one note rendered fills the tree
     # cache and the templates' bytecode cache.
-    subprocess.run([SCRIPT, "run", str(ANSWERS / "miss.yaml")], env=env, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    run_ok([SCRIPT, "run", str(ANSWERS / "miss.yaml")], env)
     title = result_title(ANSWERS / MEMORY_FILE)
     term = Terminal([SCRIPT], env)
     try:
