@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import stat
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -62,11 +63,10 @@ def ago(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     seconds = int(((now or now_utc()) - moment).total_seconds())
     if seconds < 60:
         return "just now"
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"  # pragma: no cover
+    size, unit = next(pair for pair in ((86400, "day"), (3600, "hour"), (60, "minute"))
+                      if seconds >= pair[0])
+    count = seconds // size
+    return f"{count} {unit}{'s' if count != 1 else ''} ago"
 
 
 # --------------------------------------------------------------------------- model
@@ -283,12 +283,8 @@ def scan_sessions() -> Scan:
 
 
 def startup_scan(tree_id: str) -> tuple[Session | None, list[str]]:
-    """What a start needs: the newest unfinished session of this tree that no other app
-    holds, and the broken files met on the way (set aside and reported).
-
-    Files are read newest first and the scan stops at the first match, so a start reads
-    one or two files however many sessions are kept.
-    """
+    """The newest unfinished session of this tree that no other app holds, and the broken
+    files met on the way (set aside); reads newest first and stops at the first match."""
     aside: list[tuple[Path, str]] = []
     offer = None
     for file in _session_files(sessions_dir()):
@@ -390,10 +386,13 @@ def log_crash(error: BaseException, context: str = "") -> Path:
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     entry = f"--- {stamp} {context}\n{text}\n"
-    try:
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    with contextlib.suppress(OSError):  # a log that cannot be written must not crash more
         log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(entry)
-    except OSError:
-        pass
+        fd = os.open(log, flags, 0o600)  # never blocks on a FIFO, never follows a link
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.write(fd, entry.encode("utf-8", "replace"))
+        finally:
+            os.close(fd)
     return log

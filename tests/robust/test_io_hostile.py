@@ -380,3 +380,15 @@ def test_a_usable_source_date_epoch_is_now(monkeypatch: pytest.MonkeyPatch) -> N
     assert now_utc().year == 9999
     monkeypatch.setenv("SOURCE_DATE_EPOCH", " ")
     assert now_utc().year >= 2026
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero-link"])
+def test_a_crash_log_that_is_not_a_file_is_left_alone(kind: str, tmp_path: Path) -> None:
+    log = sessions.crash_log_path()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    (os.mkfifo(log) if kind == "fifo" else log.symlink_to("/dev/zero"))
+    assert sessions.log_crash(RuntimeError("boom")) == log  # returns at once, writes nothing
+    assert not stat.S_ISREG(os.lstat(log).st_mode)
+    log.unlink()
+    sessions.log_crash(RuntimeError("boom"), "twice")
+    assert "RuntimeError: boom" in log.read_text()
