@@ -41,7 +41,7 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    minimal Textual app with a header, one line of text and a four-item `OptionList`
    (`ref_app.py minimal`). 1a: the tree cache is warm, as after any earlier use (one
    unmeasured run first). 1b: every app run gets a new, empty cache folder, as on a first
-   launch after an install (the tree is parsed, validated and cached; templates compiled).
+   launch after an install (the tree is read, validated and cached).
 2. **Key press to the next question painted (2a) and to the screen settled (2b)**: whole
    consultations (three answer files, twice) typed key by key into the pty, as a person
    types them (digits pick or tick, `s` skips, ctrl+u, text and Enter in a field). The
@@ -49,15 +49,17 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    output chunk that makes the next question's prompt visible has been read. *Settled*:
    the last output chunk the key caused (question, transcript echo, footer, side panel)
    has been read, the program then writing nothing for {QUIET * 1000:.0f} ms. A terminal
-   changes only when the program writes, so that is the screen unchanged; the window is
-   shorter than a text cursor's blink (0.5 s, restarted by each key and focus), so a blink
-   is never taken for the key's work. The reference is the same standard widgets, a
+   changes only when the program writes, so that is the screen unchanged. A text cursor's
+   blink (every 0.5 s, restarted by each key and focus) falls outside the window unless
+   the key's own output goes on past 0.25 s. A case label asked first is typed, not
+   timed. The reference is the same standard widgets, a
    `Static` prompt and a four-item `OptionList`, both swapped for the next question's on a
    digit (`ref_app.py swap`), typed in the same way with as many keys right after each
    consultation.
 3. **Headless `run`**: `spine-assist run tests/fixtures/answers/miss.yaml` (a note to
-   stdout), fork to exit, against `python -c "import yaml, jinja2"`. 3a: the tree cache
-   warm; 3b: a new, empty cache folder for every run. 3c runs it in-process and lists which
+   stdout), fork to exit, against `python -c "import yaml, jinja2"`. 3a: the caches
+   warm; 3b: a new, empty cache folder for every run (tree and compiled templates, as on a
+   first launch). 3c runs it in-process and lists which
    heavy packages got imported (a headless command needs none of them).
 4. **Batch**: `spine-assist run` with 1,000 answer files (copies of the fixtures) and `-o`,
    fork to exit: read, replay, evaluate, render and write each note. The reference is a
