@@ -6,14 +6,12 @@ same factories as the CLI.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from assistant.core import session as sessions
-from assistant.core.errors import terminal_safe
 from assistant.core.model import Tree
 from assistant.tui.app import SpineAssistApp
-from assistant.tui.saving import resume_line, session_busy
+from assistant.tui.saving import session_busy
 
 
 def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAssistApp:
@@ -77,15 +75,7 @@ def run_app(tree: Tree) -> int:
     return _run(make_app(tree))
 
 
-def run_resume(session_id: str | None, list_only: bool) -> int:
-    """`spine-assist resume [ID] [--list]`: the list shows each case's label."""
-    if list_only:
-        scan = sessions.scan_sessions()
-        for problem in scan.problems():
-            print(f"spine-assist: warning: {terminal_safe(problem)}", file=sys.stderr)
-        if not scan.sessions:
-            print("no saved sessions", file=sys.stderr)
-        for saved in scan.sessions:
-            print(resume_line(saved))
-        return 0
+def run_resume(session_id: str | None, list_only: bool = False) -> int:
+    """`spine-assist resume [ID]` (the list, `--list`, is headless: commands/resume.py)."""
+    assert not list_only, "resume --list is assistant.commands.resume.list_sessions"
     return _run(make_resume_app(session_id))

@@ -80,15 +80,6 @@ def crash_message(error: Exception, saved: bool, log: str | None) -> str:
     return "\n".join(lines)
 
 
-def resume_line(saved: sessions.Session) -> str:
-    """One line of `resume --list`: id, case label, tree, state, progress; tab-separated,
-    each field terminal-safe (a label's tab or newline cannot shift the columns)."""
-    label = saved.meta.get("case_label", "") or "(no case label)"
-    state = "finished" if saved.finished else "unfinished"
-    return "\t".join(terminal_safe(field) for field in
-                     (saved.id, label, saved.tree_id, state, saved.describe()))
-
-
 class _Unheld:
     """No file to hold (yet), or no lock to hold it with."""
 
