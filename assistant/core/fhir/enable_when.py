@@ -23,6 +23,8 @@ class Atom:
 Term = frozenset[Atom]  # all of these
 Dnf = frozenset[Term] | None  # any of the terms; None: not expressible
 
+MAX_TERMS = 256  # alternatives in one condition; past it, the question gets no enableWhen
+
 TRUE: frozenset[Term] = frozenset({frozenset()})
 FALSE: frozenset[Term] = frozenset()
 _NEGATE = {"=": "!=", "!=": "=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}
@@ -32,13 +34,17 @@ _OPS = {"eq": "=", "ne": "!=", "gt": ">", "lt": "<", "ge": ">=", "le": "<="}
 def _or(*parts: Dnf) -> Dnf:
     if any(p is None for p in parts):
         return None
+    if sum(len(p) for p in parts if p is not None) > MAX_TERMS:
+        return None  # FHIR could not write it flat anyway (many alternatives)
     return frozenset().union(*parts)  # type: ignore[arg-type]
 
 
 def _and(*parts: Dnf) -> Dnf:
+    """The conjunction, multiplied out only while it stays within MAX_TERMS (22 ANDed
+    two-value conditions are 4 million alternatives: none of them writable in FHIR)."""
     out: Dnf = TRUE
     for part in parts:
-        if part is None or out is None:
+        if part is None or out is None or len(out) * len(part) > MAX_TERMS:
             return None
         out = frozenset(a | b for a in out for b in part)
     return out
@@ -99,28 +105,73 @@ class _Translator:
         return frozenset({frozenset({Atom(q, _OPS[op], operand)})})
 
 
+class _DomTree:
+    """A dominator tree over a DAG given in topological order: each node's parent is the
+    nearest common ancestor of its predecessors (Cooper, Harvey and Kennedy, one pass on a
+    DAG). Whether one node dominates another is then an interval test, in O(1)."""
+
+    def __init__(self, order: list[str], preds: dict[str, list[str]]) -> None:
+        self.parent: dict[str, str | None] = {}
+        depth: dict[str, int] = {}
+        for node in order:
+            known = [p for p in preds.get(node, ()) if p in self.parent]
+            parent = known[0] if known else None
+            for other in known[1:]:
+                parent = self._meet(parent, other, depth)
+            self.parent[node] = parent
+            depth[node] = 0 if parent is None else depth[parent] + 1
+        self.enter: dict[str, int] = {}
+        self.leave: dict[str, int] = {}
+        children: dict[str | None, list[str]] = {}
+        for node in order:
+            children.setdefault(self.parent[node], []).append(node)
+        clock, stack = 0, [(root, False) for root in reversed(children.get(None, []))]
+        while stack:
+            node, done = stack.pop()
+            clock += 1
+            if done:
+                self.leave[node] = clock
+                continue
+            self.enter[node] = clock
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(children.get(node, [])))
+
+    def _meet(self, a: str | None, b: str, depth: dict[str, int]) -> str | None:
+        x: str | None = b
+        while a is not None and x is not None and a != x:
+            if depth[a] >= depth[x]:
+                a = self.parent[a]
+            else:
+                x = self.parent[x]
+        return a if a == x else None
+
+    def dominates(self, a: str, b: str) -> bool:
+        """`a` is `b` or lies on every path from the root to `b`."""
+        if a not in self.enter or b not in self.enter:
+            return False
+        return self.enter[a] <= self.enter[b] and self.leave[b] <= self.leave[a]
+
+
 class _Reach:
     """When the tree reaches each question, as a DNF over enableWhen comparisons."""
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.translate = _Translator(tree)
+        self.order = self._topological()
+        reachable = set(self.order)
         self.preds: dict[str, list[str]] = {q: [] for q in tree.questions}
-        for q in tree.questions.values():
-            for target in dict.fromkeys(b.goto for b in q.next):
-                if target != END:
-                    self.preds[target].append(q.id)
-        self.dominators = self._dominators()
+        succs: dict[str, list[str]] = {END: []}
+        for q in self.order:
+            targets = list(dict.fromkeys(b.goto for b in tree.questions[q].next))
+            succs[q] = targets
+            for target in targets:
+                if target != END and q in reachable:
+                    self.preds[target].append(q)
+        self.dom = _DomTree(self.order, self.preds)
+        # post-dominators: the same on the reversed graph, rooted at the end
+        self.postdom = _DomTree([END, *reversed(self.order)], succs)
         self.cache: dict[str, Dnf] = {}
-
-    def _dominators(self) -> dict[str, set[str]]:
-        order = self._topological()
-        dom: dict[str, set[str]] = {}
-        for node in order:
-            preds = self.preds[node]
-            common = set.intersection(*(dom[p] for p in preds)) if preds else set()
-            dom[node] = common | {node}
-        return dom
 
     def _topological(self) -> list[str]:
         from assistant.core.lint import postorder
@@ -128,22 +179,11 @@ class _Reach:
         return postorder(self.tree)[::-1]
 
     def idom(self, node: str) -> str | None:
-        strict = self.dominators[node] - {node}
-        # the immediate dominator is the strict dominator dominated by all the others
-        return next((d for d in strict if strict <= self.dominators[d]), None)
+        return self.dom.parent.get(node)
 
     def always_reaches(self, source: str, target: str) -> bool:
         """Every path from `source` passes `target` before the end."""
-        stack, seen = [source], {source}
-        while stack:
-            node = stack.pop()
-            for branch in self.tree.questions[node].next:
-                if branch.goto == END:
-                    return False
-                if branch.goto != target and branch.goto not in seen:
-                    seen.add(branch.goto)
-                    stack.append(branch.goto)
-        return True
+        return source != target and self.postdom.dominates(target, source)
 
     def answered(self, node: str) -> Dnf:
         """Past `node`: answered (required) or reached (optional, may be skipped)."""
@@ -185,24 +225,24 @@ class _Reach:
         # absorption: a term that contains another adds nothing
         return frozenset(t for t in terms if not any(o < t for o in terms))
 
-    def _implied(self, atoms: Iterable[Atom]) -> set[str]:
-        """Questions surely answered when these comparisons hold: the ones compared (an
-        answer means the item was enabled) and the required questions dominating them."""
-        out: set[str] = set()
+    def _implied(self, question: str, atoms: Iterable[Atom]) -> bool:
+        """`question` is surely answered when these comparisons hold: it is compared (an
+        answer means the item was enabled) or it is required and dominates one compared."""
+        required = not self.tree.questions[question].optional
         for atom in atoms:
             if atom.operator == "exists" and atom.answer is False:
                 continue
-            out.add(atom.question)
-            out |= {d for d in self.dominators.get(atom.question, ())
-                    if not self.tree.questions[d].optional}
-        return out
+            if atom.question == question or (required and
+                                              self.dom.dominates(question, atom.question)):
+                return True
+        return False
 
     def _clean_term(self, term: Term) -> Term | None:
         atoms = set(term)
         for atom in sorted(term):
             if atom.operator != "exists" or atom not in atoms:
                 continue
-            if atom.question in self._implied(atoms - {atom}):
+            if self._implied(atom.question, atoms - {atom}):
                 if atom.answer is False:
                     return None  # contradiction: unanswered, yet surely answered
                 atoms.discard(atom)  # redundant
@@ -223,9 +263,9 @@ class Unexpressed:
     condition: str
 
 
-def _branch_description(tree: Tree, node: str) -> str:
+def _branch_description(tree: Tree, node: str, preds: list[str], rank: dict[str, int]) -> str:
     parts = []
-    for pred in tree.questions:
+    for pred in sorted(preds, key=rank.__getitem__):  # in the tree's order
         for branch in tree.questions[pred].next:
             if branch.goto == node:
                 parts.append(f"after '{pred}'" + ("" if isinstance(branch.when, Always)
@@ -238,7 +278,8 @@ def enable_when(tree: Tree) -> tuple[dict[str, tuple[list[Atom], str]], list[Une
     reach = _Reach(tree)
     out: dict[str, tuple[list[Atom], str]] = {}
     missing: list[Unexpressed] = []
-    for qid in reach._topological():
+    rank = {qid: index for index, qid in enumerate(tree.questions)}
+    for qid in reach.order:
         dnf = reach.reach(qid)
         if dnf == TRUE:
             continue
@@ -248,7 +289,8 @@ def enable_when(tree: Tree) -> tuple[dict[str, tuple[list[Atom], str]], list[Une
         elif dnf is not None and dnf and all(len(t) == 1 for t in dnf):
             out[qid] = (sorted(next(iter(t)) for t in dnf), "any")
         else:
-            missing.append(Unexpressed(qid, _branch_description(tree, qid)))
+            missing.append(Unexpressed(qid, _branch_description(tree, qid, reach.preds[qid],
+                                                                   rank)))
     return out, missing
 
 
