@@ -19,6 +19,28 @@ _KEEP_ATTRS = {"class", "id", "title", "lang", "dir", "style", "href", "name", "
                "rowspan", "scope", "src", "alt", "{http://www.w3.org/XML/1998/namespace}lang"}
 
 
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
+_URL_ATTRS = {"href", "src"}
+_BLANKS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+
+def safe_url(url: str, attribute: str = "href") -> bool:
+    """A link a narrative may keep: http(s), mailto (links only) or a fragment.
+
+    Browsers ignore blanks and control characters inside a scheme (`java\tscript:`), so
+    they are dropped before looking; anything else (javascript:, data:, vbscript:, file:, a
+    relative path) is removed from the narrative.
+    """
+    bare = _BLANKS.sub("", url).lower()
+    allowed = _SAFE_SCHEMES if attribute == "href" else ("http:", "https:", "#")
+    return bare.startswith(allowed)
+
+
+def _safe_style(style: str) -> bool:
+    bare = _BLANKS.sub("", style).lower()
+    return not any(word in bare for word in ("url(", "expression(", "javascript:", "@import"))
+
+
 def narrative_div(html: str, fallback_text: str) -> str:
     """The HTML note's body as FHIR narrative XHTML (a `div` in the XHTML namespace).
 
@@ -61,8 +83,10 @@ def _sanitize(element: Any) -> None:
             child.tag = f"{{{XHTML}}}div"
         elif not child.tag.startswith("{"):
             child.tag = f"{{{XHTML}}}{name}"
-        for attr in list(child.attrib):
-            if attr not in _KEEP_ATTRS:
+        for attr, value in list(child.attrib.items()):
+            if attr not in _KEEP_ATTRS or \
+                    (attr in _URL_ATTRS and not safe_url(value, attr)) or \
+                    (attr == "style" and not _safe_style(value)):
                 del child.attrib[attr]
         _sanitize(child)
 
