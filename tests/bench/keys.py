@@ -52,13 +52,20 @@ class Timing:
         self.settled += other.settled
 
 
-def marker(prompt: str, limit: int = 28) -> str:
-    """A prefix of the prompt short enough to sit on one line, whatever draws it."""
+def marker(prompt: str, limit: int = 28, others: Sequence[str] = ()) -> str:
+    """A prefix of the prompt short enough to sit on one line, whatever draws it, and found
+    in none of `others` (the transcript repaints earlier prompts with every answer)."""
     text = normalize(prompt)
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    return cut[: cut.rfind(" ")] if " " in cut else cut
+    words = text.split(" ")
+    for count in range(1, len(words) + 1):
+        cut = " ".join(words[:count])
+        if len(cut) >= min(limit, len(text)) or (
+                count < len(words) and len(" ".join(words[:count + 1])) > limit):
+            if not any(cut in normalize(other) for other in others if other != prompt):
+                return cut
+            if len(cut) > 2 * limit:
+                break
+    raise ValueError(f"no prefix of {prompt!r} tells it from the other prompts")
 
 
 def plan(answer_file: Path) -> list[Step]:
@@ -70,6 +77,7 @@ def plan(answer_file: Path) -> list[Step]:
     tree = open_tree(None)
     answers = load_answer_file(tree, answer_file).values
     consultation = Consultation(tree)
+    prompts = [q.prompt for q in tree.questions.values()]
     steps: list[Step] = []
     while (question := consultation.current) is not None:
         value = answers.get(question.id, SKIPPED)
@@ -96,7 +104,8 @@ def plan(answer_file: Path) -> list[Step]:
             typed, key = [CLEAR, text], "\r"
             consultation.answer(value)
         following = consultation.current
-        steps.append(Step(typed, key, marker(following.prompt) if following else None, text))
+        then = marker(following.prompt, others=prompts) if following else None
+        steps.append(Step(typed, key, then, text))
     return steps
 
 
