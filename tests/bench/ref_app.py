@@ -1,8 +1,9 @@
 """Reference apps: the floor Textual itself sets, measured in the same run as spine-assist.
 
-`minimal`: a header, one line of text and a four-item option list (start-up and memory).
+`minimal`: a header, one line of text and a four-item option list (cold start).
 `swap`: the same, where a digit answers and the question and its options are swapped for
-the next ones (key-to-paint latency). Run: python tests/bench/ref_app.py minimal|swap
+the next ones: the same standard widgets the app's questions use (key to paint, key to
+settled, and memory after as many swaps). Run: python tests/bench/ref_app.py minimal|swap
 """
 
 from __future__ import annotations
