@@ -50,7 +50,10 @@ class Terminal:
                  cols: int = 80, rows: int = 24) -> None:
         self.argv = list(argv)
         self.env = dict(os.environ if env is None else env)
-        self.env.update({"TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)})
+        # What most terminals say of themselves today (24-bit colour), so frames are as large
+        # as a user's would be.
+        self.env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor",
+                         "COLUMNS": str(cols), "LINES": str(rows)})
         for name in ("TEXTUAL", "TEXTUAL_DEVTOOLS", "NO_COLOR"):
             self.env.pop(name, None)
         self.cols, self.rows = cols, rows

@@ -31,7 +31,8 @@ def machine() -> str:
 HOW = f"""\
 Every figure is taken the way a user meets it: the installed `spine-assist` command in a
 fresh process, the screen a real pseudo-terminal of 80x24 read by the bench
-(`ptyterm.py`), never a stamp taken inside the program. Where there is a reference, it is
+(`ptyterm.py`; TERM=xterm-256color, COLORTERM=truecolor, as most terminals today), never
+a stamp taken inside the program. Where there is a reference, it is
 measured in the same run, interleaved with the app (pairs back to back, the order
 alternating), and the ratio is the median of the pairs' ratios, because load elsewhere on
 the machine slows both runs of a pair. Each run gets a new state folder (nothing to resume).
