@@ -83,10 +83,26 @@ def md_inline(text: str) -> str:
     return _md_inline(text if type(text) is str else str(text))
 
 
+# What Markdown renderers turn into links without brackets (GFM's autolinks, linkify's
+# fuzzy links): a scheme, `www.`, an e-mail address, a dotted host name.
+_LINKISH = re.compile(r"(?i)[a-z][a-z0-9+.\-]*:(?=\S)|www\.|@|[a-z0-9\-]\.[a-z]{2,}")
+_WORD = re.compile(r"\S+")
+_LINK_PUNCTUATION = re.compile(r"([.:@])")
+
+
+def _unlinked(word: re.Match[str]) -> str:
+    """A word that a renderer would make a link, with `.`, `:` and `@` escaped: shown the
+    same, but no longer a link (a case label is never a clickable URL)."""
+    text = word.group()
+    return _LINK_PUNCTUATION.sub(r"\\\1", text) if _LINKISH.search(text) else text
+
+
 @lru_cache(maxsize=4096)
 def _md_inline(text: str) -> str:  # called per value per note, mostly on the tree's texts
     one_line = " ".join(clean_text(text).split())
     escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
+    if _LINKISH.search(escaped):
+        escaped = _WORD.sub(_unlinked, escaped)
     return _MD_LINE_START.sub(r"\1\2\\\3", escaped)
 
 
