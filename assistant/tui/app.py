@@ -329,7 +329,8 @@ class SpineAssistApp(App[int]):
 
     # -- never lose an answer -------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
-        """Save first, log the traceback, then leave with one short, true message."""
+        """Textual's hook for an unhandled exception (its own prints a traceback): save
+        first, log the traceback, then leave with one short, true message (`panic`)."""
         saved = False
         with contextlib.suppress(Exception):  # the crash path must not crash
             saved = self.save() and self.session.file is not None
@@ -339,8 +340,7 @@ class SpineAssistApp(App[int]):
         event = getattr(self, "_exception_event", None)
         if event is not None:  # wakes a test pilot waiting on the screen
             event.set()
-        self._exit_renderables.append(Text(crash_message(error, saved, self.crash_log)))
-        self._close_messages_no_wait()
+        self.panic(Text(crash_message(error, saved, self.crash_log)))
 
     def on_unmount(self) -> None:
         if self._claim is not None:

@@ -191,8 +191,8 @@ def _record(context: dict[str, Any]) -> list[RenderableType]:
     lines = [
         Text.assemble(("Case: ", "bold"), safe(label)),
         Text.assemble(("Generated: ", "bold"), context["generated_at"]),
-        Text.assemble(("Decision tree: ", "bold"), safe(f"{tree['title']} ({tree['id']} "
-                                                        f"version {tree['version']})")),
+        Text.assemble(("Decision tree: ", "bold"),
+                      safe(f"{tree['title']}, version {tree['version']}")),
     ]
     return [Text("\n" + "─" * 20, style="dim"), *lines,
             Text.assemble("\n", ("Decision support. ", "bold"),
