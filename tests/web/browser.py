@@ -75,27 +75,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-_SERVE_SHIM = """
-import argparse, sys
-from assistant.web.server import serve
-parser = argparse.ArgumentParser()
-parser.add_argument("--host", default="127.0.0.1")
-parser.add_argument("--port", type=int, default=8000)
-parser.add_argument("--public-url")
-parser.add_argument("--token")
-parser.add_argument("--max-sessions", type=int)
-sys.exit(serve(parser.parse_args()))
-"""
-
-
 def serve_command(port: int, *extra: str) -> list[str]:
-    """`spine-assist serve` through the real entry point (python -m assistant); until the
-    command line has the subcommand, the same arguments straight to assistant.web.server."""
-    from assistant import cli
-
-    if "serve" in Path(cli.__file__).read_text(encoding="utf-8"):
-        return [sys.executable, "-m", "assistant", "serve", "--port", str(port), *extra]
-    return [sys.executable, "-c", _SERVE_SHIM, "--port", str(port), *extra]
+    """`spine-assist serve` through the real entry point."""
+    return [sys.executable, "-m", "assistant", "serve", "--port", str(port), *extra]
 
 
 @contextmanager
