@@ -140,7 +140,7 @@ def chromium() -> Iterator[Any]:
 
 
 def new_context(browser: Any, **options: Any) -> Any:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, **options)
+    context = browser.new_context(**{"viewport": VIEWPORT, "accept_downloads": True, **options})
     context.add_init_script(SCREEN_HOOK)
     return context
 
