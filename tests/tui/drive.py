@@ -102,6 +102,13 @@ async def what_if_on(pilot: Pilot, answers: dict[str, Any], question_id: str) ->
     return result
 
 
+def region_text(app: Any, widget: Any) -> str:
+    """What `widget` shows on screen, its lines joined by spaces (wrapping undone)."""
+    region = widget.content_region
+    lines = screen_text(app).splitlines()[region.y: region.bottom]
+    return " ".join(" ".join(line[region.x: region.right].split()) for line in lines)
+
+
 def screen_text(app: Any) -> str:
     """What the terminal shows now, as plain text (the current screen, every layer)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

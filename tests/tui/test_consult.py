@@ -30,6 +30,7 @@ from tests.tui.drive import (
     from_result,
     keys_for,
     pass_label,
+    region_text,
     screen_text,
     to_result,
     what_if_on,
@@ -228,7 +229,7 @@ async def test_side_panel_shows_on_wide_terminals_and_folds_on_narrow(tree: Tree
                                  stop_at="primary_histology")
         panel = app.screen.query_one("#panel")
         assert panel.display
-        text = str(panel.render())
+        text = region_text(app, panel)
         assert "Significant neurological deficit" in text
         assert "Favor open surgery" in text
     app = make_app(tree)
@@ -314,6 +315,7 @@ async def test_every_answer_is_saved_and_a_crash_resumes_with_all_of_them(
     monkeypatch.setattr(SpineAssistApp, "give_answer", flaky)
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pass_label(pilot)
         for _ in range(8):
             question = app.consultation.current
             await pilot.press(*keys_for(question, values.get(question.id, SKIPPED)))
@@ -390,6 +392,9 @@ async def test_command_palette_offers_what_applies_here(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        titles = [t for t, *_ in ConsultCommands(app.screen)._available()]
+        assert "consult: why this matters" not in titles  # the case label is asked first
+        await pass_label(pilot)
         provider = ConsultCommands(app.screen)
         titles = [t for t, *_ in provider._available()]
         assert "consult: why this matters" in titles

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Offset
 from textual.message import Message
 from textual.strip import Strip
 from textual.suggester import SuggestFromList
@@ -206,6 +208,18 @@ def typed_problem(question: Question, text: str) -> str:
 
 class AnswerField(Input):
     """A number or a short text; Enter answers (Input.Submitted)."""
+
+    @property
+    def cursor_screen_offset(self) -> Offset:
+        """The insertion point on screen, where the app puts the terminal's own cursor.
+
+        Why: Input adds a cell when the cursor is at the end of the text (room for its
+        drawn cursor when scrolling), so the terminal's cursor, which IME popups and
+        screen readers follow, sat one cell past the insertion point.
+        """
+        x, y, _width, _height = self.content_region
+        cells = cell_len(self.value[: self.cursor_position])
+        return Offset(x + cells - self.scroll_offset.x, y)
 
     def show(self, question: Question, default: Any = None, *,
              allow_skip: bool = False) -> None:

@@ -157,6 +157,7 @@ class QuestionBox(Vertical):
         self.border_title = title or None
         self.border_subtitle = subtitle or None
         self.focus_answer()
+        self.call_after_refresh(self._place_cursor)
 
     def on_mount(self) -> None:
         if self._pending is not None:
@@ -166,14 +167,26 @@ class QuestionBox(Vertical):
             self.show(question, default, reason=reason, title=title, subtitle=subtitle,
                       progress=progress, allow_skip=allow_skip, current=current)
 
+    def on_resize(self) -> None:
+        """The box grew or shrank (a complaint, a suggestion, another question): the field
+        may have moved, and Input places the terminal's cursor only when its own
+        selection changes or it takes the focus."""
+        self.call_after_refresh(self._place_cursor)
+
+    def _place_cursor(self) -> None:
+        if self.field.has_focus:
+            self.app.cursor_position = self.field.cursor_screen_offset
+            self.field.refresh()  # the next frame takes the cursor there
+
     def focus_answer(self) -> None:
         widget = self.widget
         if self.is_mounted and self.screen.focused is not widget:
             widget.focus()
 
     def set_error(self, message: str) -> None:
-        self.complaint.update(Text(message))
-        self.complaint.set_class(bool(message), "-shown")
+        if message != self.error:
+            self.complaint.update(Text(message))
+            self.complaint.set_class(bool(message), "-shown")
 
     # -- what the person did -------------------------------------------------------------
     def _answer(self, value: Any) -> None:
