@@ -4,8 +4,9 @@ textual-serve does the work: its page runs xterm.js, and each websocket starts t
 process of its own (Textual's web driver). This module only adds what a clinical tool
 needs around it:
 
-- a token when bound to anything but loopback (sent once in the URL, then an HttpOnly
-  SameSite cookie; without it every request is refused with 403, before any process starts);
+- a token when other machines can reach it (bound to anything but loopback, or given a
+  public URL that is not loopback, as behind a reverse proxy): sent once in the URL, then
+  an HttpOnly SameSite cookie; without it every request gets 403 and no process starts;
 - one state folder per browser (a random id in a cookie), passed to the app process as
   SPINE_ASSIST_STATE_DIR, so resume never offers another browser's patients, and a download
   is served only to the browser whose app made it;
@@ -22,7 +23,7 @@ import socket
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp_jinja2
 import jinja2
@@ -211,8 +212,10 @@ def serve(args: Any) -> int:
     """Entry point of `spine-assist serve` (args: host, port, public_url, token, max_sessions)."""
     host = args.host or "127.0.0.1"
     token = args.token
-    if token is None and not guard.is_loopback(host):
-        token = guard.new_token()
+    public_host = urlsplit(args.public_url).hostname if args.public_url else None
+    if token is None and not (guard.is_loopback(host)
+                              and (public_host is None or guard.is_loopback(public_host))):
+        token = guard.new_token()  # reachable from other machines, directly or by a proxy
     if token is not None and len(token) < 16:
         sys.stderr.write("spine-assist serve: --token must be at least 16 characters\n")
         return 2

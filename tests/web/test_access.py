@@ -108,3 +108,15 @@ def test_a_websocket_needs_a_session_cookie_and_our_own_origin(server_state: Pat
                    ).status == 403
         time.sleep(0.5)
         assert app_processes(server) == []
+
+
+def test_behind_a_proxy_a_public_url_needs_the_token_too(server_state: Path) -> None:
+    """Bound to loopback, but a public URL means a proxy brings the network in."""
+    with running_server(server_state, "--public-url", "https://spine.example.org") as (url, _):
+        printed = server_state.parent / f"serve-{urlsplit(url).port}.log"
+        for _ in range(100):
+            if "token=" in printed.read_text():
+                break
+            time.sleep(0.1)
+        assert "https://spine.example.org/?token=" in printed.read_text()
+        assert get(url, "/", {"Host": "spine.example.org"}).status == 403
