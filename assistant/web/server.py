@@ -172,6 +172,11 @@ class SpineAssistServer(Server):
             raise web.HTTPNotFound(text="No such download")
         return await super().handle_download(request)
 
+    def initialize_logging(self) -> None:
+        """textual-serve's logging, less the access log: a first request carries the token."""
+        super().initialize_logging()
+        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
     async def on_startup(self, app: web.Application) -> None:
         self.console.print(f"spine-assist is serving at {self.start_url()}", highlight=False)
         if self.token is not None:

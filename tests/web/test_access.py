@@ -28,6 +28,17 @@ WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Ver
              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 
 
+def printed_link(server_state: Path, url: str) -> str:
+    """The link `serve` printed (it carries the token when one is needed)."""
+    printed = server_state.parent / f"serve-{urlsplit(url).port}.log"
+    for _ in range(100):
+        found = re.search(r"serving at (\S+)", printed.read_text())
+        if found:
+            return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"serve printed no link:\n{printed.read_text()}")
+
+
 def test_without_the_token_every_request_is_refused_and_no_app_starts(server_state: Path,
                                                                       ) -> None:
     with running_server(server_state, "--host", "0.0.0.0", "--token", TOKEN) as (url, server):
@@ -51,20 +62,16 @@ def test_the_token_once_in_the_url_then_an_httponly_cookie(server_state: Path) -
         assert f"spine_assist_token={TOKEN}" in cookie
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
         assert get(url, "/", {"Cookie": f"spine_assist_token={TOKEN}"}).status == 200
+        log = (server_state.parent / f"serve-{urlsplit(url).port}.log").read_text()
+        assert TOKEN not in log.split("serving at", 1)[1].split("\n", 1)[1]  # no access log
 
 
 def test_a_browser_without_the_token_sees_a_refusal_with_it_the_first_question(
         browser: Any, server_state: Path) -> None:
     with running_server(server_state, "--host", "0.0.0.0") as (url, server):
-        printed = (server_state.parent / f"serve-{urlsplit(url).port}.log")
-        for _ in range(100):
-            found = re.search(r"\?token=([\w-]+)", printed.read_text())
-            if found:
-                break
-            time.sleep(0.1)
-        assert found, "serve printed no URL with a token"
-        token = found.group(1)
-        assert len(token) >= 32
+        link = printed_link(server_state, url)
+        token = link.split("?token=")[1]
+        assert len(token) >= 32 and "0.0.0.0" not in link
 
         stranger = new_context(browser)
         page = stranger.new_page()
@@ -113,10 +120,5 @@ def test_a_websocket_needs_a_session_cookie_and_our_own_origin(server_state: Pat
 def test_behind_a_proxy_a_public_url_needs_the_token_too(server_state: Path) -> None:
     """Bound to loopback, but a public URL means a proxy brings the network in."""
     with running_server(server_state, "--public-url", "https://spine.example.org") as (url, _):
-        printed = server_state.parent / f"serve-{urlsplit(url).port}.log"
-        for _ in range(100):
-            if "token=" in printed.read_text():
-                break
-            time.sleep(0.1)
-        assert "https://spine.example.org/?token=" in printed.read_text()
+        assert printed_link(server_state, url).startswith("https://spine.example.org/?token=")
         assert get(url, "/", {"Host": "spine.example.org"}).status == 403
