@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.core.conditions import text_pattern
 from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
 from assistant.core.model import Question, Tree
+from assistant.core.records import Record
 from assistant.core.source import LocDict, loc_of, read_text, shown
 
 META_KEYS = ("case_label", "comments")
@@ -133,14 +133,13 @@ def _choice_text(raw: Any) -> str:
     return str(raw).strip()
 
 
-@dataclass
-class AnswerFile:
+class AnswerFile(Record):
     """A parsed answer file: checked values by id, free-text metadata, and locations."""
 
     path: str
     values: dict[str, Any]
-    meta: dict[str, str] = field(default_factory=dict)
-    locations: Mapping[str, Location] = field(default_factory=dict)
+    meta: dict[str, str]
+    locations: Mapping[str, Location]
 
 
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of
-from assistant.core.records import Record, set_field
+from assistant.core.records import Record
 from assistant.core.source import loc_of, shown
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "answered", "matches")
@@ -30,28 +30,23 @@ RESERVED = ("all", "any", "not", "factor", "favoring")
 class Context(Protocol):
     """What a condition looks at: named values and the factors raised so far."""
 
-    values: Mapping[str, Any]
-    factor_ids: Collection[str]
-    favoring: Collection[str]
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+    @property
+    def factor_ids(self) -> Collection[str]: ...
+    @property
+    def favoring(self) -> Collection[str]: ...
 
 
 class EvalContext(Record):
-    __slots__ = ("factor_ids", "favoring", "values")
     values: Mapping[str, Any]
-    factor_ids: Collection[str]
-    favoring: Collection[str]
-
-    def __init__(self, values: Mapping[str, Any], factor_ids: Collection[str] = (),
-                 favoring: Collection[str] = ()) -> None:
-        set_field(self, "values", values)
-        set_field(self, "factor_ids", factor_ids)
-        set_field(self, "favoring", favoring)
+    factor_ids: Collection[str] = ()
+    favoring: Collection[str] = ()
 
 
 class Condition(Record):
     """Base class; subclasses are small immutable nodes (records)."""
 
-    __slots__ = ()
 
     def holds(self, ctx: Context) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -66,7 +61,6 @@ class Condition(Record):
 
 
 class Always(Condition):
-    __slots__ = ()
 
     def holds(self, ctx: Context) -> bool:
         return True
@@ -76,11 +70,7 @@ ALWAYS = Always()
 
 
 class All(Condition):
-    __slots__ = ("items",)
     items: tuple[Condition, ...]
-
-    def __init__(self, items: tuple[Condition, ...]) -> None:
-        set_field(self, "items", items)
 
     def holds(self, ctx: Context) -> bool:
         return all(item.holds(ctx) for item in self.items)
@@ -93,11 +83,7 @@ class All(Condition):
 
 
 class AnyOf(Condition):
-    __slots__ = ("items",)
     items: tuple[Condition, ...]
-
-    def __init__(self, items: tuple[Condition, ...]) -> None:
-        set_field(self, "items", items)
 
     def holds(self, ctx: Context) -> bool:
         return any(item.holds(ctx) for item in self.items)
@@ -110,11 +96,7 @@ class AnyOf(Condition):
 
 
 class Not(Condition):
-    __slots__ = ("item",)
     item: Condition
-
-    def __init__(self, item: Condition) -> None:
-        set_field(self, "item", item)
 
     def holds(self, ctx: Context) -> bool:
         return not self.item.holds(ctx)
@@ -127,11 +109,7 @@ class Not(Condition):
 
 
 class FactorRaised(Condition):
-    __slots__ = ("factor",)
     factor: str
-
-    def __init__(self, factor: str) -> None:
-        set_field(self, "factor", factor)
 
     def holds(self, ctx: Context) -> bool:
         return self.factor in ctx.factor_ids
@@ -141,11 +119,7 @@ class FactorRaised(Condition):
 
 
 class Favoring(Condition):
-    __slots__ = ("favors",)
     favors: str
-
-    def __init__(self, favors: str) -> None:
-        set_field(self, "favors", favors)
 
     def holds(self, ctx: Context) -> bool:
         return self.favors in ctx.favoring
@@ -206,15 +180,9 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 class Compare(Condition):
-    __slots__ = ("name", "op", "operand")
     name: str
     op: str
     operand: Any
-
-    def __init__(self, name: str, op: str, operand: Any) -> None:
-        set_field(self, "name", name)
-        set_field(self, "op", op)
-        set_field(self, "operand", operand)
 
     def holds(self, ctx: Context) -> bool:
         present = self.name in ctx.values
@@ -233,7 +201,7 @@ class Compare(Condition):
         if self.op == "not_in":
             return not chosen.intersection(self.operand)
         if self.op == "matches":
-            return isinstance(value, str) and text_pattern(self.operand).fullmatch(value) is not None
+            return isinstance(value, str) and bool(text_pattern(self.operand).fullmatch(value))
         if not _is_number(value):
             return False
         return _OPS[self.op](value, self.operand)
@@ -258,16 +226,9 @@ class Compare(Condition):
 class NameInfo(Record):
     """What the parser knows about a name: its allowed values, or that it is numeric."""
 
-    __slots__ = ("choices", "kind", "numeric")
-    choices: tuple[str, ...] | None
-    numeric: bool
-    kind: str
-
-    def __init__(self, choices: tuple[str, ...] | None = None, numeric: bool = False,
-                 kind: str = "value") -> None:
-        set_field(self, "choices", choices)
-        set_field(self, "numeric", numeric)
-        set_field(self, "kind", kind)
+    choices: tuple[str, ...] | None = None
+    numeric: bool = False
+    kind: str = "value"
 
 
 class ConditionParser:

@@ -16,7 +16,7 @@ from assistant.core.answers import parse_answer
 from assistant.core.conditions import EvalContext
 from assistant.core.errors import AnswerError
 from assistant.core.model import END, Advice, FactorRule, Question, Tree
-from assistant.core.records import Record, set_field
+from assistant.core.records import Record
 
 
 class _Skipped:
@@ -42,16 +42,9 @@ SKIPPED = _Skipped()
 class Walk(Record):
     """The replay of a tree over answers."""
 
-    __slots__ = ("current", "path", "values")
     path: tuple[str, ...]  # questions reached and passed, in order
     current: str | None  # the question waiting for an answer; None when complete
     values: dict[str, Any]  # answers on the path (no skips), in path order
-
-    def __init__(self, path: tuple[str, ...], current: str | None,
-                 values: dict[str, Any]) -> None:
-        set_field(self, "path", path)
-        set_field(self, "current", current)
-        set_field(self, "values", values)
 
     @property
     def complete(self) -> bool:
@@ -81,13 +74,8 @@ def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = F
 
 
 class RaisedFactor(Record):
-    __slots__ = ("answer", "rule")
     rule: FactorRule
     answer: Any
-
-    def __init__(self, rule: FactorRule, answer: Any) -> None:
-        set_field(self, "rule", rule)
-        set_field(self, "answer", answer)
 
     @property
     def id(self) -> str:
@@ -95,7 +83,6 @@ class RaisedFactor(Record):
 
 
 class ScoreResult(Record):
-    __slots__ = ("category", "components", "id", "label", "title", "total")
     id: str
     title: str
     total: int
@@ -103,36 +90,16 @@ class ScoreResult(Record):
     label: str
     components: dict[str, int]
 
-    def __init__(self, id: str, title: str, total: int, category: str, label: str,
-                 components: dict[str, int]) -> None:
-        set_field(self, "id", id)
-        set_field(self, "title", title)
-        set_field(self, "total", total)
-        set_field(self, "category", category)
-        set_field(self, "label", label)
-        set_field(self, "components", components)
-
 
 class Evaluation(Record):
     """What a set of answers means: scores, factors, the outcome, the advice."""
 
-    __slots__ = ("advice", "factors", "provisional", "recommendation", "scores", "values")
     recommendation: str
     provisional: bool
     factors: tuple[RaisedFactor, ...]
     scores: dict[str, ScoreResult]
     advice: tuple[Advice, ...]
     values: dict[str, Any]
-
-    def __init__(self, recommendation: str, provisional: bool,
-                 factors: tuple[RaisedFactor, ...], scores: dict[str, ScoreResult],
-                 advice: tuple[Advice, ...], values: dict[str, Any] | None = None) -> None:
-        set_field(self, "recommendation", recommendation)
-        set_field(self, "provisional", provisional)
-        set_field(self, "factors", factors)
-        set_field(self, "scores", scores)
-        set_field(self, "advice", advice)
-        set_field(self, "values", {} if values is None else values)
 
     def favoring(self, favors: str) -> list[RaisedFactor]:
         return [f for f in self.factors if f.rule.favors == favors]
@@ -204,7 +171,6 @@ def _placeholder(question: Question) -> Any:
     if question.kind == "integer":
         return question.minimum or 0
     return ""
-
 
 
 class Consultation:

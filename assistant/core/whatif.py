@@ -8,13 +8,13 @@ adding: Cervicothoracic region`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from assistant.core.answers import parse_answer
 from assistant.core.errors import AnswerError
 from assistant.core.machine import Evaluation, RaisedFactor, Walk, evaluate, replay
 from assistant.core.model import Question, Tree
+from assistant.core.records import Record
 
 
 def factor_title(factor: RaisedFactor) -> str:
@@ -29,8 +29,7 @@ def value_text(value: Any) -> str:
     return "(not answered)" if value is None else str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class WhatIf:
+class WhatIf(Record):
     """The effect of one changed answer on the path, the factors and the recommendation."""
 
     question: Question

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -43,7 +43,7 @@ class CoreSchemaLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader with YAML 1.2's core schema: decimal numbers, true/false, null; a
     leading zero (`020`), `1:10`, `0x1F`, `yes`, `on`, `.inf` and dates stay text."""
 
-    yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
 for _tag, _pattern, _first in (

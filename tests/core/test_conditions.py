@@ -96,3 +96,41 @@ def test_errors_are_located_and_explained(condition, message) -> None:
 def test_describe_is_readable() -> None:
     text = parse({"all": [{"color": "red"}, {"age": {"lt": 18}}]}).describe()
     assert text == "color = red and age < 18"
+
+
+# ------------------------------------------------------------------ records (one idiom)
+def test_records_behave_as_frozen_dataclasses() -> None:
+    import dataclasses
+    import pickle
+
+    from assistant.core.model import Choice, Question
+
+    @dataclasses.dataclass(frozen=True)
+    class ChoiceDC:
+        id: str
+        label: str
+        explain: str = ""
+
+    record, twin = Choice("x", "X"), ChoiceDC("x", "X")
+    assert repr(record) == repr(twin).replace("ChoiceDC", "Choice")
+    assert record == Choice("x", "X", "") and record != Choice("y", "X")
+    assert hash(record) == hash(Choice("x", "X"))
+    assert record.replace(label="Y") == Choice("x", "Y")
+    assert Choice.__match_args__ == ("id", "label", "explain")
+    assert pickle.loads(pickle.dumps(record)) == record
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.id = "z"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Choice("x")  # type: ignore[call-arg]
+    question = Question("q", "s", "Q?", "single", choices=(record,))
+    assert question.choice_ids == ("x",)
+
+
+def test_a_tree_goes_to_json_and_back_unchanged(tree) -> None:
+    import json
+
+    from assistant.core.records import from_plain, to_plain
+
+    assert from_plain(json.loads(json.dumps(to_plain(tree)))) == tree
+    with pytest.raises(TypeError):
+        from_plain({"r": "Popen", "v": []})  # only the program's own records are built
