@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import os
+
 import pytest
 
 from tests.web.browser import chromium, chromium_missing
@@ -16,6 +18,8 @@ MISSING = chromium_missing()
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if MISSING is None:
         return
+    if os.environ.get("SPINE_ASSIST_BROWSER_TESTS") == "required":  # CI: never skip quietly
+        raise pytest.UsageError(f"browser tests required but cannot run: {MISSING}")
     skip = pytest.mark.skip(reason=MISSING)
     for item in items:
         if "browser" in item.fixturenames:

@@ -90,3 +90,17 @@ def test_reload_resumes_and_another_browser_sees_none_of_it(browser: Any,
         assert len(app_processes(server)) == 2  # the reloaded tabs' old processes ended
         first.close()
         second.close()
+
+
+def test_copy_puts_the_note_on_the_browsers_clipboard(browser: Any, server_state: Path
+                                                      ) -> None:
+    with running_server(server_state) as (url, _server):
+        context = new_context(browser, permissions=["clipboard-read", "clipboard-write"])
+        tab = open_tab(context, url)
+        answer_not_fit(tab)
+        tab.press("c")
+        tab.wait_for("clipboard")
+        copied = tab.page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("# MISS, open surgery or nonoperative care")
+        assert "T11 renal" in copied
+        context.close()
