@@ -392,3 +392,47 @@ def test_a_crash_log_that_is_not_a_file_is_left_alone(kind: str, tmp_path: Path)
     log.unlink()
     sessions.log_crash(RuntimeError("boom"), "twice")
     assert "RuntimeError: boom" in log.read_text()
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real, small tmpfs filled to the last byte (root only; skipped elsewhere)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        (mount / "old.md").write_text("the old note\n")
+        (mount / "state" / "sessions").mkdir(parents=True)
+        with (mount / "filler").open("wb", buffering=0) as filler, pytest.raises(OSError):
+            while True:
+                filler.write(b"x" * 4096)
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_really_full_disk_is_one_line_and_keeps_what_was_there(full_disk: Path) -> None:
+    old = full_disk / "old.md"
+    line = hostile("run", MISS, "-o", str(old), "--force", cwd=full_disk)
+    assert line == (f"{old}: cannot write the file: no space left on device (free some space "
+                    "or write elsewhere; any existing file is unchanged)")
+    assert old.read_text() == "the old note\n"
+    proc = subprocess.run([*ENTRY_POINT, "run", MISS, str(ANSWERS / "nonoperative.yaml"), "-o",
+                           str(full_disk / "notes")], capture_output=True, text=True, timeout=5,
+                          check=False)
+    assert proc.returncode == 2 and proc.stderr.count("no space left on device") == 2
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler", "notes", "old.md", "state"]
+    assert [p.name for p in (full_disk / "notes").iterdir()] == []
+
+
+def test_a_session_save_on_a_really_full_disk_says_so(
+    tree, full_disk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPINE_ASSIST_STATE_DIR", str(full_disk / "state"))
+    session = sessions.record(sessions.new_session(tree), Consultation(tree))
+    with pytest.raises(sessions.SessionError, match="no space left on device"):
+        sessions.save_session(session)
+    assert list((full_disk / "state" / "sessions").iterdir()) == []
