@@ -46,10 +46,14 @@ class Step:
 class Timing:
     painted: list[float] = field(default_factory=list)
     settled: list[float] = field(default_factory=list)
+    cpu: float = 0.0  # the program's CPU seconds over all the steps (typing included)
+    steps: int = 0
 
     def extend(self, other: Timing) -> None:
         self.painted += other.painted
         self.settled += other.settled
+        self.cpu += other.cpu
+        self.steps += other.steps
 
 
 def marker(prompt: str, limit: int = 28, others: Sequence[str] = ()) -> str:
@@ -144,7 +148,8 @@ def drive(term: Terminal, steps: Sequence[Step], measured: bool = True) -> Timin
     value is checked on screen and a step whose effect does not show is pressed again (its
     time is then the second press). Toggles in a checklist are never sent twice.
     """
-    timing = Timing()
+    timing = Timing(steps=len(steps))
+    cpu_before = term.cpu_seconds()
     for step in steps:
         for attempt in range(3):
             since = len(term.buffer)
@@ -175,4 +180,5 @@ def drive(term: Terminal, steps: Sequence[Step], measured: bool = True) -> Timin
             break
         else:
             term.wait_for(step.then or "", timeout=0.1, since=since)  # raises, with the screen
+    timing.cpu = term.cpu_seconds() - cpu_before
     return timing

@@ -153,6 +153,12 @@ class Terminal:
         os.write(self.fd, keys.encode() if isinstance(keys, str) else keys)
         return at
 
+    def cpu_seconds(self) -> float:
+        """The child's CPU time so far (user + system), from /proc."""
+        with open(f"/proc/{self.pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_kib(self) -> int:
         """The child's peak resident set size so far (VmHWM), in KiB."""
         with open(f"/proc/{self.pid}/status", encoding="ascii") as handle:

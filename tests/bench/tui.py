@@ -128,7 +128,8 @@ def figure_keys(base: Path, rounds: int, files: tuple[str, ...] = KEY_FILES) -> 
             f"{ms(ref_paint)} same widgets swapped (Static + OptionList)", ratio,
             "median <= 16.7 ms and <= 1.5x", paint <= FRAME and ratio <= 1.5,
             f"medians of {len(app.painted)} / {len(ref.painted)} keys; app p90 "
-            f"{p90(app.painted)}"),
+            f"{p90(app.painted)}; CPU per answer (typing included) app "
+            f"{ms(app.cpu / app.steps)}, reference {ms(ref.cpu / ref.steps)}"),
         Row("2b. Key press to the screen settled", ms(settle),
             f"{ms(ref_settle)} same widgets swapped", None,
             "median <= 33 ms", settle <= 2 * FRAME,
