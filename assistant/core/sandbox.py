@@ -88,8 +88,9 @@ def render_limited(template: Any, context: dict[str, Any]) -> str:
             if size > MAX_OUTPUT:
                 raise TemplateError(f"the note would be longer than {MAX_OUTPUT:,} characters",
                                     Location(template.filename or template.name))
-            budget.check_time()
             parts.append(part)
+            if not len(parts) & 0xFFF:  # loops check the time themselves, at their line
+                budget.check_time()
         return "".join(parts)
     finally:
         _budget.reset(token)
@@ -331,12 +332,14 @@ class FolderLoader(BaseLoader):
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
             raise TemplateError(f"template cannot be read ({_reason(exc)})", where) from None
-        with os.fdopen(fd, "rb") as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode):
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO opened non-blocking, a folder, a device
                 raise TemplateError("template is not a regular file", where,
                                     "a template is a plain text file")
-            data = file.read(MAX_TEMPLATE_BYTES + 1)
+            data = os.read(fd, MAX_TEMPLATE_BYTES + 1)
+        finally:
+            os.close(fd)
         if len(data) > MAX_TEMPLATE_BYTES:
             raise TemplateError(f"template is larger than {MAX_TEMPLATE_BYTES // 1024} KiB",
                                 where, "split it with {% include %}")
