@@ -17,8 +17,10 @@ needs around it:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shlex
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -32,6 +34,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from assistant.core import paths
+from assistant.core.errors import InputError, Location
 from assistant.web import guard
 
 log = logging.getLogger("textual-serve")
@@ -80,7 +83,6 @@ class SpineAssistServer(Server):
             web.get("/download/{key}", self.handle_download, name="download"),
             web.static("/static", self.statics_path, name="static"),
         ])
-        app.on_startup.append(self.on_startup)
         return app
 
     def base_url(self, request: web.Request) -> str:
@@ -177,12 +179,21 @@ class SpineAssistServer(Server):
         super().initialize_logging()
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
-    async def on_startup(self, app: web.Application) -> None:
-        self.console.print(f"spine-assist is serving at {self.start_url()}", highlight=False)
+    def serve_on(self, sock: socket.socket) -> None:
+        """textual-serve's serve(), on a socket already bound (so a busy port is a clear error
+        before anything is printed), saying where to go once it listens."""
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signal_number, self.request_exit)
+        lines = [f"spine-assist is serving at {self.start_url()}"]
         if self.token is not None:
-            self.console.print("Share this link only with the people who may use it: it "
-                               "carries the access token.", highlight=False)
-        self.console.print("Press Ctrl+C to stop.", highlight=False)
+            lines.append("Share this link only with those who may use it: it holds the token.")
+        lines.append("Press Ctrl+C to stop.")
+        web.run_app(self._make_app(), sock=sock, handle_signals=False, loop=loop,
+                    print=lambda *_: print(*lines, sep="\n", flush=True))
 
     def start_url(self) -> str:
         """The URL to open: the public one, else this machine's, with the token if any."""
@@ -222,14 +233,36 @@ def serve(args: Any) -> int:
                               and (public_host is None or guard.is_loopback(public_host))):
         token = guard.new_token()  # reachable from other machines, directly or by a proxy
     if token is not None and len(token) < 16:
-        sys.stderr.write("spine-assist serve: --token must be at least 16 characters\n")
-        return 2
-    max_sessions = args.max_sessions or DEFAULT_MAX_SESSIONS
+        raise InputError("--token is too short to be a secret", Location("serve"),
+                         "at least 16 characters; or leave it out and one is made up")
+    max_sessions = DEFAULT_MAX_SESSIONS if args.max_sessions is None else args.max_sessions
     if max_sessions < 1:
-        sys.stderr.write("spine-assist serve: --max-sessions must be at least 1\n")
-        return 2
-    server = SpineAssistServer(host=host, port=args.port or 8000, public_url=args.public_url,
+        raise InputError(f"--max-sessions {max_sessions} would let no one in",
+                         Location("serve"), "1 or more")
+    try:
+        sock = bind(host, args.port if args.port is not None else 8000)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host} port {args.port}: "
+                         f"{exc.strerror or exc}", Location("serve"),
+                         "a free port, and an address of this machine") from None
+    server = SpineAssistServer(host=host, port=sock.getsockname()[1], public_url=args.public_url,
                                token=token, max_sessions=max_sessions,
                                state_root=paths.state_dir() / "browsers")
-    server.serve()
+    server.serve_on(sock)
     return 0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket for host (a name, IPv4 or IPv6 address) and port."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
