@@ -421,3 +421,54 @@ async def test_new_consultation_from_the_result(tree: Tree):
         assert app.consultation.known == {}
         assert app.session.id != old
         assert app.screen.query_one(Transcript).entries == []
+
+
+# -- edit mode: Esc cancels the edit only (issue 12, item 3) -----------------------------
+EDITS = {
+    "a choice, after moving": ("neurological_deficit", ["down"]),
+    "a checklist, after ticking": ("surgical_indications", ["3"]),
+    "a number, after typing": ("age_years", ["ctrl+u", "7"]),
+    "a text, after typing": ("level", ["x"]),
+    "a choice, untouched": ("fit_for_surgery", []),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+async def test_esc_in_an_edit_cancels_it_and_nothing_else(tree: Tree, edit: str):
+    question_id, keys = EDITS[edit]
+    values = fixture_values(tree, "miss.yaml")
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all_partial(pilot, values, stop_at="postoperative_rt_available")
+        known = dict(app.consultation.known)
+        current = app.consultation.current.id
+        screen = app.screen
+        transcript = screen.query_one(Transcript)
+        entries = list(transcript.entries)
+        screen.edit(question_id)
+        await pilot.pause()
+        assert isinstance(app.screen, EditAnswerScreen)
+        await pilot.press(*keys, "escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.consultation.known == known  # no answer taken back or changed
+        assert app.consultation.current.id == current  # not one question back
+        assert transcript.entries == entries
+        assert sessions.load_session(app.session.path).known == known
+
+
+async def test_esc_in_an_edit_from_the_review_returns_to_the_review_unchanged(tree: Tree):
+    values = fixture_values(tree, "miss.yaml")
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, values)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        known = dict(app.consultation.known)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EditAnswerScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is review
+        assert app.consultation.known == known
