@@ -16,6 +16,7 @@ from assistant.core.source import LocDict, loc_of, read_text, shown
 META_KEYS = ("case_label", "comments")
 MAX_TEXT = 500
 MAX_META_TEXT = 2000
+MAX_ANSWER_VALUES = 10_000  # an answer file has about 30; a hostile one stops here at once
 
 
 def allowed_text(question: Question) -> str:
@@ -153,7 +154,7 @@ def answers_from_text(tree: Tree, text: str, name: str) -> AnswerFile:
     """`load_answer_file` once the file is read (a batch reads a few files, then parses)."""
     from assistant.core.yamlio import load_data  # PyYAML: not at start-up of the TUI
 
-    return answers_from_data(tree, load_data(text, name), name)
+    return answers_from_data(tree, load_data(text, name, MAX_ANSWER_VALUES), name)
 
 
 def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:

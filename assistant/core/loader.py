@@ -38,7 +38,10 @@ DEFAULT_DISCLAIMER = (
 )
 
 _TREE_CACHE: dict[str, Tree] = {}
-MAX_TREE_BYTES = 32 * 1024 * 1024  # answer files stay at 2 MB; a 50,000-question tree is 6.5 MB
+# A tree holds at most yamlio.MAX_NODES values (200,000: about 9,000 questions; the shipped
+# tree has 27), so parsing a hostile file stops within seconds and 0.1 GB; bytes are capped
+# too, before parsing (comments cost no values). Answer files stay at 2 MB.
+MAX_TREE_BYTES = 8 * 1024 * 1024
 
 
 def load_tree(path: Path | str) -> Tree:

@@ -143,30 +143,26 @@ class _Composer(yaml.composer.Composer):
 
     def compose_node(self, parent: Any, index: Any) -> yaml.Node:
         event = self.peek_event()
-        where = event.start_mark
         anchor = event.anchor
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        if kind is yaml.AliasEvent:
             self.get_event()
-            if anchor not in self.anchors:
-                raise InputError(f"unknown alias '*{anchor}'", _mark_loc(self.name, where),
-                                 "an alias must follow its '&anchor'")
             if anchor not in self.sizes:
-                raise InputError(f"the alias '*{anchor}' is inside its own anchor",
-                                 _mark_loc(self.name, where), "an alias repeats a finished value")
+                self._refuse_alias(event)
             node: yaml.Node = self.anchors[anchor]
             size = self.sizes[anchor]
         else:
-            self._check_new(event)
             self.made += 1
-            if self.made > self.max_nodes:
-                raise InputError("too many values in the file", _mark_loc(self.name, where),
-                                 f"at most {self.max_nodes} values")
-            if isinstance(event, yaml.ScalarEvent):
+            if event.tag is not None or anchor in self.anchors or self.made > self.max_nodes:
+                self._refuse_node(event)
+            if kind is yaml.ScalarEvent:
                 node, size = self.compose_scalar_node(anchor), 1
             else:
+                if len(self.open) >= MAX_DEPTH:
+                    raise InputError("nesting too deep", _mark_loc(self.name, event.start_mark),
+                                     f"at most {MAX_DEPTH} levels")
                 self.open.append(1)
-                node = (self.compose_sequence_node(anchor)
-                        if isinstance(event, yaml.SequenceStartEvent)
+                node = (self.compose_sequence_node(anchor) if kind is yaml.SequenceStartEvent
                         else self.compose_mapping_node(anchor))
                 size = self.open.pop()
             if anchor is not None:
@@ -175,10 +171,19 @@ class _Composer(yaml.composer.Composer):
             self.open[-1] += size
             if self.open[-1] > self.max_nodes:
                 raise InputError("too many values after expanding aliases (an alias bomb?)",
-                                 _mark_loc(self.name, where), f"at most {self.max_nodes} values")
+                                 _mark_loc(self.name, event.start_mark),
+                                 f"at most {self.max_nodes} values")
         return node
 
-    def _check_new(self, event: Any) -> None:
+    def _refuse_alias(self, event: Any) -> None:
+        where = _mark_loc(self.name, event.start_mark)
+        if event.anchor not in self.anchors:
+            raise InputError(f"unknown alias '*{event.anchor}'", where,
+                             "an alias must follow its '&anchor'")
+        raise InputError(f"the alias '*{event.anchor}' is inside its own anchor", where,
+                         "an alias repeats a finished value")
+
+    def _refuse_node(self, event: Any) -> None:
         where = _mark_loc(self.name, event.start_mark)
         if event.tag is not None:
             raise InputError(f"unsupported YAML tag '{shown_tag(event.tag)}'", where,
@@ -187,8 +192,7 @@ class _Composer(yaml.composer.Composer):
             first = self.anchors[event.anchor].start_mark.line + 1
             raise InputError(f"the anchor '&{event.anchor}' is defined twice (first at line "
                              f"{first})", where, "each anchor once")
-        if not isinstance(event, yaml.ScalarEvent) and len(self.open) >= MAX_DEPTH:
-            raise InputError("nesting too deep", where, f"at most {MAX_DEPTH} levels")
+        raise InputError("too many values in the file", where, f"at most {self.max_nodes} values")
 
 
 class _ValueBuilder:
