@@ -145,8 +145,9 @@ def drive(term: Terminal, steps: Sequence[Step], measured: bool = True) -> Timin
     """Press each step's keys, waiting for its effect and for the screen to settle.
 
     A key sent before the new widget has focus could be lost on a busy machine, so a typed
-    value is checked on screen and a step whose effect does not show is pressed again (its
-    time is then the second press). Toggles in a checklist are never sent twice.
+    value is checked on screen and a key that brought no output at all is pressed again (its
+    time is then the second press). Output without the next prompt is an error (the app
+    went elsewhere), never pressed again. Toggles in a checklist are never sent twice.
     """
     timing = Timing(steps=len(steps))
     cpu_before = term.cpu_seconds()
@@ -172,7 +173,9 @@ def drive(term: Terminal, steps: Sequence[Step], measured: bool = True) -> Timin
             try:
                 painted = term.wait_for(step.then, timeout=5, since=since)
             except TimeoutError:
-                continue
+                if term.visible_since(since).strip():  # the app went elsewhere: say where
+                    raise
+                continue  # nothing came: the key was lost, press it again
             settled = term.settle(QUIET) or painted
             if measured:
                 timing.painted.append(painted - at)
