@@ -91,7 +91,13 @@ class SpineAssistServer(Server):
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Token, then the browser's session id; nothing else runs without both."""
+        """Token, then the browser's session id; nothing else runs without both.
+
+        The cookies are SameSite=Lax, not Strict: the link is often followed from a web mail
+        or chat page, and a Strict cookie would be withheld from that first visit (a 403 after
+        the token, or a new session id in place of the browser's own). Lax still keeps them
+        from another site's websocket, and the Origin is checked there besides.
+        """
         secure = self.base_url(request).startswith("https:")
         if self.token is not None:
             offered = request.query.get("token")
@@ -100,7 +106,7 @@ class SpineAssistServer(Server):
                 target = request.path + (f"?{urlencode(query)}" if query else "")
                 response = web.HTTPSeeOther(target)  # the token leaves the address bar
                 response.set_cookie(guard.TOKEN_COOKIE, self.token, httponly=True,
-                                    samesite="Strict", secure=secure, path="/")
+                                    samesite="Lax", secure=secure, path="/")
                 raise response
             if not guard.token_matches(request.cookies.get(guard.TOKEN_COOKIE), self.token):
                 return refused(request, "This spine-assist server needs the link with its "
@@ -116,7 +122,7 @@ class SpineAssistServer(Server):
         request[SESSION_KEY] = str(guard.session_folder(self.state_root, fresh or session_id or ""))
         response = await handler(request)
         if fresh is not None and request.path == "/":
-            response.set_cookie(guard.SESSION_COOKIE, fresh, httponly=True, samesite="Strict",
+            response.set_cookie(guard.SESSION_COOKIE, fresh, httponly=True, samesite="Lax",
                                 secure=secure, path="/", max_age=guard.SESSION_MAX_AGE)
         return response
 

@@ -60,7 +60,7 @@ def test_the_token_once_in_the_url_then_an_httponly_cookie(server_state: Path) -
         assert response.getheader("Location") == "/?fontsize=14"  # the token leaves the URL
         cookie = response.getheader("Set-Cookie") or ""
         assert f"spine_assist_token={TOKEN}" in cookie
-        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert get(url, "/", {"Cookie": f"spine_assist_token={TOKEN}"}).status == 200
         log = (server_state.parent / f"serve-{urlsplit(url).port}.log").read_text()
         assert TOKEN not in log.split("serving at", 1)[1].split("\n", 1)[1]  # no access log
@@ -122,3 +122,24 @@ def test_behind_a_proxy_a_public_url_needs_the_token_too(server_state: Path) -> 
     with running_server(server_state, "--public-url", "https://spine.example.org") as (url, _):
         assert printed_link(server_state, url).startswith("https://spine.example.org/?token=")
         assert get(url, "/", {"Host": "spine.example.org"}).status == 403
+
+
+def test_a_link_followed_from_another_site_gets_in_and_keeps_the_browsers_session(
+        browser: Any, server_state: Path) -> None:
+    """As from a web mail or chat page: the cookies must come along (SameSite=Lax)."""
+    with running_server(server_state, "--host", "0.0.0.0", "--token", TOKEN) as (url, _):
+        context = new_context(browser)
+        link = f"{url}/?token={TOKEN}"
+        context.route("http://mail.example/", lambda route: route.fulfill(
+            content_type="text/html", body=f'<a id="link" href="{link}">the consultation</a>'))
+        tab = open_tab(context, link)
+        tab.wait_for("Before the first question")
+        tab.type("T9 colon")
+        tab.press("Enter")
+        tab.wait_for("Yes, fit for surgery")
+        tab.press("1")
+        tab.wait_for("where is the lesion?")
+        tab.page.goto("http://mail.example/")
+        tab.page.click("#link")
+        assert "Case: T9 colon" in tab.wait_for("Resume?")
+        context.close()
