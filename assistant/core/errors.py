@@ -98,7 +98,7 @@ class InputError(SpineAssistError):
         return terminal_safe(text)
 
 
-_LINE_BREAKS = re.compile(r"[ \t]*(?:\r?\n)+[ \t]*")
+_LINE_BREAKS = re.compile(r"(?<![ \t])[ \t]*(?:\r?\n)+[ \t]*")  # linear: from a run's start
 
 
 class TreeError(InputError):

@@ -85,7 +85,10 @@ def md_inline(text: str) -> str:
 
 # What Markdown renderers turn into links without brackets (GFM's autolinks, linkify's
 # fuzzy links): a scheme, `www.`, an e-mail address, a dotted host name.
-_LINKISH = re.compile(r"(?i)[a-z][a-z0-9+.\-]*:(?=\S)|www\.|@|[a-z0-9\-]\.[a-z]{2,}")
+# (A scheme is looked for only where a run of scheme characters starts: one pass, linear.)
+_LINKISH = re.compile(
+    r"(?i)(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]*:(?=\S)|www\.|@|[a-z0-9\-]\.[a-z]{2,}"
+)
 _WORD = re.compile(r"\S+")
 _LINK_PUNCTUATION = re.compile(r"([.:@])")
 

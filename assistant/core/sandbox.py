@@ -108,14 +108,31 @@ def _checked(value: Any) -> Any:
     return value
 
 
-_FORMAT_NUMBER = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?|\{[^{}]*?:[^{}]*?(\d+)")
+_PERCENT_FIELD = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_BRACE_FIELD = re.compile(r"\{[^{}]*")  # from a brace to the next one: one pass, linear
+_DIGITS = re.compile(r"\d+")
+
+
+def _too_wide(number: str | None) -> bool:
+    return number == "*" or (number is not None and (len(number) > 6 or
+                                                     int(number) > MAX_WIDTH))
 
 
 def _check_format(text: str) -> None:
-    """Refuse `%0999999999d`, `%*d`, `{:999999999}`: a width that builds a huge string."""
-    for match in _FORMAT_NUMBER.finditer(text):
-        for number in match.groups():
-            if number == "*" or (number and int(number) > MAX_WIDTH):
+    """Refuse `%0999999999d`, `%*d`, `{:999999999}`, `{:{}}`: a width that builds a huge
+    string, or one taken from the arguments."""
+    if "%" in text:
+        for match in _PERCENT_FIELD.finditer(text):
+            if _too_wide(match.group(1)) or _too_wide(match.group(2)):
+                raise TemplateLimit(f"a format width or precision over {MAX_WIDTH}")
+    if "{" in text:
+        for match in _BRACE_FIELD.finditer(text):
+            field = match.group()
+            colon = field.find(":")
+            if colon < 0:
+                continue
+            nested = text.startswith("{", match.end())
+            if nested or any(_too_wide(n) for n in _DIGITS.findall(field, colon)):
                 raise TemplateLimit(f"a format width or precision over {MAX_WIDTH}")
 
 
