@@ -252,10 +252,12 @@ def render_template(name: str, context: dict[str, Any], folder: str | None = Non
         return render_limited(template, context)
     except TemplateError:
         raise
-    except RecursionError:
+    except RecursionError as exc:
+        file, line = _template_place(exc)
         raise TemplateError(
             "template calls itself without end (a macro, include or extends)",
-            Location(template.filename or name), "nothing may include or extend itself",
+            Location(file or template.filename or name, line, 1 if line else None),
+            "nothing may include or extend itself",
         ) from None
     except Exception as exc:  # Jinja2's classes are looked up only when one is raised
         raise _template_error(exc, name, folder, context) from None

@@ -4,6 +4,7 @@ line, or (where the input is valid) with a bounded, linear amount of work."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
@@ -118,6 +119,7 @@ def test_a_template_that_includes_itself_is_refused(tmp_path, text):
     (folder / "other.j2").write_text('{% include "note.md.j2" %}\n')
     line = refused("run", ANSWER_FILE, "--templates", str(folder))
     assert "itself" in line and str(folder) in line, line
+    assert re.search(r"\.j2:[12]:1: ", line), line  # the include's own line
 
 
 @pytest.mark.parametrize(("shape", "depth"), [
@@ -527,3 +529,21 @@ def test_graph_with_answers_is_linear():
     assert len(on_edges) == n and len(on_nodes) == n + 1
     assert len(highlighted) > len(plain)
     assert with_path < 4 * max(without, 0.02) + 0.5  # was 20x
+
+
+@pytest.mark.parametrize("text", [
+    "a" * 2_000_000, "a." * 1_000_000, "a" * 2_000_000 + ":", "{" + ":" * 2_000_000,
+    "{0:" + "a" * 2_000_000 + "}", " " * 2_000_000 + "x\n", "a:" * 1_000_000,
+])
+def test_text_checks_are_linear(text):
+    """The link, format and line-break checks look at each character a bounded number of
+    times (a regex that starts again inside a run is quadratic: minutes on a 2 MB value)."""
+    from assistant.core.render import md_inline
+    from assistant.core.sandbox import TemplateLimit, _check_format
+
+    started = time.process_time()
+    md_inline(text)
+    str(InputError(text, Location("f", 1, 1)))
+    with contextlib.suppress(TemplateLimit):
+        _check_format(text)
+    assert time.process_time() - started < 3.0
