@@ -65,14 +65,14 @@ def load_tree(path: Path | str) -> Tree:
         with cache.gc_paused():
             data = load_data(text, str(file))
             validate_schema(data, str(file))
-            tree = _Builder(data, str(file), digest).build()
+            tree = _TreeBuilder(data, str(file), digest).build()
             check_graph(tree, data)
         cache.store(digest, tree)
     _TREE_CACHE[key] = tree
     return tree
 
 
-class _Builder:
+class _TreeBuilder:
     """Turns schema-valid data into the model, checking every cross-reference."""
 
     def __init__(self, data: LocDict, name: str, digest: str) -> None:

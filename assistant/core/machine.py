@@ -138,11 +138,14 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
 
 
 # --------------------------------------------------------------------------- progress
-def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
+def estimate_total(tree: Tree, known: Mapping[str, Any], count_optional: bool = False) -> int:
     """Questions a whole consultation would ask: the path so far, then a likely rest.
 
     Unanswered required questions take their first choice (or the minimum), optional ones
-    are taken as skipped; answers given count whether required or optional.
+    are taken as skipped; answers given count whether required or optional. With
+    count_optional, every question the walk reaches counts, skipped or not: the number of
+    questions the person will be asked (a progress count that does not grow as optional
+    questions come up).
     """
     filled: dict[str, Any] = dict(known)
     count = 0
@@ -158,6 +161,7 @@ def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
             value = SKIPPED if question.optional else _placeholder(question)
         if value is not SKIPPED:
             values[node] = value
+        if value is not SKIPPED or count_optional:
             count += 1
         node = next(b.goto for b in question.next if b.when.holds(ctx))
     return count
@@ -203,6 +207,11 @@ class Consultation:
     def answers(self) -> dict[str, Any]:
         """Answers on the path, in the order asked."""
         return self.walk.values
+
+    def expected_asked(self) -> int:
+        """Questions this consultation will ask, optional ones included (`estimate_total`
+        with count_optional): for "question N of M"."""
+        return estimate_total(self.tree, self.known, count_optional=True)
 
     def expected_total(self) -> int:
         """`estimate_total` of these answers, worked out once per change (the progress
