@@ -19,6 +19,8 @@ from assistant.tui.learn.decision_map import DecisionMapScreen
 from assistant.tui.learn.outline import TreeOutlineScreen
 from assistant.tui.learn.round import RoundScreen
 from assistant.tui.learn.summary import SummaryScreen
+from assistant.tui.widgets.question_box import QuestionBox
+from tests.tui.drive import region_text, screen_text
 
 SIZE = (120, 40)
 
@@ -100,8 +102,9 @@ async def test_wrong_answer_and_wrong_prediction(tree: Tree, vignettes: list[Vig
         await answer_case(pilot, case, wrong=frozenset({"short_stature"}))
         wrong = [c for c in cards(app) if c.startswith("✗")]
         assert wrong == [
-            "✗ short_stature: you said No, normal body habitus; the story implies Yes, short "
-            "stature\n  1.42 m, with vertebral landmarks close together: short stature.\n"
+            "✗ Short stature (small-statured patient)? You said No, normal body habitus; the "
+            "story implies Yes, short stature\n"
+            "  1.42 m, with vertebral landmarks close together: short stature.\n"
             '  Source: Hui et al. 2024, "Profile of MSD Patients"']
         await predict(pilot, "MISS")
         reveal = cards(app)[-1]
@@ -164,8 +167,9 @@ async def test_an_answer_out_of_range_is_refused_in_place(
         await pilot.press("2", "0", "0", "enter")
         await pilot.pause()
         assert app.round.step == step
-        assert any("200 is out of range for 'age_years'" in str(n.message)
-                   for n in app._notifications)
+        box = app.screen.query_one(QuestionBox)
+        assert box.error.startswith("200 is outside the range")
+        assert "age_years" not in box.error
 
 
 class _Host(App[None]):
@@ -179,7 +183,8 @@ async def test_decision_map_screen_stands_alone(tree: Tree) -> None:
         await pilot.pause()
         viewer = app.screen.query_one(MarkdownViewer)
         source = viewer.document.source
-        assert "| Section | OSS more feasible | MISS more feasible |" in source
+        assert "## Surgical indication and fitness" in source
+        assert "### OSS more feasible" in source
         assert "<br>" not in source
         await pilot.press("escape")
         await pilot.pause()
@@ -222,3 +227,37 @@ async def test_round_screen_opens_the_map_and_the_outline(
         await pilot.pause()
         assert isinstance(app.screen, TreeOutlineScreen)
         assert app.screen.path == list(case.questions[:2])
+
+
+async def test_trainee_mode_answers_with_the_consultations_keys_at_80_columns(
+    tree: Tree, vignettes: list[Vignette],
+) -> None:
+    """Digits pick, long prompts wrap (not cut), no internal ids show, the prediction is
+    asked by title and picked by digit: the same box as the consultation."""
+    case = by_id(vignettes, "cervicothoracic_lung")
+    app = TrainApp(tree, [case])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for qid in case.questions:
+            question = app.round.question
+            assert question is not None and question.id == qid
+            box = app.screen.query_one(QuestionBox)
+            shown = region_text(app, box)
+            assert " ".join(question.prompt.split()) in shown  # wrapped, not cut
+            assert "_" not in qid or qid not in screen_text(app)  # no internal ids
+            value = case.answers[qid]
+            if question.kind == "single":
+                keys = [str(question.choice_ids.index(value) + 1)]
+            elif question.kind == "multi":
+                keys = [str(question.choice_ids.index(v) + 1) for v in value] + ["enter"]
+            else:
+                keys = [*str(value), "enter"]
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert app.round.phase == "predict"
+        text = screen_text(app)
+        assert "Open spine surgery (OSS)" in text
+        await pilot.press(str(app.round.tree.outcome_ids.index("OSS") + 1))
+        await pilot.pause()
+        assert cards(app)[-1].startswith("✓ Right")
+        assert all(c.startswith("✓") for c in cards(app))

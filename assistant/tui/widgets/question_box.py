@@ -40,7 +40,7 @@ def hint_for(kind: str, skip: bool, preview: bool) -> str:
         keys = "1-9 or ↑↓ to look, Enter applies" if preview else "1-9, or ↑↓ and Enter"
         return keys + (" · s skips" if skip else "")
     if kind == "multi":
-        return "1-9 or Space ticks · Enter confirms" + (" · s skips" if skip else "")
+        return "1-9/Space tick · Enter confirms" + (" · s skips" if skip else "")
     return "Enter confirms" + (" · Enter with nothing skips" if skip else "")
 
 
