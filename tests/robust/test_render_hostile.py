@@ -547,3 +547,21 @@ def test_text_checks_are_linear(text):
     with contextlib.suppress(TemplateLimit):
         _check_format(text)
     assert time.process_time() - started < 3.0
+
+
+@pytest.mark.parametrize("k", [300, 3000])
+def test_enable_when_on_a_wide_fan_out_is_bounded(tmp_path, k):
+    """One question with k branches to k questions: each branch's negation is taken once."""
+    from assistant.core.fhir import enable_when
+
+    branches = ", ".join(f"{{when: {{q0: v{i}}}, goto: q{i}}}" for i in range(1, k + 1))
+    text = chain_yaml(k + 1).replace("next: [{goto: q1}]",
+                                     f"next: [{branches}, {{goto: end}}]", 1)
+    path = tmp_path / "fan.yaml"
+    path.write_text(text)
+    tree = load_tree(path)
+    started = time.process_time()
+    rules, missing = enable_when(tree)
+    assert time.process_time() - started < 2.0
+    assert len(rules) + len(missing) == k  # every question but the first, one way or other
+    assert rules["q1"][0][-1].answer == "v1"

@@ -172,6 +172,22 @@ class _Reach:
         # post-dominators: the same on the reversed graph, rooted at the end
         self.postdom = _DomTree([END, *reversed(self.order)], succs)
         self.cache: dict[str, Dnf] = {}
+        self.guards: dict[str, dict[str, Dnf]] = {}
+
+    def _taken(self, pred: str) -> dict[str, Dnf]:
+        """Per target of `pred`: when a branch to it is the first that holds. One pass over
+        the branches, each one's negation ANDed once (was again for every later branch)."""
+        if pred in self.guards:
+            return self.guards[pred]
+        out: dict[str, Dnf] = {}
+        none_before: Dnf = TRUE
+        for branch in self.tree.questions[pred].next:
+            guard = _and(self.translate.dnf(branch.when), none_before)
+            out[branch.goto] = _or(out.get(branch.goto, FALSE), guard)
+            if none_before is not None:
+                none_before = _and(none_before, self.translate.dnf(branch.when, negated=True))
+        self.guards[pred] = out
+        return out
 
     def _topological(self) -> list[str]:
         from assistant.core.lint import postorder
@@ -207,15 +223,7 @@ class _Reach:
         return result
 
     def _edge(self, pred: str, node: str) -> Dnf:
-        branches = self.tree.questions[pred].next
-        taken: Dnf = FALSE
-        earlier: list[Condition] = []
-        for branch in branches:
-            if branch.goto == node:
-                guard = _and(self.translate.dnf(branch.when),
-                             *(self.translate.dnf(c, negated=True) for c in earlier))
-                taken = _or(taken, guard)
-            earlier.append(branch.when)
+        taken = self._taken(pred).get(node, FALSE)
         return _and(self.answered(pred), taken)
 
     def simplify(self, dnf: Dnf) -> Dnf:
@@ -263,22 +271,23 @@ class Unexpressed:
     condition: str
 
 
-def _branch_description(tree: Tree, node: str, preds: list[str], rank: dict[str, int]) -> str:
-    parts = []
-    for pred in sorted(preds, key=rank.__getitem__):  # in the tree's order
-        for branch in tree.questions[pred].next:
-            if branch.goto == node:
-                parts.append(f"after '{pred}'" + ("" if isinstance(branch.when, Always)
-                                                 else f" when {branch.when.describe()}"))
-    return "; or ".join(parts)
+def _branch_descriptions(tree: Tree) -> dict[str, list[str]]:
+    """Per question, in words, each branch that leads to it (one pass over all branches)."""
+    into: dict[str, list[str]] = {}
+    for pred, question in tree.questions.items():
+        for branch in question.next:
+            into.setdefault(branch.goto, []).append(
+                f"after '{pred}'" + ("" if isinstance(branch.when, Always)
+                                     else f" when {branch.when.describe()}"))
+    return into
 
 
 def enable_when(tree: Tree) -> tuple[dict[str, tuple[list[Atom], str]], list[Unexpressed]]:
-    """Per question: (comparisons, 'all'|'any'); and the questions that could not be written."""
+    """Per question: (comparisons, 'all'|'any'); and the questions that could not be written
+    (branching FHIR cannot write flat, or past MAX_TERMS alternatives)."""
     reach = _Reach(tree)
     out: dict[str, tuple[list[Atom], str]] = {}
-    missing: list[Unexpressed] = []
-    rank = {qid: index for index, qid in enumerate(tree.questions)}
+    missing: list[str] = []
     for qid in reach.order:
         dnf = reach.reach(qid)
         if dnf == TRUE:
@@ -289,9 +298,9 @@ def enable_when(tree: Tree) -> tuple[dict[str, tuple[list[Atom], str]], list[Une
         elif dnf is not None and dnf and all(len(t) == 1 for t in dnf):
             out[qid] = (sorted(next(iter(t)) for t in dnf), "any")
         else:
-            missing.append(Unexpressed(qid, _branch_description(tree, qid, reach.preds[qid],
-                                                                   rank)))
-    return out, missing
+            missing.append(qid)
+    into = _branch_descriptions(tree) if missing else {}
+    return out, [Unexpressed(qid, "; or ".join(into.get(qid, ()))) for qid in missing]
 
 
 def unexpressed(tree: Tree) -> list[Unexpressed]:
