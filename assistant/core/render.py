@@ -131,8 +131,8 @@ def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
 def environment(folder: str | None = None) -> Any:
     """A limited sandbox over the site folder (if any) then the shipped templates.
 
-    No bytecode cache: Jinja2's loads marshal data, which a planted file turns into code;
-    compiling the note anew costs a few milliseconds of a `run` (measured in the README).
+    No bytecode cache: Jinja2's loads marshal data, which a planted file turns into code.
+    Compiling the note anew costs a `run` about 12-20 ms of CPU (issue 12, item 7).
     """
     from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
 
