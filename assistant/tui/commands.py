@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("consult: change an earlier answer", "edit", "screen", "Pick an answer in the transcript"),
     ("consult: review the answers", "review", "screen", "Every answer by section"),
     ("view: toggle the side panel", "toggle_panel", "screen", "Sections and factors so far"),
+    ("review: show the recommendation", "result", "screen",
+     "The recommendation, its reasons and the plan"),
     ("result: export the note", "export", "screen",
      "Markdown, text, HTML, JSON or FHIR, to a file (a download in a browser)"),
     ("result: copy the note", "copy", "screen", "Copy the Markdown note to the clipboard"),
