@@ -6,6 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assistant.core.catalog import open_tree
+from assistant.core.headless import run_file
+from tests.bench.keys import plan
+from tests.conftest import ROOT
 from tests.web.browser import app_processes, new_context, open_tab, running_server
 
 FIRST_QUESTION = "Before the first question"
@@ -103,4 +107,37 @@ def test_copy_puts_the_note_on_the_browsers_clipboard(browser: Any, server_state
         copied = tab.page.evaluate("navigator.clipboard.readText()")
         assert copied.startswith("# MISS, open surgery or nonoperative care")
         assert "T11 renal" in copied
+        context.close()
+
+
+KEYS = {"\r": "Enter", "\x15": "Control+u"}  # the bench's key plan, in Playwright's names
+
+
+def test_a_whole_consultation_by_keys_reaches_the_same_result_as_the_terminal(
+        browser: Any, server_state: Path) -> None:
+    """Every question of a MISS case answered by the keys a person presses (the bench's
+    plan from the answer file), the recommendation the headless run gives."""
+    answers = ROOT / "tests" / "fixtures" / "answers" / "miss.yaml"
+    expected = run_file(open_tree(None), answers).outcome.evaluation.recommendation
+    with running_server(server_state) as (url, _server):
+        context = new_context(browser)
+        tab = open_tab(context, url)
+        tab.wait_for(FIRST_QUESTION)
+        tab.press("Enter")
+        for step in plan(answers):
+            for key in step.keys:
+                if key in KEYS:
+                    tab.press(KEYS[key])
+                else:
+                    tab.type(key)
+            if step.value is not None:
+                tab.wait_for(step.value)
+            tab.press(KEYS.get(step.key, step.key))
+            if step.then is not None:
+                tab.wait_for(step.then)
+        tab.wait_for("See the recommendation")
+        tab.press("Enter")
+        result = tab.wait_for("Recommendation:")
+        headline = next(line for line in result.split("\n") if "Recommendation:" in line)
+        assert f"({expected})" in headline, headline
         context.close()
