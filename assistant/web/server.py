@@ -103,7 +103,8 @@ class SpineAssistServer(Server):
             offered = request.query.get("token")
             if offered is not None and guard.token_matches(offered, self.token):
                 query = {k: v for k, v in request.query.items() if k != "token"}
-                target = request.path + (f"?{urlencode(query)}" if query else "")
+                path = "/" + request.path.lstrip("/")  # never `//host`: no redirect elsewhere
+                target = path + (f"?{urlencode(query)}" if query else "")
                 response = web.HTTPSeeOther(target)  # the token leaves the address bar
                 response.set_cookie(guard.TOKEN_COOKIE, self.token, httponly=True,
                                     samesite="Lax", secure=secure, path="/")

@@ -62,6 +62,8 @@ def test_the_token_once_in_the_url_then_an_httponly_cookie(server_state: Path) -
         assert f"spine_assist_token={TOKEN}" in cookie
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert get(url, "/", {"Cookie": f"spine_assist_token={TOKEN}"}).status == 200
+        elsewhere = get(url, f"//evil.example/?token={TOKEN}")
+        assert elsewhere.getheader("Location") == "/evil.example/"  # stays on this server
         log = (server_state.parent / f"serve-{urlsplit(url).port}.log").read_text()
         assert TOKEN not in log.split("serving at", 1)[1].split("\n", 1)[1]  # no access log
 
