@@ -7,6 +7,9 @@ cost about 15 ms of a 250 ms start. Once the first frame is out, one full pass (
 moves everything alive to the oldest generation, which Python rescans only rarely.
 (`gc.freeze()` there instead kept garbage made before it for good: about 1 MiB more at
 the result screen.)
+
+A module of its own, importing nothing of Textual: the CLI calls `pause` before it imports
+the app (launch.py), and the conversation screen calls `resume` after its first frame.
 """
 
 from __future__ import annotations

@@ -49,14 +49,15 @@ def banner(context: dict[str, Any]) -> Text:
     if context["provisional"]:
         text.append("  provisional", style="bold italic")
     counts = context["counts"]
-    if recommendation == "nonoperative":
-        balance = "Surgery is not indicated on these answers"
-    else:
-        balance = (f"{plural(counts['OSS'], 'factor')} for OSS, "
-                   f"{plural(counts['MISS'], 'factor')} for MISS")
+    balance = []
+    if recommendation != "nonoperative":  # OSS and MISS factors do not decide that one
+        balance = [f"{plural(counts['OSS'], 'factor')} for OSS",
+                   f"{plural(counts['MISS'], 'factor')} for MISS"]
     if counts.get("caution"):
-        balance += f", {plural(counts['caution'], 'caution')}"
-    text.append(f"\n{balance}. Decision support: the surgeon decides.", style="dim")
+        balance.append(plural(counts["caution"], "caution"))
+    balance.append("Decision support: the surgeon decides")
+    text.append("\n" + ", ".join(balance[:-1]) + (". " if len(balance) > 1 else "") +
+                balance[-1] + ".", style="dim")
     return text
 
 
