@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.core.answers import AnswerFile, allowed_text, answers_from_data, load_answer_file
 from assistant.core.errors import AnswerError, Location
-from assistant.core.machine import Walk, replay
+from assistant.core.machine import replay
 from assistant.core.model import Tree
 from assistant.core.result import Outcome
 
@@ -21,14 +21,6 @@ class HeadlessRun:
 
 def run_answers(tree: Tree, answers: AnswerFile) -> HeadlessRun:
     """Replay the answers; a required question left unanswered is an error naming it."""
-    return evaluate_walk(tree, *walk_answers(tree, answers))
-
-
-def walk_answers(tree: Tree, answers: AnswerFile) -> tuple[Walk, list[str], dict[str, str]]:
-    """`run_answers` up to the evaluation: (the walk, its warnings, the answers' metadata).
-
-    A batch replays a few dozen files, then evaluates them (each step's code stays hot).
-    """
     walk = replay(tree, answers.values, skip_missing_optional=True)
     if walk.current is not None:
         question = tree.questions[walk.current]
@@ -47,13 +39,7 @@ def walk_answers(tree: Tree, answers: AnswerFile) -> tuple[Walk, list[str], dict
         for qid in answers.values
         if qid not in walk.values
     ]
-    return walk, warnings, answers.meta
-
-
-def evaluate_walk(tree: Tree, walk: Walk, warnings: list[str],
-                  meta: dict[str, str]) -> HeadlessRun:
-    """The rest of `run_answers`: the outcome of a complete walk."""
-    return HeadlessRun(Outcome.from_walk(tree, walk, meta), warnings)
+    return HeadlessRun(Outcome.from_walk(tree, walk, answers.meta), warnings)
 
 
 def run_file(tree: Tree, path: Path | str) -> HeadlessRun:
