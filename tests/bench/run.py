@@ -43,16 +43,15 @@ def browser(base: Path, quick: bool) -> list[Row]:
 
 Figure = Callable[[Path, argparse.Namespace], Row | list[Row]]
 FIGURES: dict[str, list[Figure]] = {
-    "1": [lambda base, a: tui.figure_start(base, 3 if a.quick else 13, cold=False),
-          lambda base, a: tui.figure_start(base, 3 if a.quick else 9, cold=True)],
+    "1": [lambda base, a: tui.figure_start(base, 3 if a.quick else 11, cold=False),
+          lambda base, a: tui.figure_start(base, 3 if a.quick else 7, cold=True)],
     "2": [lambda base, a: tui.figure_keys(base, 1, tui.KEY_FILES[-1:]) if a.quick
           else tui.figure_keys(base, 2)],
     "3": [lambda base, a: headless.figure_run(base, 5 if a.quick else 15, cold=False),
           lambda base, a: headless.figure_run(base, 3 if a.quick else 9, cold=True),
           lambda base, a: headless.figure_heavy(base)],
     "4": [lambda base, a: headless.figure_batch(base, 1000, 1 if a.quick else 3)],
-    "5": [lambda base, a: headless.figure_check(
-        base, (500, 5000) if a.quick else (500, 5000, 50_000), 1 if a.quick else 3)],
+    "5": [lambda base, a: headless.figure_check(base, (500, 5000), 1 if a.quick else 5)],
     "6": [lambda base, a: tui.figure_memory(base)],
     "7": [lambda base, a: browser(base, a.quick)],
 }
