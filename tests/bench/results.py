@@ -68,7 +68,7 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    in the same sandbox and writes it with a plain `open`/`write` 1,000 times into the same
    folder. 4a: on the machine's disk, as a ratio. 4b: on tmpfs (`/dev/shm`), in notes/s.
 5. **`check`**: generated trees of 500 and 5,000 questions (`gen_tree.py`: every tenth
-   question branches, so the paths can only be counted; 50,000 questions would pass the
+   question branches, so the paths can only be counted; 50,000 questions would exceed the
    YAML reader's limit of 200,000 values in a file). 5a: in one process after a
    warm-up on a tiny tree, so the fixed costs (imports, template compilation) do not
    flatter the growth; 10x the questions may take at most 12x the time. 5b: the whole
