@@ -472,3 +472,120 @@ async def test_esc_in_an_edit_from_the_review_returns_to_the_review_unchanged(tr
         await pilot.pause()
         assert app.screen is review
         assert app.consultation.known == known
+
+
+# -- no surprises (issue 13) ------------------------------------------------------------
+async def test_a_case_label_is_asked_first_saved_and_shown_in_the_title(tree: Tree):
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "case label" in screen_text(app).lower()
+        assert "no names or record numbers" in screen_text(app)
+        await pass_label(pilot, "T11 renal")
+        assert app.consultation.current.id == "fit_for_surgery"
+        assert app.session.meta["case_label"] == "T11 renal"
+        assert "T11 renal" in screen_text(app).splitlines()[0]  # the title
+        await pilot.press("1")
+        await pilot.pause()
+    assert sessions.load_session(app.session.path).meta["case_label"] == "T11 renal"
+
+
+async def test_the_case_label_is_skipped_with_enter_and_not_asked_on_resume(tree: Tree):
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pass_label(pilot)
+        assert "case_label" not in app.session.meta
+        await pilot.press("1", "s")
+        await pilot.pause()
+        await pilot.press("escape", "escape")  # back to the first question: no label again
+        await pilot.pause()
+        assert app.consultation.current.id == "fit_for_surgery"
+        assert "case label" not in screen_text(app).lower()
+    saved = sessions.load_session(app.session.path)
+    app = make_resume_app(saved.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "case label" not in screen_text(app).lower()
+
+
+def progress(app) -> tuple[int, int]:
+    text = app.screen.query_one(QuestionBox).progress.render()
+    asked, total = str(text).removeprefix("question ").split(" of ~")
+    return int(asked), int(total)
+
+
+async def test_the_progress_count_never_repeats_or_goes_back_and_shrinks_after_an_edit(
+        tree: Tree):
+    values = fixture_values(tree, "oss_several.yaml")
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pass_label(pilot)
+        seen = [progress(app)[0]]
+        for _ in range(8):  # SINS questions are skipped (optional): the count still moves
+            question = app.consultation.current
+            await pilot.press(*keys_for(question, values.get(question.id, SKIPPED)))
+            await pilot.pause()
+            seen.append(progress(app)[0])
+        assert seen == list(range(1, 10))
+        await answer_all_partial(pilot, values, stop_at="region")
+        asked, total = progress(app)
+        app.screen.edit("hypervascular")  # yes -> no: embolization is no longer asked
+        await pilot.pause()
+        await pilot.press(*keys_for(tree.questions["hypervascular"], "no"))
+        await pilot.pause()
+        await pilot.pause()
+        assert "embolization" not in app.consultation.walk.path
+        assert app.consultation.current.id == "region"
+        assert progress(app) == (asked - 1, total - 1)
+
+
+async def test_footer_keys_in_a_text_field_are_keys_that_work_there(tree: Tree):
+    values = fixture_values(tree, "miss.yaml")
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all_partial(pilot, values, stop_at="level")
+        offered = [b for b in app.screen.active_bindings.values() if b.binding.show]
+        keys = {key for b in offered for key in b.binding.key.split(",")}
+        typed = {k for k in keys if len(k) == 1 and k.isprintable()}
+        assert typed == set(), f"offered keys that a text field types: {typed}"
+        footer = screen_text(app).splitlines()[-1]
+        assert "Edit answer" not in footer and "F1" in footer
+        await pilot.press("f1")  # offered, and it works while typing
+        await pilot.pause()
+        assert isinstance(app.screen, WhyScreen)
+
+
+async def test_a_toast_does_not_cover_the_hint_line(tree: Tree):
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pass_label(pilot)
+        app.notify("A long notice that takes a few lines of the screen to say what it has "
+                   "to say", title="Notice", timeout=30)
+        await pilot.pause(0.3)
+        hint = app.screen.query_one(QuestionBox).query_one("#q-foot")
+        toasts = list(app.screen.query("Toast"))
+        assert "A long notice" in screen_text(app)
+        assert toasts
+        for toast in toasts:
+            assert not toast.region.overlaps(hint.region)
+
+
+async def test_the_sins_total_shows_once_its_six_parts_are_answered(tree: Tree):
+    sins = {"sins_location": "junctional", "sins_pain": "mechanical", "sins_lesion": "lytic",
+            "sins_alignment": "normal", "sins_collapse": "none",
+            "sins_posterolateral": "unilateral"}
+    app = make_app(tree)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await answer_all_partial(pilot, {"fit_for_surgery": "yes", **sins},
+                                 stop_at="sins_posterolateral")
+        assert "of 18" not in screen_text(app)  # a partial SINS is no SINS
+        await pilot.press(*keys_for(tree.questions["sins_posterolateral"], "unilateral"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.consultation.current.id == "surgical_indications"
+        transcript = app.screen.query_one(Transcript)
+        assert transcript.entries[-1].note == \
+            ("Spinal Instability Neoplastic Score (SINS): 9 of 18, indeterminate, possibly "
+             "impending instability (7-12)")
+        assert "9 of 18, indeterminate" in region_text(app, transcript)
+        assert "9 of 18, indeterminate" in region_text(app, app.screen.query_one("#panel"))

@@ -132,9 +132,10 @@ class ConsultScreen(Screen[None]):
         self.transcript.sync(entries)
 
     def _asking_label(self) -> bool:
+        """A new consultation (never saved, nothing answered) asks for its label first."""
         app = host(self)
         return not app.consultation.known and not app.case_label and \
-            self._label_asked != app.session.id
+            app.session.file is None and self._label_asked != app.session.id
 
     def _show_current(self) -> None:
         consultation = host(self).consultation
@@ -156,7 +157,8 @@ class ConsultScreen(Screen[None]):
         box.display = True
         default = consultation.default_for(question)
         key = (question.id, repr(default))
-        if self._shown == key:
+        if self._shown == key:  # the same question: only the count may have changed
+            box.set_progress(progress_of(consultation))
             return
         self._shown = key
         suggested, reason = consultation.suggestion(question)

@@ -153,7 +153,7 @@ class QuestionBox(Vertical):
                                 strict=True):
             widget.display = kind == self.kind
         self.hint.update(hint_for(self.kind, self.allow_skip, self.preview))
-        self.progress.update(progress)
+        self.set_progress(progress)
         self.border_title = title or None
         self.border_subtitle = subtitle or None
         self.focus_answer()
@@ -166,6 +166,10 @@ class QuestionBox(Vertical):
             self._pending = None
             self.show(question, default, reason=reason, title=title, subtitle=subtitle,
                       progress=progress, allow_skip=allow_skip, current=current)
+
+    def set_progress(self, progress: str) -> None:
+        if str(self.progress.content) != progress:
+            self.progress.update(progress)
 
     def on_resize(self) -> None:
         """The box grew or shrank (a complaint, a suggestion, another question): the field
