@@ -53,7 +53,9 @@ def claim(session_path: Path) -> SessionLock | None:
     """
     from filelock import FileLock, Timeout
 
-    lock = FileLock(lock_path(session_path), blocking=False, thread_local=False)
+    # No soft (file-exists) fallback: a crash would leave it held for ever.
+    lock = FileLock(lock_path(session_path), blocking=False, thread_local=False,
+                    fallback_to_soft=False)
     try:
         session_path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
