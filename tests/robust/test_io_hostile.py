@@ -120,12 +120,18 @@ def test_a_fifo_vignettes_file_beside_a_tree_never_hangs(tmp_path: Path) -> None
     assert "not a regular file" in proc.stderr and proc.stderr.count("\n") == 1
 
 
-def test_a_fifo_template_never_hangs_nor_falls_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["run", "check"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero-link"])
+def test_a_special_template_never_hangs_nor_falls_back(command: str, kind: str,
+                                                       tmp_path: Path) -> None:
     folder = tmp_path / "site"
     folder.mkdir()
-    os.mkfifo(folder / "note.md.j2")
-    line = hostile("run", MISS, "--templates", str(folder), cwd=tmp_path)
-    assert "note.md.j2" in line and "regular file" in line
+    template = folder / "note.md.j2"
+    (os.mkfifo(template) if kind == "fifo" else template.symlink_to("/dev/zero"))
+    args = [MISS] if command == "run" else []
+    line = hostile(command, *args, "--templates", str(folder), cwd=tmp_path)
+    assert line.startswith(f"{template}: template ")
+    assert ("not a regular file" if kind == "fifo" else "outside its folder") in line
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero-link", "socket", "directory"])
