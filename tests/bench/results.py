@@ -70,8 +70,9 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
 5. **`check`**: generated trees of 500 and 5,000 questions (`gen_tree.py`: every tenth
    question branches, so the paths can only be counted; 50,000 questions would exceed the
    YAML reader's limit of 200,000 values in a file). 5a: in one process after a
-   warm-up on a tiny tree, so the fixed costs (imports, template compilation) do not
-   flatter the growth; 10x the questions may take at most 12x the time. 5b: the whole
+   warm-up on a tiny tree, so imports and template compilation do not flatter the growth
+   (a cost that every check pays whatever the size, such as rendering the templates'
+   samples, still does); 10x the questions may take at most 12x the time. 5b: the whole
    `spine-assist check` command at 5,000 questions, no tree cache.
 6. **Memory**: peak resident set size (VmHWM from /proc) of the app after a whole
    consultation typed through the pty and the result screen shown, against the swap
