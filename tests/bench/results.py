@@ -119,9 +119,13 @@ def readme_table(rows: list[Row], date: str) -> str:
     for row in rows:
         if row.note.startswith("skipped"):
             continue
-        ratio = f", {row.ratio:.2f}x" if row.ratio is not None else ""
+        latest = row.measured
+        if row.reference not in ("-", "none", "1 s"):
+            latest += f" vs {row.reference}"
+        if row.ratio is not None:
+            latest += f": {row.ratio:.2f}x"
         verdict = "" if row.ok else " (**missed**)"
-        lines.append(f"| {row.figure} | {row.budget} | {row.measured}{ratio}{verdict} |")
+        lines.append(f"| {row.figure} | {row.budget} | {latest}{verdict} |")
     lines.append(END)
     return "\n".join(lines)
 
