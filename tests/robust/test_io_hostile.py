@@ -442,3 +442,37 @@ def test_a_session_save_on_a_really_full_disk_says_so(
     with pytest.raises(sessions.SessionError, match="no space left on device"):
         sessions.save_session(session)
     assert list((full_disk / "state" / "sessions").iterdir()) == []
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A folder on a read-only mount, which even root cannot write (skipped where no mount)."""
+    folder = tmp_path / "ro"
+    (folder / "state" / "sessions").mkdir(parents=True)
+    (folder / "old.md").write_text("the old note\n")
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(folder)],
+                             capture_output=True, check=False).returncode == 0
+    if not mounted or subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)],
+                                     capture_output=True, check=False).returncode != 0:
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+        pytest.skip("cannot make a read-only mount here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_read_only_disk_is_one_line_for_notes_and_sessions(
+    tree, read_only: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = hostile("run", MISS, "-o", str(read_only / "old.md"), "--force", cwd=read_only)
+    assert line == (f"{read_only}: cannot write in this folder: read-only file system "
+                    "(a folder on a writable disk)")
+    assert (read_only / "old.md").read_text() == "the old note\n"
+    monkeypatch.setenv("SPINE_ASSIST_STATE_DIR", str(read_only / "state"))
+    session = sessions.record(sessions.new_session(tree), Consultation(tree))
+    lock = sessions.claim(session.path)  # nothing to guard where nothing can be written
+    assert lock is not None and not lock.held
+    with pytest.raises(sessions.SessionError, match="read-only file system"):
+        sessions.save_session(session)
