@@ -81,10 +81,13 @@ def measure(key: str, figure: Figure, base: Path, args: argparse.Namespace) -> l
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=sorted(FIGURES), metavar="N")
+    parser.add_argument("--only", nargs="+", choices=sorted(FIGURES), metavar="N",
+                        help="these figures only (1 start, 2 keys, 3 run, 4 batch, 5 check, "
+                             "6 memory, 7 browser); the README's table is left as it is")
     parser.add_argument("--quick", action="store_true",
                         help="few repeats, one consultation (smoke test; RESULTS.md untouched)")
-    parser.add_argument("--no-write", action="store_true", help="do not rewrite RESULTS.md")
+    parser.add_argument("--no-write", action="store_true",
+                        help="do not rewrite RESULTS.md (nor the README's table)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     date = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
