@@ -476,3 +476,23 @@ def test_a_read_only_disk_is_one_line_for_notes_and_sessions(
     assert lock is not None and not lock.held
     with pytest.raises(sessions.SessionError, match="read-only file system"):
         sessions.save_session(session)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stem=st.text(st.sampled_from("abcXYZ019-_ é✓"), min_size=1, max_size=252))
+def test_any_valid_name_is_written_whole_and_alone(stem: str, tmp_path: Path) -> None:
+    """Up to the file system's 255 bytes a name is accepted (the temporary name beside it
+    stays short), and nothing else is left in the folder."""
+    name = f"{stem}.md"
+    folder = tmp_path / "names"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    if len(name.encode()) > 255:
+        with pytest.raises(InputError, match="file name too long"):
+            atomic_write(folder / name, "x")
+        assert list(folder.iterdir()) == []
+    else:
+        atomic_write(folder / name, "x", overwrite=False)
+        assert [p.name for p in folder.iterdir()] == [name]
