@@ -496,3 +496,34 @@ def test_any_valid_name_is_written_whole_and_alone(stem: str, tmp_path: Path) ->
     else:
         atomic_write(folder / name, "x", overwrite=False)
         assert [p.name for p in folder.iterdir()] == [name]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**18, 10**18)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=3),
+    max_leaves=10)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_json_a_session_could_hold_restores_or_is_refused(tree, data) -> None:
+    """Whatever a hand-edited session holds, it is refused as a SessionError, or restored
+    with the answers the tree accepts (the others dropped, with a warning): never a crash."""
+    ids = st.sampled_from([*tree.questions, "no_such_question"])
+    saved = {"format": "spine-assist-session", "version": 1, "id": "x", "tree": {"id": tree.id},
+             "known": data.draw(st.dictionaries(ids, JSON_VALUES, max_size=8)),
+             "remembered": data.draw(st.dictionaries(ids, JSON_VALUES, max_size=4)),
+             "skipped": data.draw(st.lists(ids | JSON_VALUES, max_size=3)),
+             "order": data.draw(st.lists(ids | JSON_VALUES, max_size=5)),
+             "meta": data.draw(JSON_VALUES),
+             "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"}
+    try:
+        session = sessions.Session.from_json(saved)
+    except sessions.SessionError:
+        return
+    consultation, _warnings = sessions.restore(tree, session)
+    assert set(consultation.known) <= set(session.known)
+    assert session.describe()
