@@ -131,12 +131,13 @@ def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
 def environment(folder: str | None = None) -> Any:
     """A limited sandbox over the site folder (if any) then the shipped templates.
 
-    No bytecode cache: Jinja2's loads marshal data, which a planted file turns into code.
-    Compiling the note anew costs a `run` about 12-20 ms of CPU (issue 12, item 7).
+    Compiled templates are kept only in a private folder, checked before every use
+    (`template_files.PrivateBytecodeCache`): Jinja2 stores them as marshal data.
     """
     from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
 
-    from assistant.core.sandbox import FolderLoader, LimitedSandbox
+    from assistant.core.sandbox import LimitedSandbox
+    from assistant.core.template_files import FolderLoader, bytecode_cache
 
     loaders = [FolderLoader(folder)] if folder else []
     loaders.append(FolderLoader(paths.templates_dir()))
@@ -148,6 +149,7 @@ def environment(folder: str | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters["wrap"] = _wrap
     env.filters["wrap_paragraphs"] = _wrap_paragraphs

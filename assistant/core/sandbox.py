@@ -1,33 +1,28 @@
-"""Jinja2's sandbox with limits, and a loader that reads only regular files in its folder.
+"""Jinja2's sandbox with limits on size, repetition, formats, depth and time.
 
 A site template is code from outside the project: the sandbox keeps it from Python's
 internals, and the limits here keep it from the machine's time and memory (`'a'*10**9`,
-`'%0999999999d'|format(1)`, loops in loops, a macro or include that calls itself), and the
-loader keeps `{% include %}` inside the folder (no symlink out, no FIFO, no device, no
-200 MB file). Each refusal is a `TemplateLimit`, reported at its template line.
+`'%0999999999d'|format(1)`, loops in loops, a macro or include that calls itself). Each
+refusal is a `TemplateLimit`, reported at its template line. Where templates are read
+from (and their compiled form kept) is `template_files`.
 """
 
 from __future__ import annotations
 
 import contextvars
-import os
 import re
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
-from jinja2 import BaseLoader, TemplateNotFound, nodes
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
-from jinja2.loaders import split_template_path
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from assistant.core.errors import Location, TemplateError
 
-MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
 MAX_TEXT = 16 * 1024 * 1024  # characters (or items) one operation may build
 MAX_OUTPUT = 64 * 1024 * 1024  # characters of one note
 MAX_STEPS = 2_000_000  # loop turns in one note
@@ -194,30 +189,48 @@ def _check_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> No
             raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters")
 
 
+MAX_WRAP_WORK = 200_000_000  # characters textwrap copies cutting long words (quadratic)
+
+
+def _check_filter(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse a built-in filter call whose result (or work) would be out of bounds."""
+
+    def arg(index: int, key: str, default: Any) -> Any:
+        return args[index] if len(args) > index else kwargs.get(key, default)
+
+    if name in {"center", "indent", "truncate", "wordwrap"} and any(
+            isinstance(v, int) and v > MAX_WIDTH * 100 for v in (*args, *kwargs.values())):
+        raise TemplateLimit(f"a width over {MAX_WIDTH * 100:,} in '{name}'")
+    if name == "format" and isinstance(value, str):
+        _check_format(value)
+    elif name == "replace" and len(args) >= 2:
+        _check_method(str(value).replace, args[:2], {})
+    elif name == "join":
+        _check_join(arg(0, "d", ""), value)
+    elif name == "indent":
+        width = arg(0, "width", 4)
+        lines = str(value).count("\n") + 1
+        if lines * (width if isinstance(width, int) else _size(width)) > MAX_TEXT:
+            raise TemplateLimit(f"an indent longer than {MAX_TEXT:,} characters")
+    elif name == "wordwrap" and isinstance(value, str):
+        width = max(1, arg(0, "width", 79) if isinstance(arg(0, "width", 79), int) else 1)
+        work = sum(len(word) ** 2 for word in value.split() if len(word) > width) // width
+        if work > MAX_WRAP_WORK:
+            raise TemplateLimit("words too long to wrap at this width")
+
+
 def _guard_filter(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
-    """A built-in filter whose result is checked (and, for widths, whose arguments)."""
+    """A built-in filter whose arguments are checked first and whose result after."""
+    passes = hasattr(run, "jinja_pass_arg")  # then the first argument is a context
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        numbers = [v for v in (*args[1:], *kwargs.values()) if isinstance(v, int)]
-        if name in {"center", "indent", "truncate", "wordwrap"} and \
-                any(v > MAX_WIDTH * 100 for v in numbers):
-            raise TemplateLimit(f"a width over {MAX_WIDTH * 100:,} in '{name}'")
-        if name == "format" and args and isinstance(args[0], str):
-            _check_format(args[0])
-        if name == "replace" and len(args) >= 3:
-            _check_method(str(args[0]).replace, tuple(args[1:3]), {})
-        if name == "join" and len(args) >= 2:
-            _check_join(args[2] if len(args) > 2 else kwargs.get("d", ""), args[1])
-        if name == "indent" and args:
-            width = args[1] if len(args) > 1 else kwargs.get("width", 4)
-            lines = str(args[0]).count("\n") + 1
-            if lines * (width if isinstance(width, int) else _size(width)) > MAX_TEXT:
-                raise TemplateLimit(f"an indent longer than {MAX_TEXT:,} characters")
+        given = args[1:] if passes else args
+        if given:
+            _check_filter(name, given[0], tuple(given[1:]), kwargs)
         return _checked(run(*args, **kwargs))
 
-    for attribute in ("jinja_pass_arg",):  # the marker that hands a filter its context
-        if hasattr(run, attribute):
-            setattr(guarded, attribute, getattr(run, attribute))
+    if passes:
+        guarded.jinja_pass_arg = run.jinja_pass_arg  # type: ignore[attr-defined]
     return guarded
 
 
@@ -321,63 +334,3 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             return _checked(super().call(__context, __obj, *args, **kwargs))
         finally:
             budget.depth -= 1
-
-
-class FolderLoader(BaseLoader):
-    """Templates from one folder: regular files inside it only, each at most 1 MiB.
-
-    A name that is not there raises TemplateNotFound (a site folder falls back to the
-    shipped templates); a name that is there but is not a regular file inside the folder
-    (a FIFO, a device, a folder, a symlink leading out or to nothing) is refused in one
-    line, never replaced by the shipped one and never opened (a FIFO would block).
-    """
-
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
-        self.folder = Path(folder)
-
-    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        path = self.folder.joinpath(*split_template_path(template))
-        if not os.path.lexists(path):
-            raise TemplateNotFound(template)
-        where = Location(str(path))
-        root = os.path.realpath(self.folder)
-        real = os.path.realpath(path)
-        if os.path.commonpath([root, real]) != root:
-            raise TemplateError("template leads outside its folder (a symlink?)", where,
-                                "a template folder may include only files inside it")
-        try:
-            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        except OSError as exc:
-            raise TemplateError(f"template cannot be read ({_reason(exc)})", where) from None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):  # a FIFO opened non-blocking, a folder, a device
-                raise TemplateError("template is not a regular file", where,
-                                    "a template is a plain text file")
-            data = os.read(fd, MAX_TEMPLATE_BYTES + 1)
-        finally:
-            os.close(fd)
-        if len(data) > MAX_TEMPLATE_BYTES:
-            raise TemplateError(f"template is larger than {MAX_TEMPLATE_BYTES // 1024} KiB",
-                                where, "split it with {% include %}")
-        try:
-            source = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                                Location(str(path), line, column), "save the file as UTF-8"
-                                ) from None
-        mtime = info.st_mtime_ns
-
-        def uptodate() -> bool:
-            try:
-                return os.stat(real).st_mtime_ns == mtime
-            except OSError:
-                return False
-
-        return source, str(path), uptodate
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else type(exc).__name__

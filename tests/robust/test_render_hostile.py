@@ -146,28 +146,31 @@ def test_a_200_mb_template_is_refused_without_reading_it(tmp_path):
     assert "larger than" in line and "note.md.j2" in line, line
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from([
-    "({x}) * 1000", "({x}) ~ ({x})", "({x}) + ({x})", "({x}) | center(100000)",
-    "({x}) | indent(1000, true)", "({x}) | replace('a', 'aaaaaaaaaa')", "([({x})] * 100) | join",
-    "'%09999d' % 1 ~ ({x})", "({x}) | wordwrap(3)", "({x}).upper()", "(({x}) | list) | join",
-]), min_size=1, max_size=8))
+GROWTH = [
+    "x * 1000", "x ~ x", "x + x", "x | center(100000)", "x | indent(1000, true)",
+    "x | indent('xxxxxxxxxx', true)", "x | replace('a', 'aaaaaaaaaa')", "([x] * 100) | join",
+    "([x] * 100) | join(x)", "'%09999d' % 1 ~ x", "x | wordwrap(3)", "x | wordwrap(1, true, x)",
+    "x.upper()", "(x | list) | join", "x.center(100000)", "x.replace('', 'ab')",
+    "'{:>9999}'.format(x)", "x | format", "(x ~ '%s') | format(x)", "x * 2 ~ x * 3",
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(GROWTH), min_size=1, max_size=10))
 def test_generated_growth_ends_within_the_limits(steps):
     """Any chain of operations that grow a string: rendered within the limits, or refused."""
     from assistant.core.errors import TemplateError
-    from assistant.core.sandbox import MAX_TEXT, LimitedSandbox, TemplateLimit, render_limited
+    from assistant.core.sandbox import MAX_OUTPUT, LimitedSandbox, TemplateLimit, render_limited
 
-    expression = "'ab'"
-    for step in steps:
-        expression = step.format(x=expression)
+    text = "{% set x = 'ab' %}" + "".join("{% set x = " + step + " %}" for step in steps)
     env = LimitedSandbox()
     started = time.process_time()
     try:
-        out = render_limited(env.from_string("{{ " + expression + " }}"), {})
-    except (TemplateLimit, TemplateError, OverflowError, MemoryError):
+        out = render_limited(env.from_string(text + "{{ x }}"), {})
+    except (TemplateLimit, TemplateError, OverflowError, TypeError, ValueError):
         pass
     else:
-        assert len(out) <= 2 * MAX_TEXT
+        assert len(out) <= MAX_OUTPUT
     assert time.process_time() - started < 3
 
 
@@ -181,21 +184,80 @@ def test_limits_leave_the_shipped_notes_and_their_escaping_alone(tmp_path):
     assert done.returncode == 0 and "<html" in done.stdout.lower()
 
 
-# ------------------------------------------------------------------ item 7b: no bytecode cache
-def test_no_compiled_template_is_loaded_from_disk(tmp_path):
-    """A planted marshal file cannot run: nothing is read from a bytecode cache at all."""
+# ------------------------------------------------------------------ item 7b: bytecode cache
+def _plant(marker: Path) -> tuple[str, Path, bytes]:
+    """Jinja2's cache file for the shipped note.md.j2, holding code that writes `marker`."""
     from assistant.core.render import environment
+    from assistant.core.template_files import FolderLoader
+
+    environment.cache_clear()
+    env = environment(None)
+    cache = env.bytecode_cache
+    assert cache is not None
+    source, filename, _ = FolderLoader(Path(env.loader.loaders[-1].folder)).get_source(
+        env, "note.md.j2")
+    bucket = cache.get_bucket(env, "note.md.j2", filename, source)
+    bucket.code = compile(f"open({str(marker)!r}, 'w').close()", "planted", "exec")
+    return cache._get_cache_filename(bucket), Path(cache.directory), bucket.bytecode_to_string()
+
+
+def _load_note() -> None:
+    from assistant.core.render import environment, get_template
 
     environment.cache_clear()
     try:
-        assert environment(None).bytecode_cache is None
-        assert environment(str(tmp_path)).bytecode_cache is None
+        get_template("note.md.j2")
+    except Exception:  # the planted code is no template: only its effect counts
+        pass
     finally:
         environment.cache_clear()
-    cache = Path(os.environ["SPINE_ASSIST_STATE_DIR"])
+
+
+@pytest.mark.parametrize("how", ["group-writable file", "file of another name linked in",
+                                 "folder is a symlink", "folder open to others"])
+def test_a_planted_compiled_template_never_runs(tmp_path, how):
+    marker = tmp_path / "ran"
+    file, folder, planted = _plant(marker)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if how == "group-writable file":
+        Path(file).write_bytes(planted)
+        os.chmod(file, 0o666)
+    elif how == "file of another name linked in":
+        (tmp_path / "evil.cache").write_bytes(planted)
+        os.symlink(tmp_path / "evil.cache", file)
+    elif how == "folder is a symlink":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir(mode=0o700)
+        (elsewhere / Path(file).name).write_bytes(planted)
+        folder.rmdir()
+        os.symlink(elsewhere, folder)
+    else:  # someone else could have put anything there; only files closed to them count
+        os.chmod(folder, 0o777)
+        Path(file).write_bytes(planted)
+        os.chmod(file, 0o646)
+    _load_note()
+    assert not marker.exists()
+
+
+def test_the_planted_file_would_run_if_it_were_ours(tmp_path):
+    """The control: the same file, ours and closed, is loaded (so the test above can fail)."""
+    marker = tmp_path / "ran"
+    file, folder, planted = _plant(marker)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    Path(file).write_bytes(planted)
+    os.chmod(file, 0o600)
+    _load_note()
+    assert marker.exists()
+
+
+def test_compiled_templates_are_kept_private(tmp_path):
     done, _ = command("run", ANSWER_FILE)
-    assert done.returncode == 0
-    assert not [p for p in cache.rglob("*") if p.name.startswith("__jinja2_")]
+    assert done.returncode == 0, done.stderr
+    state = Path(os.environ["SPINE_ASSIST_STATE_DIR"])
+    folders = [p for p in state.rglob("templates-*") if p.is_dir()]
+    assert folders and all(p.stat().st_mode & 0o777 == 0o700 for p in folders)
+    files = [p for f in folders for p in f.iterdir()]
+    assert files and all(p.stat().st_mode & 0o077 == 0 for p in files)
 
 
 # ------------------------------------------------------------------ items 10 and 19: the loader

@@ -1,0 +1,139 @@
+"""Where templates come from on disk: a folder's regular files, and their compiled form.
+
+A site template folder may include only files inside it: no symlink leading out (to
+/etc/passwd), no FIFO (reading one blocks for ever), no device, folder or 200 MB file, and a
+name that is there but refused is never replaced by the shipped template of that name.
+Compiled templates are kept between runs (compiling the note costs a `run` about a fifth of
+its time), but Jinja2 stores them as marshal data, which runs as code when loaded: they are
+read only from a folder this user made with mode 0700, checked before every use.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BaseLoader, TemplateNotFound
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from jinja2.loaders import split_template_path
+
+from assistant.core.errors import Location, TemplateError
+
+MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
+
+
+class FolderLoader(BaseLoader):
+    """Templates from one folder: regular files inside it only, each at most 1 MiB.
+
+    A name that is not there raises TemplateNotFound (a site folder falls back to the
+    shipped templates); a name that is there but is not a regular file inside the folder
+    (a FIFO, a device, a folder, a symlink leading out or to nothing) is refused in one
+    line, never replaced by the shipped one and never opened (a FIFO would block).
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path):
+            raise TemplateNotFound(template)
+        where = Location(str(path))
+        root = os.path.realpath(self.folder)
+        real = os.path.realpath(path)
+        if os.path.commonpath([root, real]) != root:
+            raise TemplateError("template leads outside its folder (a symlink?)", where,
+                                "a template folder may include only files inside it")
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            raise TemplateError(f"template cannot be read ({_reason(exc)})", where) from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO opened non-blocking, a folder, a device
+                raise TemplateError("template is not a regular file", where,
+                                    "a template is a plain text file")
+            data = os.read(fd, MAX_TEMPLATE_BYTES + 1)
+        finally:
+            os.close(fd)
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"template is larger than {MAX_TEMPLATE_BYTES // 1024} KiB",
+                                where, "split it with {% include %}")
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                Location(str(path), line, column), "save the file as UTF-8"
+                                ) from None
+        mtime = info.st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                return os.stat(real).st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
+
+
+def _ours(path: str) -> bool:
+    """A regular file (not a link) owned by this user, writable by no one else."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return True  # nothing there: a miss, and Jinja2 compiles
+    except OSError:
+        return False
+    owner = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISREG(info.st_mode) and owner and not info.st_mode & 0o022
+
+
+class PrivateBytecodeCache(FileSystemBytecodeCache):
+    """Jinja2's compiled templates, read and written only in a folder that is surely ours
+    (`cache.private_dir`: made 0700, a real folder, this user's), each file checked too."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def _private(self) -> bool:
+        from assistant.core.cache import private_dir
+
+        return private_dir(self.folder) is not None
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if self._private() and _ours(self._get_cache_filename(bucket)):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if self._private() and _ours(self._get_cache_filename(bucket)):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_cache() -> PrivateBytecodeCache | None:
+    """The compiled-template cache, keyed by the code that builds and compiles templates (a
+    changed option or limit must never meet code compiled under the old one); None: off."""
+    import hashlib
+
+    from assistant.core.cache import cache_dir, engine_fingerprint
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    here = Path(__file__).resolve()
+    try:
+        stats = [(p.stat().st_size, p.stat().st_mtime_ns) for p in
+                 (here, here.with_name("render.py"), here.with_name("sandbox.py"))]
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{engine_fingerprint()}:{stats}".encode()).hexdigest()[:16]
+    return PrivateBytecodeCache(folder / f"templates-{key}")
