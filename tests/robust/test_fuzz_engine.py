@@ -18,8 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.core.errors import AnswerError
 from assistant.commands.check import check_tree
+from assistant.core.errors import AnswerError
 from assistant.core.lint import count_paths
 from assistant.core.loader import load_tree
 from assistant.core.machine import SKIPPED, Consultation, evaluate, replay
