@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.conditions import text_pattern
-from assistant.core.errors import AnswerError, Location, did_you_mean, one_of
+from assistant.core.errors import AnswerError, Location, did_you_mean, one_of, terminal_safe
 from assistant.core.model import Question, Tree
 from assistant.core.records import Record
 from assistant.core.source import LocDict, loc_of, read_text, shown
@@ -50,7 +50,7 @@ def parse_answer(question: Question, raw: Any) -> Any:
         value = _choice_text(raw)
         if value not in question.choice_ids:
             raise AnswerError(
-                f"'{value}' is not a value of '{question.id}'"
+                f"'{terminal_safe(value)}' is not a value of '{question.id}'"
                 f"{did_you_mean(value, question.choice_ids)}",
                 allowed=allowed_text(question),
             )
@@ -68,7 +68,7 @@ def parse_answer(question: Question, raw: Any) -> Any:
             value = _choice_text(item)
             if value not in question.choice_ids:
                 raise AnswerError(
-                    f"'{value}' is not a value of '{question.id}'"
+                    f"'{terminal_safe(value)}' is not a value of '{question.id}'"
                     f"{did_you_mean(value, question.choice_ids)}",
                     allowed=allowed_text(question),
                 )
@@ -183,7 +183,7 @@ def answers_from_data(tree: Tree, data: Any, name: str) -> AnswerFile:
             continue
         if question is None:
             raise AnswerError(
-                f"unknown question id '{ident}'{did_you_mean(ident, questions)}",
+                f"unknown question id '{terminal_safe(ident)}'{did_you_mean(ident, questions)}",
                 key_loc(key), one_of([*questions, *META_KEYS], limit=40))
         try:
             values[ident] = parse_answer(question, raw)

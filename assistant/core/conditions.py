@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
-from assistant.core.errors import Location, TreeError, did_you_mean, one_of
+from assistant.core.errors import Location, TreeError, did_you_mean, one_of, terminal_safe
 from assistant.core.records import Record
 from assistant.core.source import loc_of, shown
 
@@ -292,7 +292,7 @@ class ConditionParser:
         info = self.names.get(name)
         if info is None:
             raise TreeError(
-                f"condition names unknown question or value '{name}'"
+                f"condition names unknown question or value '{terminal_safe(name)}'"
                 f"{did_you_mean(name, self.names)}",
                 key_where,
                 one_of(list(self.names) + list(RESERVED if self.allow_factors else RESERVED[:3])),

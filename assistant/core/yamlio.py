@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from assistant.core.errors import InputError, Location
+from assistant.core.errors import InputError, Location, terminal_safe
 from assistant.core.source import (  # noqa: F401 - re-exported: located reading lives there
     MAX_FILE_BYTES,
     LocDict,
@@ -226,7 +226,8 @@ class _ValueBuilder:
             key = _scalar(key_node)
             if key in out:
                 raise InputError(
-                    f"duplicate key '{key}' (first at line {out.key_loc(key).line})",
+                    f"duplicate key '{terminal_safe(str(key))}' (first at line "
+                    f"{out.key_loc(key).line})",
                     _mark_loc(self.name, key_node.start_mark), "each key once per mapping")
             out[key] = self.build(value_node)
             out._key_marks[key] = key_node.start_mark

@@ -358,3 +358,15 @@ def test_hostile_trees_through_the_command(tmp_path: Path, case: str) -> None:
 def test_the_default_tree_still_checks(tmp_path: Path) -> None:
     proc, _, _ = _run(["check", str(DEFAULT_TREE)], tmp_path)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(("key", "shown"), [
+    ('"fit_for_surgery\\n"', "'fit_for_surgery\\n'"),
+    ('"x\\e]0;pwn\\a"', "'x\\x1b]0;pwn\\x07'"),
+    ('"age\\u2028"', "'age\\u2028'"),
+])
+def test_an_id_with_control_characters_is_shown_escaped(tree: Tree, key: str,
+                                                         shown: str) -> None:
+    status, found = read(tree, f"{key}: yes\n")
+    assert status == "error" and f"unknown question id {shown}" in found, found
+    assert not CONTROL.search(found)
