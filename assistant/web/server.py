@@ -246,10 +246,13 @@ def serve(args: Any) -> int:
     if max_sessions < 1:
         raise InputError(f"--max-sessions {max_sessions} would let no one in",
                          Location("serve"), "1 or more")
+    port = 8000 if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise InputError(f"--port {port} is not a port", Location("serve"), "0 to 65535")
     try:
-        sock = bind(host, args.port if args.port is not None else 8000)
+        sock = bind(host, port)
     except OSError as exc:
-        raise InputError(f"cannot listen on {host} port {args.port}: "
+        raise InputError(f"cannot listen on {host} port {port}: "
                          f"{exc.strerror or exc}", Location("serve"),
                          "a free port, and an address of this machine") from None
     server = SpineAssistServer(host=host, port=sock.getsockname()[1], public_url=args.public_url,

@@ -18,6 +18,7 @@ def serve(*args: str) -> subprocess.CompletedProcess[str]:
     (["--token", "short"], "--token is too short to be a secret"),
     (["--max-sessions", "0"], "--max-sessions 0 would let no one in"),
     (["--host", "no-such-host.invalid"], "cannot listen on no-such-host.invalid"),
+    (["--port", "70000"], "--port 70000 is not a port"),
 ])
 def test_bad_settings_are_one_line_and_exit_2(args: list[str], says: str) -> None:
     done = serve(*args)
