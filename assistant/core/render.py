@@ -34,41 +34,37 @@ def fill_words(words: list[str], width: int, indent: str, subsequent: str) -> li
     hyphens, in linear time: textwrap copies what is left of a long word at every line it
     cuts from it (a 20 MB word took minutes); here a long word is cut at offsets."""
     lines: list[str] = []
-    line: list[str] = []
-    used = 0
-    room = width - len(indent)
+    line: list[str] = []  # the words (or pieces) of the line being filled, joined by blanks
+    used, room = 0, width - len(indent)
     for word in words:
-        start, size = 0, len(word)
+        size = len(word)
+        if line and used + 1 + size <= room:  # the usual case: it fits after a blank
+            line.append(word)
+            used += 1 + size
+            continue
+        start = 0
         while True:
-            gap = 1 if line else 0
-            if used + gap + size - start <= room:  # it fits (the rest of a long word too)
-                if gap:
-                    line.append(" ")
+            rest, gap = size - start, 1 if line else 0
+            if used + gap + rest <= room:
                 line.append(word[start:] if start else word)
-                used += gap + size - start
+                used += gap + rest
                 break
-            if size - start <= room:  # fits on a line of its own: the next one
-                lines.append(_indented(lines, indent, subsequent) + "".join(line))
+            if rest <= room:  # fits on a line of its own: the next one
+                lines.append((subsequent if lines else indent) + " ".join(line))
                 line, used, room = [], 0, width - len(subsequent)
                 continue
             # longer than a whole line: fill what is left of this one, then cut at offsets
             space = 1 if room < 1 else room - used - gap
             if space > 0:
-                if gap:
-                    line.append(" ")
                 line.append(word[start:start + space])
                 start += space
-            lines.append(_indented(lines, indent, subsequent) + "".join(line))
+            lines.append((subsequent if lines else indent) + " ".join(line))
             line, used, room = [], 0, width - len(subsequent)
             if start >= size:  # a margin wider than the width: one character a line
                 break
     if line:
-        lines.append(_indented(lines, indent, subsequent) + "".join(line))
+        lines.append((subsequent if lines else indent) + " ".join(line))
     return lines
-
-
-def _indented(lines: list[str], indent: str, subsequent: str) -> str:
-    return subsequent if lines else indent
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~&$])")

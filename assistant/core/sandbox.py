@@ -15,15 +15,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
-from jinja2 import nodes
+from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from assistant.core.errors import Location, TemplateError
-
-MAX_TEXT = 16 * 1024 * 1024  # characters (or items) one operation may build
+MAX_TEXT = 1024 * 1024  # characters (or items) one operation may build (a tree text: 4,000)
 MAX_OUTPUT = 64 * 1024 * 1024  # characters of one note
 MAX_STEPS = 2_000_000  # loop turns in one note
 MAX_DEPTH = 64  # nested macro calls and recursive loops
@@ -63,32 +61,39 @@ _budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("template_budg
 
 
 def _spent() -> _Budget:
-    try:
-        return _budget.get()
-    except LookupError:  # a render not started through `render_limited`
-        budget = _Budget()
-        _budget.set(budget)
-        return budget
+    """The budget of the render under way; a fresh one for code that renders otherwise
+    (`generate()`, a template called by hand), so no deadline outlives its render."""
+    budget = _budget.get(None)
+    return _Budget() if budget is None else budget
 
 
 def render_limited(template: Any, context: dict[str, Any]) -> str:
     """`template.render(**context)` within the time, loop and output limits."""
-    token = _budget.set(_Budget())
+    token = _budget.set(budget := _Budget())
     try:
-        budget = _budget.get()
         parts: list[str] = []
         size = 0
-        for part in template.generate(**context):
-            size += len(part)
-            if size > MAX_OUTPUT:
-                raise TemplateError(f"the note would be longer than {MAX_OUTPUT:,} characters",
-                                    Location(template.filename or template.name))
-            parts.append(part)
-            if not len(parts) & 0xFFF:  # loops check the time themselves, at their line
-                budget.check_time()
+        try:  # Template.render's own steps, with a size check on each piece of output
+            for part in template.root_render_func(template.new_context(context)):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise TemplateLimit(f"the note would be longer than {MAX_OUTPUT:,} "
+                                        "characters")
+                parts.append(part)
+                if not len(parts) & 0xFFF:  # loops check the time themselves, at their line
+                    budget.check_time()
+        except Exception:
+            template.environment.handle_exception()  # re-raised with the template's lines
         return "".join(parts)
     finally:
         _budget.reset(token)
+
+
+class LimitedTemplate(Template):
+    """A template whose plain `render()` keeps the limits too."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return render_limited(self, dict(*args, **kwargs))
 
 
 def _size(value: Any) -> int:
@@ -96,6 +101,11 @@ def _size(value: Any) -> int:
 
 
 def _checked(value: Any) -> Any:
+    """A value a template built, within the size limits; and the render within its time
+    (checked after every call and operation: a chain of big ones runs no loop)."""
+    budget = _budget.get(None)
+    if budget is not None and time.monotonic() > budget.deadline:
+        raise TemplateLimit(f"rendering took more than {SECONDS:g} s")
     if _size(value) > MAX_TEXT:
         raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters or items")
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
@@ -189,6 +199,7 @@ def _check_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> No
             raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters")
 
 
+MAX_WRAP = MAX_TEXT // 8  # characters given to the wordwrap filter
 MAX_WRAP_WORK = 200_000_000  # characters textwrap copies cutting long words (quadratic)
 
 
@@ -213,9 +224,12 @@ def _check_filter(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         if lines * (width if isinstance(width, int) else _size(width)) > MAX_TEXT:
             raise TemplateLimit(f"an indent longer than {MAX_TEXT:,} characters")
     elif name == "wordwrap" and isinstance(value, str):
+        if len(value) > MAX_WRAP:  # textwrap's Python loop: about a microsecond a word
+            raise TemplateLimit(f"wordwrap given more than {MAX_WRAP:,} characters")
         width = max(1, arg(0, "width", 79) if isinstance(arg(0, "width", 79), int) else 1)
         work = sum(len(word) ** 2 for word in value.split() if len(word) > width) // width
-        if work > MAX_WRAP_WORK:
+        joint = arg(2, "wrapstring", None)
+        if work > MAX_WRAP_WORK or _size(joint) * (len(value) // width + 1) > MAX_TEXT:
             raise TemplateLimit("words too long to wrap at this width")
 
 
@@ -301,6 +315,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox with limits on size, repetition, formats, depth and time."""
 
     code_generator_class = _LimitedCode
+    template_class = LimitedTemplate
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     _ops: ClassVar[dict[str, Callable[[Any, Any], Any]]] = {
         "*": _times, "**": _power, "%": _modulo, "+": _plus,
