@@ -46,12 +46,14 @@ class Step:
 class Timing:
     painted: list[float] = field(default_factory=list)
     settled: list[float] = field(default_factory=list)
+    written: list[int] = field(default_factory=list)  # bytes the key caused, until settled
     cpu: float = 0.0  # the program's CPU seconds over all the steps (typing included)
     steps: int = 0
 
     def extend(self, other: Timing) -> None:
         self.painted += other.painted
         self.settled += other.settled
+        self.written += other.written
         self.cpu += other.cpu
         self.steps += other.steps
 
@@ -180,6 +182,7 @@ def drive(term: Terminal, steps: Sequence[Step], measured: bool = True) -> Timin
             if measured:
                 timing.painted.append(painted - at)
                 timing.settled.append(max(settled, painted) - at)
+                timing.written.append(len(term.buffer) - since)
             break
         else:
             term.wait_for(step.then or "", timeout=0.1, since=since)  # raises, with the screen

@@ -134,7 +134,9 @@ def figure_keys(base: Path, rounds: int, files: tuple[str, ...] = KEY_FILES) -> 
             f"{ms(ref_settle)} same widgets swapped", None,
             "median <= 33 ms", settle <= 2 * FRAME,
             f"median of {len(app.settled)} keys; app p90 {p90(app.settled)}; settled = "
-            f"the last output before {QUIET * 1000:.0f} ms of none"),
+            f"the last output before {QUIET * 1000:.0f} ms of none; output per answer "
+            f"{median(app.written) / 1024:.1f} KiB, reference {median(ref.written) / 1024:.1f}"
+            " KiB (medians)"),
     ]
 
 
