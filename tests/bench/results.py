@@ -56,7 +56,8 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    timed. The reference is the same standard widgets, a
    `Static` prompt and a four-item `OptionList`, both swapped for the next question's on a
    digit (`ref_app.py swap`), typed in the same way with as many keys right after each
-   consultation.
+   consultation. The notes add each side's CPU time per answer (from /proc: the program's
+   own work, whatever the load) and the bytes written per answer until settled.
 3. **Headless `run`**: `spine-assist run tests/fixtures/answers/miss.yaml` (a note to
    stdout), fork to exit, against `python -c "import yaml, jinja2"`. 3a: the caches
    warm; 3b: a new, empty cache folder for every run (tree and compiled templates, as on a
