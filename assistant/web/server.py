@@ -29,7 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -70,7 +70,7 @@ class SpineAssistServer(Server):
         self.token = token
         self.max_sessions = max_sessions
         self.state_root = state_root
-        self.running: set[BrowserAppService] = set()
+        self.running: dict[BrowserAppService, web.WebSocketResponse] = {}
 
     # -- the web application ---------------------------------------------------------------
 
@@ -83,7 +83,16 @@ class SpineAssistServer(Server):
             web.get("/download/{key}", self.handle_download, name="download"),
             web.static("/static", self.statics_path, name="static"),
         ])
+        app.on_shutdown.append(self.close_sessions)
         return app
+
+    async def close_sessions(self, app: web.Application) -> None:
+        """On Ctrl+C or SIGTERM: close every websocket, so each app is told to quit (it saves
+        as it goes) and the server need not wait out aiohttp's shutdown timeout."""
+        await asyncio.gather(*(websocket.close(code=WSCloseCode.GOING_AWAY,
+                                               message=b"spine-assist is stopping")
+                               for websocket in list(self.running.values())),
+                             return_exceptions=True)
 
     def base_url(self, request: web.Request) -> str:
         """Where the browser reached us: --public-url behind a proxy, else the request's."""
@@ -152,7 +161,7 @@ class SpineAssistServer(Server):
             self.command, state_folder=Path(request[SESSION_KEY]),
             write_bytes=websocket.send_bytes, write_str=websocket.send_str,
             close=websocket.close, download_manager=self.download_manager, debug=self.debug)
-        self.running.add(service)
+        self.running[service] = websocket
         try:
             await service.start(to_int(request.query.get("width", "80"), 80),
                                 to_int(request.query.get("height", "24"), 24))
@@ -166,7 +175,7 @@ class SpineAssistServer(Server):
             log.exception(error)
         finally:
             await service.stop()
-            self.running.discard(service)
+            self.running.pop(service, None)
         return websocket
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -144,4 +145,23 @@ def test_a_link_followed_from_another_site_gets_in_and_keeps_the_browsers_sessio
         tab.page.goto("http://mail.example/")
         tab.page.click("#link")
         assert "Case: T9 colon" in tab.wait_for("Resume?")
+        context.close()
+
+
+def test_stopping_the_server_ends_its_app_processes(browser: Any, server_state: Path) -> None:
+    """Ctrl+C or SIGTERM with a consultation open: every app is told to quit, none is left."""
+    with running_server(server_state) as (url, server):
+        context = new_context(browser)
+        open_tab(context, url).wait_for("Before the first question")
+        apps = app_processes(server)
+        assert len(apps) == 1
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(10) == 0
+        assert time.monotonic() - started < 5
+        for _ in range(50):
+            if not any(Path(f"/proc/{pid}").exists() for pid in apps):
+                break
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in apps)
         context.close()
