@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.core.errors import InputError
 from assistant.core.yamlio import load_data
@@ -46,3 +49,26 @@ def test_alias_bomb_is_refused() -> None:
         lines.append(f"{cur}: &{cur} [{','.join(['*' + prev] * 9)}]")
     with pytest.raises(InputError, match="alias bomb"):
         load_data("\n".join(lines) + "\n", "bomb.yaml")
+
+
+# ------------------------------------------------------------------ what a YAML writer writes
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    st.sampled_from(["yes", "no", "on", "off", "y", "n", "020", "0x1F", "1:10", "~", "null",
+                     "2001-12-14", ".inf", "1_000", "<<", "=", "True", "0o17", "+1"]),
+)
+_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.text("abcxyz_", min_size=1, max_size=6), inner, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.dictionaries(st.text("abcdefgh_", min_size=1, max_size=8), _DATA, min_size=1,
+                            max_size=6), flow=st.sampled_from([None, True, False]))
+def test_what_a_yaml_writer_writes_reads_back_the_same(data: dict, flow: bool | None) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    assert load_data(text, "w.yaml") == data, text
