@@ -145,6 +145,7 @@ def environment(folder: str | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a template is read once per process: no stat on every note
         bytecode_cache=bytecode_cache(),
     )
     env.filters["wrap"] = _wrap

@@ -20,7 +20,8 @@ from jinja2 import BaseLoader, TemplateNotFound
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.loaders import split_template_path
 
-from assistant.core.errors import Location, TemplateError
+from assistant.core.errors import InputError, Location, TemplateError
+from assistant.core.fileio import read_regular_file
 
 MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
 
@@ -47,21 +48,16 @@ class FolderLoader(BaseLoader):
         if os.path.commonpath([root, real]) != root:
             raise TemplateError("template leads outside its folder (a symlink?)", where,
                                 "a template folder may include only files inside it")
-        try:
-            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        try:  # never opens a FIFO or device; at most MAX_TEMPLATE_BYTES
+            data = read_regular_file(real, MAX_TEMPLATE_BYTES, "template")
+            mtime = os.stat(real).st_mtime_ns
+        except InputError as exc:
+            sized = exc.allowed is not None and "bytes" in exc.allowed
+            raise TemplateError(exc.message, where, exc.allowed if sized else
+                                "a template is a regular text file") from None
         except OSError as exc:
-            raise TemplateError(f"template cannot be read ({_reason(exc)})", where) from None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):  # a FIFO opened non-blocking, a folder, a device
-                raise TemplateError("template is not a regular file", where,
-                                    "a template is a plain text file")
-            data = os.read(fd, MAX_TEMPLATE_BYTES + 1)
-        finally:
-            os.close(fd)
-        if len(data) > MAX_TEMPLATE_BYTES:
-            raise TemplateError(f"template is larger than {MAX_TEMPLATE_BYTES // 1024} KiB",
-                                where, "split it with {% include %}")
+            raise TemplateError(f"template cannot be read ({exc.strerror or exc})", where
+                                ) from None
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -70,7 +66,6 @@ class FolderLoader(BaseLoader):
             raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                                 Location(str(path), line, column), "save the file as UTF-8"
                                 ) from None
-        mtime = info.st_mtime_ns
 
         def uptodate() -> bool:
             try:
@@ -79,10 +74,6 @@ class FolderLoader(BaseLoader):
                 return False
 
         return source, str(path), uptodate
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else type(exc).__name__
 
 
 def _ours(path: str) -> bool:

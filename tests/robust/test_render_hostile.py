@@ -143,7 +143,7 @@ def test_a_200_mb_template_is_refused_without_reading_it(tmp_path):
     with (folder / "note.md.j2").open("wb") as file:
         file.truncate(200 * 1024 * 1024)  # sparse: no 200 MB written to the disk
     line = refused("run", ANSWER_FILE, "--templates", str(folder))
-    assert "larger than" in line and "note.md.j2" in line, line
+    assert "too large" in line and "note.md.j2" in line, line
 
 
 GROWTH = [
