@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -236,17 +235,15 @@ def get_template(name: str, folder: str | None = None) -> Any:
                             "flatten its expressions and blocks") from None
 
 
-def render_template(name: str, context: dict[str, Any], folder: str | None = None,
-                    template: Any = None) -> str:
-    """Render one template; `template`: the compiled `name`, when the caller holds it.
+def render_template(name: str, context: dict[str, Any], folder: str | None = None) -> str:
+    """Render one template (compiled once per process and folder).
 
     Whatever a template does wrong (a limit, `1/0`, a filter given the wrong thing) is one
     located line; only the tool's own errors pass through as they are.
     """
     from assistant.core.sandbox import render_limited
 
-    if template is None:
-        template = get_template(name, folder)
+    template = get_template(name, folder)
     try:
         return render_limited(template, context)
     except TemplateError:
@@ -262,50 +259,14 @@ def render_template(name: str, context: dict[str, Any], folder: str | None = Non
         raise _template_error(exc, name, folder, context) from None
 
 
-def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,
-           template: Any = None) -> str:
-    """The note in one format; JSON wraps the Markdown note per the contract.
-
-    `template`: the compiled template of this format, when the caller holds it (a batch
-    fetches it once instead of asking Jinja2, which checks the file, for every note).
-    """
-    return _render_with(outcome, outcome.note_context(), fmt, folder, template)
-
-
-def _render_with(outcome: Outcome, context: dict[str, Any], fmt: str, folder: str | None,
-                 template: Any) -> str:
+def render(outcome: Outcome, fmt: str = "md", folder: str | None = None) -> str:
+    """The note in one format; JSON wraps the Markdown note per the contract."""
+    context = outcome.note_context()
     if fmt == "json":
-        note = render_template(FORMATS["md"], context, folder, template)
+        note = render_template(FORMATS["md"], context, folder)
         # The sandbox keeps templates from changing the context: its factors are as made.
         return json.dumps(outcome.to_json(note, context["factors"]), indent=2,
                           ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
         raise TemplateError(f"unknown format '{fmt}'", allowed=", ".join(ALL_FORMATS))
-    return render_template(FORMATS[fmt], context, folder, template)
-
-
-def renderer(fmt: str, folder: str | None = None) -> Callable[[Outcome], str]:
-    """`render` for many outcomes in one format: the template is fetched on the first note
-    that succeeds and kept (a failure is met again, and reported, for every note)."""
-    prepare, finish = staged_renderer(fmt, folder)
-    return lambda outcome: finish(prepare(outcome))
-
-
-def staged_renderer(
-    fmt: str, folder: str | None = None
-) -> tuple[Callable[[Outcome], Any], Callable[[Any], str]]:
-    """`renderer` in two steps, `finish(prepare(outcome))`: the context, then the template.
-
-    A batch runs each step over a few dozen notes in turn (each step's code stays hot).
-    """
-    kept: list[Any] = []
-
-    def prepare(outcome: Outcome) -> tuple[Outcome, dict[str, Any]]:
-        return outcome, outcome.note_context()
-
-    def finish(prepared: tuple[Outcome, dict[str, Any]]) -> str:
-        if not kept and fmt in ALL_FORMATS:
-            kept.append(get_template(FORMATS["md" if fmt == "json" else fmt], folder))
-        return _render_with(*prepared, fmt, folder, kept[0] if kept else None)
-
-    return prepare, finish
+    return render_template(FORMATS[fmt], context, folder)
