@@ -49,11 +49,13 @@ class CoreSchemaLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 for _tag, _pattern, _first in (
     (_BOOL, r"(?:true|True|TRUE|false|False|FALSE)", "tTfF"),
     (_INT, r"[-+]?(?:0|[1-9][0-9]*)", "-+0123456789"),
-    (_FLOAT, r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?",
+    # floats have a point, and an exponent has a sign: every form read here as a number is
+    # one a YAML 1.1 writer (PyYAML's) quotes when it means text, so its files read back
+    (_FLOAT, r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?",
      "-+0123456789."),
     (_NULL, r"(?:~|null|Null|NULL|)", ["~", "n", "N", ""]),
 ):
-    CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(rf"^{_pattern}\Z"), list(_first))
+    CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(rf"^(?:{_pattern})\Z"), list(_first))
 
 _StringBoolLoader = CoreSchemaLoader  # its former name (tests/robust/test_hostile.py)
 
