@@ -3,7 +3,7 @@
 Why: parsing, schema-checking and cross-checking the default tree costs more than the rest
 of a headless `run` together (and pulls in PyYAML and jsonschema). A tree that passed every
 check is written as JSON (data only: reading it can build nothing but the model's own
-records) under the user's cache folder, keyed by the sha256 of its text and by a
+records) in `trees/` under the user's cache folder, keyed by the sha256 of its text and by a
 fingerprint of the code that judged it (package version, Python version, the engine modules
 and the schema). The folder is one the app made with mode 0700, and is checked (a real
 folder, not a link, ours, closed to others) before every use. Any doubt (missing, stale,
@@ -73,19 +73,16 @@ def cache_dir() -> Path | None:
 
 def private_dir(folder: Path) -> Path | None:
     """`folder`, made with mode 0700 if missing, once it is surely ours: a real folder (not
-    a symbolic link), owned by this user, closed to group and others; else None."""
+    a symbolic link), owned by this user, closed to group and others; else None (never
+    repaired: a folder someone opened or planted is simply not used)."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)
-        if not stat.S_ISDIR(info.st_mode):
-            return None  # a link or a file: never followed
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            return None
-        if info.st_mode & 0o077:  # ours but open (made by an older version): close it
-            os.chmod(folder, 0o700, follow_symlinks=False)
-            if os.lstat(folder).st_mode & 0o077:
-                return None
-    except (OSError, NotImplementedError):
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077:
+        return None  # a link, a file, or a folder others can write or read
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
         return None
     return folder
 
@@ -111,7 +108,7 @@ def engine_fingerprint() -> str:
 
 def _entry(digest: str) -> Path | None:
     folder = cache_dir()
-    folder = private_dir(folder) if folder is not None else None
+    folder = private_dir(folder / "trees") if folder is not None else None  # made by us
     if folder is None:
         return None
     return folder / f"tree-{digest[:32]}-{engine_fingerprint()}.json"
@@ -150,7 +147,7 @@ def store(digest: str, tree: Any) -> None:
         data = json.dumps({"sha256": digest, "engine": engine_fingerprint(),
                            "tree": to_plain(tree)}, separators=(",", ":")).encode()
         for stale in (*entry.parent.glob(f"tree-{digest[:32]}-*.json"),
-                      *entry.parent.glob("tree-*.pickle")):  # older code's: never read again
+                      *entry.parent.parent.glob("tree-*.pickle")):  # older code's: never read
             with contextlib.suppress(OSError):
                 stale.unlink()
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),

@@ -261,8 +261,8 @@ def test_the_cache_holds_json_in_a_private_folder_and_runs_nothing(
     digest = hashlib.sha256(text.encode()).hexdigest()
     fresh = load_tree(_tree_with(tmp_path, "Mini tree", "Mini tree"))
     cache.store(digest, fresh)
-    assert folder.stat().st_mode & 0o777 == 0o700
-    (entry,) = folder.glob("tree-*.json")
+    assert (folder / "trees").stat().st_mode & 0o777 == 0o700
+    (entry,) = (folder / "trees").glob("tree-*.json")
     assert entry.stat().st_mode & 0o777 == 0o600
     assert cache.load(digest, fresh.path) == fresh
     marker = tmp_path / "PWNED"
@@ -284,17 +284,20 @@ def test_a_cache_folder_not_ours_is_never_used(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    link = tmp_path / "link"
+    (tmp_path / "cache").mkdir()
+    link = tmp_path / "cache" / "trees"  # planted where the app keeps its entries
     link.symlink_to(elsewhere)
     assert cache.private_dir(link) is None
-    monkeypatch.setenv("SPINE_ASSIST_CACHE_DIR", str(link))
+    monkeypatch.setenv("SPINE_ASSIST_CACHE_DIR", str(tmp_path / "cache"))
     load_tree(_tree_with(tmp_path, "Mini tree", "Mini tree (linked)"))
     assert list(elsewhere.iterdir()) == []
     opened = tmp_path / "open"
-    opened.mkdir(mode=0o777)
+    opened.mkdir()
     os.chmod(opened, 0o777)
-    assert cache.private_dir(opened) == opened  # ours: closed before use
-    assert opened.stat().st_mode & 0o777 == 0o700
+    assert cache.private_dir(opened) is None  # open to others: not used, not changed
+    assert opened.stat().st_mode & 0o777 == 0o777
+    assert cache.private_dir(tmp_path / "new") == tmp_path / "new"
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
 
 
 # ------------------------------------------------------------------ through the real command
