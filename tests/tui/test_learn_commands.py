@@ -9,7 +9,7 @@ from assistant.core.model import Tree
 from assistant.tui.app import make_app
 from assistant.tui.commands import ConsultCommands
 from assistant.tui.screens.consult import ConsultScreen
-from tests.tui.drive import keys_for
+from tests.tui.drive import keys_for, pass_label
 
 FIRST = {"fit_for_surgery": "yes", "sins_location": "junctional"}
 
@@ -45,7 +45,7 @@ async def test_tree_outline_marks_the_current_path(tree: Tree):
 
     app = make_app(tree)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await pass_label(pilot)
         for qid in ("fit_for_surgery", "sins_location"):
             assert app.consultation.current.id == qid
             await pilot.press(*keys_for(tree.questions[qid], FIRST[qid]))
