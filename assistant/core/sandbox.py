@@ -113,7 +113,7 @@ def _checked(value: Any) -> Any:
     return value
 
 
-_PERCENT_FIELD = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_PERCENT_SPEC = re.compile(r"[-#0 +]*(\*|\d+)?(?:\.(\*|\d+)?)?")  # after `%` and a `(key)`
 _BRACE_FIELD = re.compile(r"\{[^{}]*")  # from a brace to the next one: one pass, linear
 _DIGITS = re.compile(r"\d+")
 
@@ -126,17 +126,26 @@ def _too_wide(number: str | None) -> bool:
 def _check_format(text: str) -> None:
     """Refuse `%0999999999d`, `%*d`, `{:999999999}`, `{:{}}`: a width that builds a huge
     string, or one taken from the arguments."""
-    if "%" in text:
-        for match in _PERCENT_FIELD.finditer(text):
-            if _too_wide(match.group(1)) or _too_wide(match.group(2)):
-                raise TemplateLimit(f"a format width or precision over {MAX_WIDTH}")
+    start = text.find("%")
+    while start >= 0:  # each conversion read once, as Python reads it: linear
+        at = start + 1
+        if text.startswith("(", at):  # a mapping key: Python balances its parentheses
+            depth, at = 1, at + 1
+            while depth and at < len(text):
+                depth += {"(": 1, ")": -1}.get(text[at], 0)
+                at += 1
+        spec = _PERCENT_SPEC.match(text, at)
+        if spec is not None and (_too_wide(spec.group(1)) or _too_wide(spec.group(2))):
+            raise TemplateLimit(f"a format width or precision over {MAX_WIDTH}")
+        start = text.find("%", (spec.end() if spec else at) + 1)
     if "{" in text:
-        for match in _BRACE_FIELD.finditer(text):
+        fields = text.replace("{{", "").replace("}}", "")  # `{{` and `}}` are literal braces
+        for match in _BRACE_FIELD.finditer(fields):
             field = match.group()
             colon = field.find(":")
             if colon < 0:
                 continue
-            nested = text.startswith("{", match.end())
+            nested = fields.startswith("{", match.end())
             if nested or any(_too_wide(n) for n in _DIGITS.findall(field, colon)):
                 raise TemplateLimit(f"a format width or precision over {MAX_WIDTH}")
 
@@ -329,7 +338,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         run = self._ops.get(operator_) or self.binop_table[operator_]
-        return run(left, right)
+        return _checked(run(left, right))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)

@@ -627,3 +627,38 @@ def test_enable_when_on_a_wide_fan_out_is_bounded(tmp_path, k):
     assert time.process_time() - started < 2.0
     assert len(rules) + len(missing) == k  # every question but the first, one way or other
     assert rules["q1"][0][-1].answer == "v1"
+
+
+@pytest.mark.parametrize(("text", "refused_"), [
+    ("%0999999999d", True), ("%(a)0999999999d", True), ("%(a%b)0999999999d", True),
+    ("%(a(b)c)09999999d", True), ("%*d", True), ("%.*f", True), ("%(k)*d", True),
+    ("%.9999999f", True), ("{:999999999}", True), ("{0:>{1}}", True), ("{:1.99999999f}", True),
+    ("%%0999999999d", False), ("%-5s %.3f %(x)s", False), ("%d%%", False), ("x%", False),
+    ("{0[99999999]}", False), ("{:>20}", False), ("{{:999999999}}", False),
+])
+def test_format_widths_are_read_as_python_reads_them(text, refused_):
+    from assistant.core.sandbox import TemplateLimit, _check_format
+
+    if refused_:
+        with pytest.raises(TemplateLimit):
+            _check_format(text)
+    else:
+        _check_format(text)
+
+
+@given(st.text(alphabet="%{}():.*0123456789dsfa-# ", max_size=30))
+def test_a_format_the_check_lets_through_builds_a_small_string(text):
+    """Whatever the check lets through formats (or fails) without building a huge string."""
+    from assistant.core.sandbox import MAX_WIDTH, TemplateLimit, _check_format
+
+    try:
+        _check_format(text)
+    except TemplateLimit:
+        return
+    for run in (lambda: text % ((1,) * 8), lambda: text % {"a": 1, "k": 2, "x": 3},
+                lambda: text.format(1, 2, 3, 4, 5, 6, 7, 8)):
+        try:
+            out = run()
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            continue
+        assert len(out) <= len(text) * 8 + 8 * (MAX_WIDTH + 40)
