@@ -58,3 +58,30 @@ def test_missing_template_folder_is_bad_input(tmp_path, capsys) -> None:
 
 def test_shipped_templates_pass_check(capsys) -> None:
     assert main(["check", "--templates", str(SHIPPED)]) == 0
+
+
+def test_the_limits_leave_ordinary_template_features_working(tmp_path, capsys) -> None:
+    """Includes and extends inside the folder, macros calling macros, loops with `loop`,
+    formats, wordwrap, `~`, `*` and ranges of a sensible size all still render."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "base.j2").write_text("# {% block title %}{% endblock %}\n{% block body %}"
+                                    "{% endblock %}\n", encoding="utf-8")
+    (folder / "parts.j2").write_text(
+        "{% macro item(n) %}- {{ '%03d' | format(n) }} {{ '{:>5}'.format(n) }}"
+        "{% endmacro %}{% macro items(k) %}{% for i in range(k) %}{{ item(i) }}\n"
+        "{% endfor %}{% endmacro %}", encoding="utf-8")
+    (folder / "note.md.j2").write_text(
+        '{% extends "base.j2" %}{% from "parts.j2" import items %}'
+        "{% block title %}{{ case_label | md ~ ' / ' ~ '=' * 3 }}{% endblock %}"
+        "{% block body %}{{ items(3) }}{% for f in factors %}{{ loop.index }}/"
+        "{{ loop.length }} {% endfor %}\n{{ ('word ' * 40) | wordwrap(30) }}\n"
+        "{% include 'footer.j2' %}{% endblock %}", encoding="utf-8")
+    (folder / "footer.j2").write_text("{{ range(5) | join(',') }} {{ 2 ** 10 }}\n",
+                                      encoding="utf-8")
+    assert main(["run", str(ANSWERS / "miss.yaml"), "--templates", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# MISS / ===")
+    assert "- 000     0\n- 001     1\n- 002     2\n" in out
+    assert "0,1,2,3,4 1024" in out
+    assert all(len(line) <= 30 for line in out.split("\n") if line.startswith("word"))
