@@ -114,9 +114,11 @@ async def test_a_session_nobody_holds_is_resumed_and_then_held(tree: Tree):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen) and not app.screen.busy
+        assert "Case: bed [/] 4" in screen_text(app)  # the label, literally
         await pilot.press("r")
         await pilot.pause()
         assert app.session.id == other.id and not app.read_only
+        assert app.title == "spine-assist: bed [/] 4"  # the case, in the title
         assert sessions.claim(other.path) is None  # held by this app now
         app.give_answer("neurological_deficit", "mild")
         await pilot.pause()
