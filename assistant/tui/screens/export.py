@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from assistant.core.result import Outcome
     from assistant.core.session import Session
 
-FORMAT_LABELS = {"md": "Markdown", "txt": "Plain text", "html": "HTML", "json": "JSON",
-                 "fhir": "FHIR (JSON)", "answers": "Answers (JSON)"}
+FORMAT_LABELS = {"md": "Markdown", "txt": "Text", "html": "HTML", "json": "JSON",
+                 "fhir": "FHIR", "answers": "Answers (JSON)"}
 EXTENSIONS = {"md": ".md", "txt": ".txt", "html": ".html", "json": ".json",
               "fhir": ".fhir.json", "answers": ".answers.json"}
 MIME_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".html": "text/html",
@@ -50,7 +50,9 @@ class Document:
 
 
 def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:30]
+    """`Ward 7, bed 4` -> `ward-7-bed-4`: letters and digits, one dash between words."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+    return "-".join(words)[:30].strip("-")
 
 
 def note_document(outcome: Outcome) -> Document:
