@@ -5,10 +5,19 @@ Plain dicts in, JSON out; no FHIR library at run time (the tests validate the ou
 question is worked out from its `next` branches and written as a flat list of comparisons
 (FHIR cannot nest them). Where a condition cannot be written that way, the item carries no
 `enableWhen` and a display item says in words when it is asked; `unexpressed()` lists them.
+So does a condition with more than `MAX_TERMS` (256) alternatives once multiplied out (22
+ANDed two-value conditions would be 4 million): the derivation stays polynomial, and
+`export-fhir` warns in one line per such question.
 """
 
 from assistant.core.fhir.common import base_url, code_system, questionnaire_url
-from assistant.core.fhir.enable_when import Atom, Unexpressed, enable_when, unexpressed
+from assistant.core.fhir.enable_when import (
+    MAX_TERMS,
+    Atom,
+    Unexpressed,
+    enable_when,
+    unexpressed,
+)
 from assistant.core.fhir.questionnaire import questionnaire, questionnaire_json
 from assistant.core.fhir.response import (
     narrative_div,
@@ -17,7 +26,7 @@ from assistant.core.fhir.response import (
 )
 
 __all__ = [
-    "Atom", "Unexpressed", "base_url", "code_system", "enable_when", "narrative_div",
+    "MAX_TERMS", "Atom", "Unexpressed", "base_url", "code_system", "enable_when", "narrative_div",
     "questionnaire", "questionnaire_json", "questionnaire_response",
     "questionnaire_response_json", "questionnaire_url", "unexpressed",
 ]
