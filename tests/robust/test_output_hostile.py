@@ -357,3 +357,18 @@ def test_a_format_the_check_lets_through_builds_a_small_string(text):
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             continue
         assert len(out) <= len(text) * 8 + 8 * (MAX_WIDTH + 40)
+
+
+def test_graph_answers_through_the_command_costs_about_as_much_as_without(tmp_path):
+    """`graph --answers` on the longest chain an answer file may hold (its value limit)."""
+    n = 4500
+    tree = tmp_path / "chain.yaml"
+    tree.write_text(chain_yaml(n))
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("".join(f"q{i}: x\n" for i in range(n)))
+    command("graph", "--tree", str(tree))  # the tree cache, as any earlier use would
+    plain, plain_cpu = command("graph", "--tree", str(tree))
+    path, path_cpu = command("graph", "--tree", str(tree), "--answers", str(answers))
+    assert plain.returncode == 0 and path.returncode == 0, path.stderr
+    assert "linkStyle" in path.stdout and "linkStyle" not in plain.stdout
+    assert path_cpu < 2.5 * plain_cpu + 0.5  # was 20x on a long chain
