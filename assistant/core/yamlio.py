@@ -57,7 +57,6 @@ for _tag, _pattern, _first in (
 ):
     CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(rf"^(?:{_pattern})\Z"), list(_first))
 
-_StringBoolLoader = CoreSchemaLoader  # its former name (tests/robust/test_hostile.py)
 
 
 def load_file(path: Path, what: str = "file", max_nodes: int = MAX_NODES,
