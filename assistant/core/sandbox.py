@@ -90,10 +90,14 @@ def render_limited(template: Any, context: dict[str, Any]) -> str:
 
 
 class LimitedTemplate(Template):
-    """A template whose plain `render()` keeps the limits too."""
+    """A template whose plain `render()` and `generate()` keep the limits too (one budget
+    per render: its loops, macros and output counted together)."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         return render_limited(self, dict(*args, **kwargs))
+
+    def generate(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+        yield render_limited(self, dict(*args, **kwargs))
 
 
 def _size(value: Any) -> int:

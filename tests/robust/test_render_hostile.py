@@ -325,3 +325,26 @@ def test_other_non_files_are_refused_not_replaced(tmp_path, kind):
         _link(folder, "note.md.j2", tmp_path / "gone.j2")
     line = refused("run", ANSWER_FILE, "--templates", str(folder))
     assert "note.md.j2" in line, line
+
+
+@pytest.mark.parametrize("how", ["render", "generate", "stream", "render twice"])
+def test_every_way_to_render_keeps_one_budget_per_render(how):
+    """`render()`, `generate()` and `stream()` count a render's loops together, and each
+    render starts its own budget (a shared one timed out the renders after the first)."""
+    from assistant.core.sandbox import LimitedSandbox, TemplateLimit
+
+    env = LimitedSandbox()
+    nested = env.from_string("{% for i in range(99999) %}{% for j in range(99999) %}"
+                             "{% endfor %}{% endfor %}")
+    ways = {"render": nested.render, "generate": lambda: "".join(nested.generate()),
+            "stream": lambda: "".join(nested.stream())}
+    if how == "render twice":
+        quick = env.from_string("{% for i in range(1000) %}.{% endfor %}")
+        for _ in range(3):
+            assert quick.render() == "." * 1000
+            time.sleep(0.8)  # past the 2 s deadline in all, not in any one render
+        return
+    started = time.process_time()
+    with pytest.raises(TemplateLimit):
+        ways[how]()
+    assert time.process_time() - started < 4
