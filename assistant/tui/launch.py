@@ -20,11 +20,43 @@ def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAss
         from assistant.core.catalog import open_tree
 
         tree = open_tree(None)
-    try:  # the newest unfinished session, even one another app holds (offered read-only)
-        offer, problems = sessions.startup_scan(tree.id, include_held=True)  # type: ignore[call-arg]
-    except TypeError:  # a core that skips held sessions: no offer of those
-        offer, problems = sessions.startup_scan(tree.id)
+    offer, problems = sessions.startup_scan(tree.id)  # never one another app holds
+    held = held_elsewhere(tree.id)
+    if held is not None and (offer is None or held.updated > offer.updated):
+        offer = held  # offered read-only or as a copy (ResumeScreen asks in_use again)
     return SpineAssistApp(tree, offer=offer if resume_offer else None, notices=problems)
+
+
+RECENT_CLAIMS = 32
+
+
+def held_elsewhere(tree_id: str) -> sessions.Session | None:
+    """The newest unfinished session of this tree that another running app holds.
+
+    Why here: the start-up scan skips held sessions (resuming one would let two apps write
+    over each other), but the person at the second window should see it is there and may
+    look at it or continue a copy. Only the most recently claimed sessions are tried (a
+    claim rewrites the session's lock file, so a running app's claim is among them), and
+    only a held one is read: a start costs a few lock attempts, no parsing.
+    """
+    folder = sessions.sessions_dir()
+    try:
+        locks = sorted(folder.glob(".*.json.lock"), key=lambda p: p.stat().st_mtime_ns,
+                       reverse=True)[:RECENT_CLAIMS]
+    except OSError:
+        return None
+    found: list[sessions.Session] = []
+    for lock in locks:
+        path = folder / lock.name[1:-len(".lock")]
+        try:
+            if not sessions.in_use(path):
+                continue
+            saved = sessions.load_session(path)
+        except (OSError, sessions.SessionError):
+            continue
+        if saved.tree_id == tree_id and not saved.finished and saved.known:
+            found.append(saved)
+    return max(found, key=lambda s: s.updated, default=None)
 
 
 def make_resume_app(session_id: str | None) -> SpineAssistApp:

@@ -3,7 +3,6 @@ offers it read-only or as a copy, and never writes over the first one's answers.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,6 @@ from tests.tui.drive import screen_text
 
 pytestmark = pytest.mark.skipif(not hasattr(sessions, "claim"),
                                 reason="the core's session lock is not there yet")
-
-
-OFFERS_HELD = "include_held" in inspect.signature(sessions.startup_scan).parameters
-needs_held_offer = pytest.mark.skipif(
-    not OFFERS_HELD, reason="the core's start-up scan does not offer held sessions yet")
 
 
 def saved_elsewhere(tree: Tree) -> sessions.Session:
@@ -40,7 +34,6 @@ def on_disk(path: Path) -> dict[str, object]:
     return sessions.load_session(path).known
 
 
-@needs_held_offer
 async def test_a_held_session_is_offered_read_only_and_never_written(tree: Tree):
     other = saved_elsewhere(tree)
     held = sessions.claim(other.path)
@@ -50,10 +43,10 @@ async def test_a_held_session_is_offered_read_only_and_never_written(tree: Tree)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen) and app.screen.busy
-        text = screen_text(app)
-        assert "open in another spine-assist window" in text
-        assert "bed [/] 4" in text  # the case, shown literally
-        assert "Resume (r)" not in text
+        offer = str(app.screen.query_one("#resume-text").render())
+        assert "open in another spine-assist window" in offer
+        assert "Case: bed [/] 4" in offer  # the case, shown literally
+        assert "Resume (r)" not in screen_text(app)
         await pilot.press("r")  # resuming is not offered: the key does nothing
         await pilot.pause()
         assert isinstance(app.screen, ResumeScreen)
@@ -69,7 +62,6 @@ async def test_a_held_session_is_offered_read_only_and_never_written(tree: Tree)
     held.release()
 
 
-@needs_held_offer
 async def test_a_held_session_can_be_continued_as_a_copy(tree: Tree):
     other = saved_elsewhere(tree)
     held = sessions.claim(other.path)
@@ -126,3 +118,30 @@ async def test_a_session_nobody_holds_is_resumed_and_then_held(tree: Tree):
     again = sessions.claim(other.path)  # released when the app ended
     assert again is not None
     again.release()
+
+
+async def test_a_session_held_by_another_process_opens_read_only(tree: Tree):
+    import subprocess
+    import sys
+
+    other = saved_elsewhere(tree)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; "
+         "from assistant.core import session as s; "
+         "lock = s.claim(Path(sys.argv[1])); print(lock is not None, flush=True); "
+         "time.sleep(60)", str(other.path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+        app = make_resume_app(other.id)
+        assert app.read_only
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            app.give_answer("neurological_deficit", "mild")
+            await pilot.pause()
+            assert "NOT SAVED" in screen_text(app).splitlines()[0]
+        assert on_disk(other.path) == other.known
+    finally:
+        holder.kill()
+        holder.wait()
