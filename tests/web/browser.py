@@ -175,6 +175,20 @@ class Tab:
                 raise AssertionError(f"{text!r} still on the screen after {timeout} s")
             self.page.wait_for_timeout(50)
 
+    def settle(self, quiet: float = 0.15, timeout: float = 30) -> str:
+        """Wait until the screen stays the same for `quiet` seconds (the app has drawn the
+        answer's effects); a key pressed during a question's swap can land in the old one."""
+        deadline = time.monotonic() + timeout
+        screen, since = self.screen(), time.monotonic()
+        while time.monotonic() - since < quiet:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the screen kept changing for {timeout} s")
+            self.page.wait_for_timeout(25)
+            now = self.screen()
+            if now != screen:
+                screen, since = now, time.monotonic()
+        return screen
+
     def focus(self) -> None:
         """Keys go to xterm.js's hidden text area (a click on the terminal does the same)."""
         self.page.focus(".xterm-helper-textarea")
@@ -190,7 +204,8 @@ class Tab:
 
     def click_text(self, text: str) -> None:
         """Click the middle of the first cell of `text` on the terminal screen (waits for it)."""
-        lines = self.wait_for(text).split("\n")
+        self.wait_for(text)
+        lines = self.settle().split("\n")
         row = next(i for i, line in enumerate(lines) if text in line)
         column = lines[row].find(text)
         grid = self.page.evaluate("window.__spineGrid()")

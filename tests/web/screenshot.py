@@ -22,6 +22,7 @@ def take(target: Path) -> Path:
             context = new_context(browser, viewport={"width": 1100, "height": 620})
             tab = open_tab(context, url)
             tab.wait_for("Before the first question")
+            tab.settle()  # a key during the first frames can be lost
             tab.type("T11 renal, Tuesday clinic")
             tab.press("Enter")
             tab.click_text("Yes, fit for surgery")
