@@ -14,7 +14,7 @@ make (quitting asks first).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -68,6 +68,7 @@ class SpineAssistApp(App[int]):
         self.notices = list(notices)
         self.crash_log: str | None = None
         self._save_problem: str | None = None
+        self._unsaved_changes = False  # a change made while saving did not work
         self._claim: SessionClaim | None = None
         self.read_only = read_only
         self.sub_title = tree.title
@@ -166,12 +167,15 @@ class SpineAssistApp(App[int]):
             return True  # nothing to keep yet
         sessions.record(self.session, self.consultation, finished=finished)
         if self.read_only:
+            self._unsaved_changes = True
             return False
         try:
             sessions.save_session(self.session)
         except (OSError, SpineAssistError) as exc:
+            self._unsaved_changes = True
             self._not_saving(save_failure(exc))
             return False
+        self._unsaved_changes = False
         if self._claim is None:
             self._claim_current()
         if self._save_problem is not None:
@@ -185,9 +189,11 @@ class SpineAssistApp(App[int]):
         self.add_class("-unsaved")
         self.refresh_bindings()
         if first:
+            keep = "Ctrl+S continues a copy" if self.read_only else \
+                "Ctrl+S writes them to a file you choose"
             self.notify(f"Your answers are not being saved: {reason}. They stay in this "
-                        "window; Ctrl+S writes them to a file you choose.",
-                        title="Not saved", severity="error", timeout=15, markup=False)
+                        f"window; {keep}.", title="Not saved", severity="error", timeout=15,
+                        markup=False)
 
     def _saving_again(self) -> None:
         self._save_problem = None
@@ -234,6 +240,7 @@ class SpineAssistApp(App[int]):
             self._claim = None
         self.read_only = False
         self._save_problem = None
+        self._unsaved_changes = False
         self.remove_class("-unsaved")
         self.sub_title = self.decision_tree.title
         self._show_title()
@@ -281,26 +288,30 @@ class SpineAssistApp(App[int]):
             return
         self.push_screen(ExportScreen(answers_document(self.consultation, self.session)))
 
-    async def action_quit(self) -> None:
-        """Quit; when the answers are not saved, ask first (and offer to keep them)."""
-        if self._save_problem is None or not self.consultation.known:
-            self.exit()
+    def _unless_losing(self, what: str, then: Callable[[], None]) -> None:
+        """Run `then`, after asking first when it would lose changes that are not saved."""
+        if self._save_problem is None or not self._unsaved_changes:
+            then()
             return
         from assistant.tui.screens.confirm import ConfirmScreen
 
-        def decided(leave: bool | None) -> None:
-            if leave:
-                self.exit()
-
         self.push_screen(ConfirmScreen(
-            f"Your answers are NOT saved ({self._save_problem}). Quit and lose them? "
-            "(n, then Ctrl+S, writes them to a file)", yes="Quit", no="Stay"), decided)
+            f"Your changes are NOT saved ({self._save_problem}). {what} and lose them? "
+            "(n, then Ctrl+S, keeps them)", yes=what, no="Stay"),
+            lambda leave: then() if leave else None)
+
+    async def action_quit(self) -> None:
+        """Quit; when the answers are not saved, ask first (and offer to keep them)."""
+        self._unless_losing("Quit", self.exit)
 
     def action_restart(self) -> None:
-        saved = self.save(finished=self.consultation.complete)
-        self.new_consultation()
-        self.notify("A new consultation; the previous one is saved." if saved else
-                    "A new consultation.", title="Restarted")
+        def restart() -> None:
+            saved = self.save(finished=self.consultation.complete)
+            self.new_consultation()
+            self.notify("A new consultation; the previous one is saved." if saved else
+                        "A new consultation.", title="Restarted")
+
+        self._unless_losing("Start anew", restart)
 
     def action_switch_tree(self) -> None:
         from assistant.tui.screens.trees import TreePickerScreen
@@ -310,7 +321,10 @@ class SpineAssistApp(App[int]):
                 self.new_consultation(tree)
                 self.notify(tree.title, title="Tree switched", markup=False)
 
-        self.push_screen(TreePickerScreen(self.decision_tree), chosen)
+        def pick() -> None:
+            self.push_screen(TreePickerScreen(self.decision_tree), chosen)
+
+        self._unless_losing("Switch tree", pick)
 
     # The learning screens are imported on first use: start-up never pays for them.
     def action_decision_map(self) -> None:
