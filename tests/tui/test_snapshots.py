@@ -15,7 +15,7 @@ from assistant.core import session as sessions
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
 from assistant.tui.app import make_app
-from tests.tui.drive import answer_all, fixture_values, keys_for
+from tests.tui.drive import answer_all, fixture_values, keys_for, pass_label
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 PARTIAL = {"fit_for_surgery": "yes", "surgical_indications": ["cord_compression"],
@@ -29,6 +29,7 @@ def _fixed_notes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def _partial(pilot) -> None:
     app = pilot.app
+    await pass_label(pilot, "T11 renal, clinic")
     while app.consultation.current.id != "primary_histology":
         question = app.consultation.current
         await pilot.press(*keys_for(question, PARTIAL.get(question.id, SKIPPED)))
@@ -45,6 +46,26 @@ async def _result(pilot) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_question(snap_compare, tree: Tree, size):
     assert snap_compare(make_app(tree), run_before=_partial, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_case_label(snap_compare, tree: Tree, size):
+    """The first thing a new consultation asks: an optional case label."""
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+
+    assert snap_compare(make_app(tree), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checklist(snap_compare, tree: Tree, size):
+    """A checklist with a tick, after an out-of-range digit (the complaint shows)."""
+    async def run_before(pilot) -> None:
+        await pass_label(pilot)
+        await pilot.press("1", *["s"] * 6, "2", "9")
+        await pilot.pause()
+
+    assert snap_compare(make_app(tree), run_before=run_before, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
