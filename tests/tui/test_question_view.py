@@ -3,8 +3,14 @@ app (the same box asks in the consultation, edit, what-if and trainee mode)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual import on
 from textual.app import App, ComposeResult
 from textual.geometry import Offset
@@ -352,3 +358,43 @@ async def test_a_preview_box_only_proposes_on_digits_moves_and_clicks(tree: Tree
         await pilot.press("enter")  # the explicit apply
         await pilot.pause()
         assert answers(app) == [("answered", question.choice_ids[1])]
+
+
+# -- in a real terminal ------------------------------------------------------------------
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_in_tmux_the_terminal_cursor_is_at_the_insertion_point(tmp_path: Path):
+    """What IME popups and screen readers follow: tmux's own idea of the cursor."""
+    socket = tmp_path / "tmux.sock"
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(["tmux", "-S", str(socket), *args], capture_output=True,
+                              text=True, timeout=10).stdout
+
+    env = [f"SPINE_ASSIST_STATE_DIR={tmp_path / 'state'}", "TERM=xterm-256color",
+           f"PYTHONPATH={Path(__file__).resolve().parents[2]}"]
+    tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", "env", *env,
+         sys.executable, "-m", "assistant", "consult")
+    try:
+        def wait(text: str) -> list[str]:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                lines = tmux("capture-pane", "-p", "-t", "app").splitlines()
+                if any(text in line for line in lines):
+                    return lines
+                time.sleep(0.1)
+            raise AssertionError(f"{text!r} never showed")
+
+        wait("case label")
+        tmux("send-keys", "-t", "app", "-l", "Bed 9 qz")
+        lines = wait("Bed 9 qz")
+        time.sleep(0.3)
+        x, y = (int(n) for n in tmux("display", "-p", "-t", "app",
+                                     "#{cursor_x},#{cursor_y}").strip().split(","))
+        row = next(i for i, line in enumerate(lines) if "Bed 9 qz" in line)
+        assert (x, y) == (lines[row].index("Bed 9 qz") + len("Bed 9 qz"), row)
+        tmux("send-keys", "-t", "app", "Left", "Left")
+        time.sleep(0.3)
+        x2 = int(tmux("display", "-p", "-t", "app", "#{cursor_x}").strip())
+        assert x2 == x - 2
+    finally:
+        tmux("kill-server")
