@@ -44,6 +44,12 @@ def hint_for(kind: str, skip: bool, preview: bool) -> str:
     return "Enter confirms" + (" · Enter with nothing skips" if skip else "")
 
 
+def _update(static: Static, text: str) -> None:
+    """Update only on change: an update lays the screen out again."""
+    if str(static.content) != text:
+        static.update(Text(text))
+
+
 class QuestionBox(Vertical):
     """One question and its answer widget; the screen decides what an answer does."""
 
@@ -140,7 +146,7 @@ class QuestionBox(Vertical):
         self.allow_skip = allow_skip and question.optional
         self._reason = reason
         self.prompt.update(Text(terminal_safe(question.prompt)))
-        self.note.update(Text(terminal_safe(self.suggestion)))
+        _update(self.note, terminal_safe(self.suggestion))
         self.note.set_class(bool(reason), "-shown")
         self.set_error("")
         if self.kind == "single":
@@ -152,7 +158,7 @@ class QuestionBox(Vertical):
         for kind, widget in zip(self.KINDS, (self.choices, self.checks, self.field),
                                 strict=True):
             widget.display = kind == self.kind
-        self.hint.update(hint_for(self.kind, self.allow_skip, self.preview))
+        _update(self.hint, hint_for(self.kind, self.allow_skip, self.preview))
         self.set_progress(progress)
         self.border_title = title or None
         self.border_subtitle = subtitle or None
@@ -168,8 +174,7 @@ class QuestionBox(Vertical):
                       progress=progress, allow_skip=allow_skip, current=current)
 
     def set_progress(self, progress: str) -> None:
-        if str(self.progress.content) != progress:
-            self.progress.update(progress)
+        _update(self.progress, progress)
 
     def on_resize(self) -> None:
         """The box grew or shrank (a complaint, a suggestion, another question): the field
