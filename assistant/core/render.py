@@ -205,7 +205,7 @@ def render(outcome: Outcome, fmt: str = "md", folder: str | None = None,
     `template`: the compiled template of this format, when the caller holds it (a batch
     fetches it once instead of asking Jinja2, which checks the file, for every note).
     """
-    return _render_with(outcome, outcome.note_context(), fmt, folder, template)
+    return _render_with(outcome, outcome.context(), fmt, folder, template)
 
 
 def _render_with(outcome: Outcome, context: dict[str, Any], fmt: str, folder: str | None,
@@ -237,7 +237,7 @@ def staged_renderer(
     kept: list[Any] = []
 
     def prepare(outcome: Outcome) -> tuple[Outcome, dict[str, Any]]:
-        return outcome, outcome.note_context()
+        return outcome, outcome.context()
 
     def finish(prepared: tuple[Outcome, dict[str, Any]]) -> str:
         if not kept and fmt in ALL_FORMATS:

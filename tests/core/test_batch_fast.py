@@ -1,8 +1,7 @@
 """The batch's speed paths give exactly what the careful paths give (issue 7, figure 4).
 
-Twins: `note_context` (shared rows and factors) and `context` (fresh dicts), the staged
-renderer and `render`, `answers_from_text` and `load_answer_file`, the batch writer and
-`atomic_write`.
+Twins: the staged renderer and `render`, `answers_from_text` and `load_answer_file`,
+the batch writer and `atomic_write`.
 """
 
 from __future__ import annotations
@@ -37,23 +36,9 @@ def _outcomes(tree, count: int = 300) -> list:
     return out
 
 
-def test_the_shared_note_context_equals_the_fresh_context(tree) -> None:
-    outcomes = _outcomes(tree)
-    for _ in range(2):  # the second round meets every shared row and factor remembered
-        for outcome in outcomes:
-            fresh = outcome.context()
-            shared = outcome.note_context()
-            assert shared == fresh
-            assert [type(v) for v in shared.values()] == [type(v) for v in fresh.values()]
-            for row, twin in zip(shared["answers"], fresh["answers"], strict=True):
-                assert type(row["value"]) is type(twin["value"])  # a list stays a list
-            for factor, twin in zip(shared["factors"], fresh["factors"], strict=True):
-                assert type(factor["answer"]) is type(twin["answer"])
-
-
 def test_a_changed_context_or_answer_changes_no_later_note(tree) -> None:
     outcome = run_file(tree, ANSWERS / "oss_several.yaml").outcome
-    before = copy.deepcopy(outcome.note_context())
+    before = copy.deepcopy(outcome.context())
     fresh = outcome.context()
     for row in fresh["answers"]:
         row["label"] = "changed"
@@ -65,22 +50,7 @@ def test_a_changed_context_or_answer_changes_no_later_note(tree) -> None:
     fresh["advice"][0]["title"] = "changed"
     fresh["outcome"]["title"] = "changed"
     again = run_file(tree, ANSWERS / "oss_several.yaml").outcome
-    assert again.note_context() == before
     assert again.context() == before
-
-
-def test_the_remembered_rows_and_factors_stay_bounded(tree) -> None:
-    from assistant.core.result import _parts
-
-    parts = _parts(tree)
-    rng = random.Random(3)
-    for _ in range(300):
-        data = random_answers(tree, rng)
-        data["comments"] = f"note {rng.random()}"
-        run_mapping(tree, data).outcome.note_context()
-    assert 0 < len(parts.made) <= 4096
-    assert any(parts.rows.values())
-    assert all(len(rows) <= 256 for rows in parts.rows.values())
 
 
 def test_answers_checked_inline_are_what_parse_answer_gives(tree) -> None:
