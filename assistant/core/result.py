@@ -138,6 +138,13 @@ class Outcome:
         outcome = tree.outcome(self.recommendation)
         answers_by_id = {a["id"]: a for a in answers}
         provisional = [f for f in factors if f["provisional"]]
+        cited = {rule.cite.source for rule in (*(f.rule for f in self.evaluation.factors),
+                                               *self.evaluation.advice, outcome)
+                 if rule.cite is not None}
+        cited |= {s.cite.source for s in tree.scores if s.id in self.evaluation.scores and s.cite}
+        said = " ".join([f["text"] for f in factors] + [a["text"] for a in advice])
+        cited |= {s.id for s in tree.sources.values() if s.short.split(" 20")[0] in said}
+        references = _references(tree, cited | {next(iter(tree.sources), "")})
         stamp = _stamps(self.generated_at)
         meta = self.meta
         return {
@@ -164,9 +171,9 @@ class Outcome:
             "advice_by_kind": advice_by_kind,
             "sins": self.sins_dict(),
             "scores": self.score_dicts(),
-            "references": _references(tree),
+            "references": references,
             "sources": [{k: r[k] for k in ("id", "short", "citation", "doi", "url")}
-                        for r in _references(tree)],
+                        for r in _references(tree, set(tree.sources))],
             "case_label": clean_text(meta["case_label"]) if "case_label" in meta else "",
             "comments": clean_text(meta["comments"]) if "comments" in meta else "",
             "generated_at": stamp[0],
@@ -228,11 +235,13 @@ def _advice_dict(tree: Tree, a: Any) -> dict[str, Any]:
             "cite": tree.cite_text(a.cite), "skill": a.skill, "equipment": a.equipment}
 
 
-def _references(tree: Tree) -> list[dict[str, Any]]:
+def _references(tree: Tree, cited: set[str]) -> list[dict[str, Any]]:
+    """The sources this note cites (and the tree's first, its backbone), numbered."""
+    used = [s for s in tree.sources.values() if s.id in cited]
     return [{"number": i, "id": s.id, "short": s.short,
              "citation": " ".join(s.citation.split()), "doi": s.doi or "",
              "doi_url": f"https://doi.org/{s.doi}" if s.doi else "", "url": s.url or ""}
-            for i, s in enumerate(tree.sources.values(), 1)]
+            for i, s in enumerate(used, 1)]
 
 
 _PRIMARY_WORDS = {"other": "", "unknown": "unknown-primary"}  # else the label, lower case
