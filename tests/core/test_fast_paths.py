@@ -390,7 +390,7 @@ def test_a_batch_in_stages_reports_and_writes_as_one_file_at_a_time(
         if i % 7 == 3:
             path.write_text(good.replace("bone_quality: normal", "bone_quality: spongy"))
         elif i % 11 == 5:
-            path.write_text(good + "escc_grade: 2\n")  # off the path: a warning
+            path.write_text(good + "embolization: failed\n")  # off the path: a warning
         else:
             path.write_text(good)
         inputs.append(path)
@@ -411,7 +411,7 @@ def test_a_batch_in_stages_reports_and_writes_as_one_file_at_a_time(
     assert staged == single
     assert staged[0] == 2
     assert "would write the same note as" in staged[1]
-    assert "warning: 'escc_grade' is not on the path" in staged[1]
+    assert "warning: 'embolization' is not on the path" in staged[1]
 
 
 def test_inputs_in_the_output_folder_are_read_one_at_a_time(tmp_path: Path) -> None:
