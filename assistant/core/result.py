@@ -160,7 +160,8 @@ class Outcome:
             "can_change": self.evaluation.provisional and self.recommendation == "MISS",
             "factors": factors,
             "deciding": favoring.get(self.recommendation, []),
-            "checks": [f for f in favoring["caution"] if not f["provisional"]],
+            "checks": [f for f in favoring["caution"]  # a banner lists the provisional ones
+                       if not (f["provisional"] and self.evaluation.provisional)],
             "added_rules": [f for f in factors if f["added_rule"]],
             "counts": {fav: len(same) for fav, same in favoring.items()},
             "favoring": favoring,
