@@ -131,7 +131,7 @@ def test_options_plan_frameworks_and_references(outcome_of, fmt: str) -> None:
     assert "see it for the option chosen" in note
     assert not re.search(r"Skill: (basic|some|highly)", note)
     assert "Shortest time off systemic therapy" in note
-    assert "Here: ESCC 3;" in note
+    assert "Here: ESCC 3." in note
     assert "thoracic-spine page" in note  # T1-T3 cervicothoracic: the AO page is thoracic's
     for doi in ("10.14444/8658", "10.14245/ns.2550476.238"):
         assert doi in note
