@@ -38,7 +38,7 @@ def test_markdown_note_renders_hostile_text_as_text(hostile) -> None:
     assert "<!--" not in html
     # the text survives, escaped for HTML by the Markdown renderer
     assert "&lt;script&gt;alert('x')&lt;/script&gt; {{ 7*7 }}" in html
-    assert "49" not in html.split("Comments")[-1].split("Answers")[0]
+    assert "49" not in html.split("Comments")[-1].split("Appendix")[0]
     # no heading, list or table made from the comment lines
     assert "<h1>not a heading" not in html and "<li>not a list" not in html
     assert html.count("<h1>") == 1
