@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.core.machine import Evaluation, Walk, evaluate
-from assistant.core.model import Tree
+from assistant.core.model import Cite, Tree
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -122,7 +122,7 @@ class Outcome:
         for f in factors:
             favoring.setdefault(f["favors"], []).append(f)
         answers = [_answer_dict(tree, qid, value) for qid, value in self.walk.values.items()]
-        sections = []
+        sections: list[dict[str, Any]] = []
         for section in tree.sections.values():
             here = [f for f in factors if f["section"] == section.id]
             given = [a for a in answers if a["section"] == section.id]
@@ -138,10 +138,10 @@ class Outcome:
         outcome = tree.outcome(self.recommendation)
         answers_by_id = {a["id"]: a for a in answers}
         provisional = [f for f in factors if f["provisional"]]
-        cited = {rule.cite.source for rule in (*(f.rule for f in self.evaluation.factors),
-                                               *self.evaluation.advice, outcome)
-                 if rule.cite is not None}
-        cited |= {s.cite.source for s in tree.scores if s.id in self.evaluation.scores and s.cite}
+        cites: list[Cite | None] = [f.rule.cite for f in self.evaluation.factors]
+        cites += [a.cite for a in self.evaluation.advice] + [outcome.cite]
+        cites += [s.cite for s in tree.scores if s.id in self.evaluation.scores]
+        cited = {cite.source for cite in cites if cite is not None}
         said = " ".join([f["text"] for f in factors] + [a["text"] for a in advice])
         cited |= {s.id for s in tree.sources.values() if s.short.split(" 20")[0] in said}
         references = _references(tree, cited | {next(iter(tree.sources), "")})

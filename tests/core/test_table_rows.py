@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 
-from assistant.core.headless import run_file
-
-from assistant.core.headless import run_mapping
+from assistant.core.headless import run_file, run_mapping
 from assistant.core.model import Tree
 
 BASE_MISS: dict[str, Any] = {
