@@ -72,7 +72,7 @@ def test_header_ties_the_note_to_the_exact_tree(outcome_of, fmt: str) -> None:
     assert "2026-01-01 00:00 UTC" in note
     assert "OSS with several factors" in note
     assert "No patient identifiers are asked for" in _flat(note)
-    assert "Decision support drawn from the cited reviews" in _flat(note)
+    assert "decision support drawn from the cited reviews" in _flat(note)
     assert "level of evidence 4" in _flat(note)
     assert "the treating surgeon" in _flat(note)
 
