@@ -184,3 +184,36 @@ def test_readme_documents_every_context_name(outcome_of) -> None:
     readme = (Path(__file__).resolve().parents[2] / "templates" / "README.md").read_text()
     for name in outcome_of("sins_miss.json").context():
         assert f"| `{name}` |" in readme, name
+
+
+REVIEW_CASES = [  # (reviewer case, what its note must say, what it must not)
+    ("c01_occipitocervical_myeloma.yaml", "not specific to this region", "Posterior MIS:"),
+    ("c03_lumbosacral_prostate.yaml", "not specific to this region", "Posterior MIS:"),
+    ("c07_rcc_embolized.yaml", "counts as offsetting it", "is more feasible"),
+    ("c09_oligo_breast_enbloc.yaml", "reconstruction options only", "MISS allows"),
+    ("c10_reconstruction_T7.yaml", "the larger wound of open surgery may delay it",
+     "shorter recovery after MISS"),
+    ("c12_no_rt.yaml", "Separation surgery without postoperative RT", "Posterior MIS:"),
+    ("c14_unknowns.yaml", "establish a tissue diagnosis first", "Favor OSS"),
+    ("c15_sins_all.yaml", "check the posterior elements", "sins_location"),
+    ("c18_unfit.yaml", "radiotherapy where indicated", "skill and equipment"),
+    ("c19_no_indication.yaml", "radiotherapy where indicated", "skill and equipment"),
+    ("c20_subaxial_cervical.yaml", "counts the subaxial cervical spine for OSS", "Posterior MIS:"),
+    ("c23_oss_provisional.yaml", "The recommendation will not change", "could turn"),
+    ("c24_region_level_mismatch.yaml", "lies outside the region chosen", "seed"),
+    ("c25_enbloc_not_oligo.yaml", "review the indication for en bloc resection", "seed"),
+]
+
+
+@pytest.mark.parametrize(("name", "says", "never"), REVIEW_CASES,
+                         ids=[c[0].split("_")[0] for c in REVIEW_CASES])
+def test_the_reviewers_cases_read_as_the_review_asks(tree, name: str, says: str,
+                                                     never: str) -> None:
+    from assistant.core.headless import run_file
+    from tests.conftest import ANSWERS
+
+    outcome = run_file(tree, ANSWERS.parent / "contract10" / name).outcome
+    for fmt in ("md", "txt", "html"):
+        note = _flat(render(outcome, fmt))
+        assert says in note, (fmt, says)
+        assert never not in note, (fmt, never)
