@@ -119,7 +119,7 @@ def test_miss_factors_are_named_once_beside_oss_ones(outcome_of, fmt: str) -> No
         "Normal body habitus." in note
     assert note.count("Normal body habitus") == 1
     miss = _flat(render(outcome_of("miss.yaml"), fmt))
-    assert "no consideration favoring OSS applies. Table entries favoring MISS met:" in miss
+    assert "Deciding factors: Table entries favoring MISS met:" in miss
     assert "is listed in the Table as favoring MISS" not in miss
 
 
