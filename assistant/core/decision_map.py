@@ -145,8 +145,9 @@ def to_markdown(tree: Tree, cell_sep: str = "<br>") -> str:
         "always matches the logic the consultation applies. Each entry is a factor rule: the "
         "answers that raise it, the approach it favors and its source. "
         f"{ADDED_MARK} marks a rule from outside the review's Table, labelled as such in the "
-        "tree. An OSS factor makes the recommendation OSS; with none, MISS; not fit or no "
-        "indication, nonoperative.",
+        "tree. A factor favoring nonoperative care (not fit, no indication, or the NOMS "
+        "rule) makes the recommendation nonoperative; otherwise an OSS factor makes it OSS; "
+        "with none, MISS.",
         "",
         "| Section | " + " | ".join(title for _, title in COLUMNS) + " |",
         "|---|" + "---|" * len(COLUMNS),

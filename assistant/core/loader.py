@@ -110,7 +110,8 @@ class _TreeBuilder:
             self._score(s, questions) for s in self._unique(d.get("scores", []), "score")
         )
         factor_data = self._unique(d.get("factors", []), "factor")
-        factors = tuple(self._factor(f, parser, questions) for f in factor_data)
+        reported = [*questions, *(s.id for s in scores)]  # a factor reports a question or a score
+        factors = tuple(self._factor(f, parser, reported) for f in factor_data)
         rule_parser = ConditionParser(
             names, factor_ids=[f.id for f in factors], favors=FAVORS, allow_factors=True
         )
@@ -344,12 +345,12 @@ class _TreeBuilder:
             )
         return score
 
-    def _factor(self, f: LocDict, parser: ConditionParser, questions: dict) -> FactorRule:
+    def _factor(self, f: LocDict, parser: ConditionParser, questions: list[str]) -> FactorRule:
         self._ref(f, "section", self.section_ids, "section")
         when = parser.parse(f["when"], f.value_loc("when"))
         question = f.get("question")
         if question is not None:
-            self._ref(f, "question", questions, "question")
+            self._ref(f, "question", questions, "question or score")
         else:
             read = [n for n in _ordered_names(f["when"]) if n in questions]
             question = read[0] if read else None

@@ -261,7 +261,7 @@ def render_template(name: str, context: dict[str, Any], folder: str | None = Non
 
 def render(outcome: Outcome, fmt: str = "md", folder: str | None = None) -> str:
     """The note in one format; JSON wraps the Markdown note per the contract."""
-    context = outcome.note_context()
+    context = outcome.context()
     if fmt == "json":
         note = render_template(FORMATS["md"], context, folder)
         # The sandbox keeps templates from changing the context: its factors are as made.

@@ -274,8 +274,8 @@ def _cell(text: str) -> str:
 def export_summary(round_: Round, path: Path | None = None) -> Path:
     """Write the summary note atomically (default: the notes folder); return its path."""
     from assistant.core import paths
+    from assistant.core.clock import now_utc
     from assistant.core.fileio import atomic_write
-    from assistant.core.result import now_utc
 
     stamp = now_utc()
     if path is None:

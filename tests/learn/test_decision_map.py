@@ -43,7 +43,7 @@ TABLE = {
     "Profile of MSD patients": {
         "sections": ["previous_surgery", "patient_profile"],
         "OSS": {"Previous surgery at level of operation": ["previous_surgery_at_level"],
-                "Pediatric and young patients": ["pediatric_patient"],
+                "Pediatric and young patients": ["pediatric_patient", "young_patient"],
                 "Short stature": ["short_stature"]},
         "MISS": {"Adult patients": ["adult_patient"],
                  "Normal body habitus": ["normal_body_habitus"]},

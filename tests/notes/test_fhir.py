@@ -67,8 +67,11 @@ def test_questionnaire_validates_and_covers_every_question(tree) -> None:
          "answerCoding": {"system": questions["embolization"]["enableWhen"][0]
                           ["answerCoding"]["system"], "code": "yes",
                           "display": "Yes, hypervascular"}}]
-    escc = questions["escc_grade"]
-    assert escc["enableBehavior"] == "all" and len(escc["enableWhen"]) == 2
+    # contract 1.1: ESCC is offered to every surgical candidate; young_patient to adults
+    assert questions["escc_grade"]["enableWhen"] == [
+        {"question": "neurological_deficit", "operator": "exists", "answerBoolean": True}]
+    assert questions["young_patient"]["enableWhen"] == [
+        {"question": "age_years", "operator": ">=", "answerInteger": 18}]
 
 
 def _fhir_enabled(items: list[dict[str, Any]], answers: dict[str, Any]) -> list[str]:
