@@ -80,6 +80,9 @@ class _Compiler:
             names = tuple(arg if isinstance(arg, list) else [arg])
             for name in names:
                 _is_type(None, name)  # raises Unsupported early
+            if names in (("object",), ("array",), ("string",)):  # most values: one isinstance
+                kind: type = {"object": dict, "array": list, "string": str}[names[0]]
+                return lambda v: isinstance(v, kind)
             return lambda v: any(_is_type(v, n) for n in names)
         if keyword == "$ref":
             return self.ref(arg)
@@ -100,18 +103,38 @@ class _Compiler:
             return lambda v: not isinstance(v, dict) or all(n in v for n in required)
         if keyword == "items":
             item = self.compile(arg)
-            return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+            def items(v: Any) -> bool:
+                if isinstance(v, list):
+                    for x in v:
+                        if not item(x):
+                            return False
+                return True
+            return items
         if keyword == "properties":
             props = {k: self.compile(sub) for k, sub in arg.items()}
-            return lambda v: not isinstance(v, dict) or all(
-                check(v[k]) for k, check in props.items() if k in v)
+
+            def properties(v: Any) -> bool:
+                if isinstance(v, dict):
+                    for k, x in v.items():
+                        check = props.get(k)
+                        if check is not None and not check(x):
+                            return False
+                return True
+            return properties
         if keyword == "additionalProperties":
             if "patternProperties" in schema:
                 raise Unsupported("patternProperties")
             known = frozenset(schema.get("properties", {}))
             extra = _nothing if arg is False else self.compile(arg)
-            return lambda v: not isinstance(v, dict) or all(
-                isinstance(k, str) and (k in known or extra(x)) for k, x in v.items())
+
+            def additional(v: Any) -> bool:
+                if isinstance(v, dict):
+                    for k, x in v.items():
+                        if not isinstance(k, str) or (k not in known and not extra(x)):
+                            return False
+                return True
+            return additional
         if keyword == "anyOf":
             options = tuple(self.compile(sub) for sub in arg)
             return lambda v: any(o(v) for o in options)
@@ -135,7 +158,12 @@ def _nothing(value: Any) -> bool:
 
 
 def _all_of(checks: tuple[Check, ...]) -> Check:
-    return lambda value: all(check(value) for check in checks)
+    def all_of(value: Any) -> bool:  # a loop, not all(generator): this runs per value
+        for check in checks:  # noqa: SIM110
+            if not check(value):
+                return False
+        return True
+    return all_of
 
 
 @cache

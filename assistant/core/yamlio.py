@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -30,8 +31,12 @@ from assistant.core.source import (  # noqa: F401 - re-exported: located reading
 MAX_NODES = 200_000  # values in one file, aliases expanded: an answer file has about 30
 MAX_DEPTH = 64
 
-_STR, _INT, _FLOAT, _BOOL, _NULL = (
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+_INT, _FLOAT, _BOOL, _NULL = (
+    f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
+# The resolver's own tag strings, told from a tag written in the file by identity (`is`)
+_STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_SEQ = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_MAP = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 
 try:  # the C parser is ~8x faster on a large tree
     _BaseLoader: type = yaml.CSafeLoader
@@ -71,17 +76,29 @@ def load_data(text: str, name: str, max_nodes: int = MAX_NODES) -> Any:
         raise InputError("the file is empty", Location(name, 1, 1), "a YAML or JSON mapping")
     if name.endswith(".json"):
         _check_json(text, name)
+    reader = _limited(CoreSchemaLoader)(text)
+    reader.max_nodes = max_nodes
     try:
-        node = _Composer(text, name, max_nodes).single_node()
+        node = reader.get_single_node()
+    except _Refused as exc:
+        raise InputError(exc.message, _mark_loc(name, _node_mark(text, reader.made)),
+                         exc.allowed) from None
+    except yaml.composer.ComposerError as exc:
+        raise _composer_error(exc, text, name) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, name) from None
     except yaml.reader.ReaderError as exc:
         raise _bad_character(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", Location(name)) from None
+    finally:
+        reader.dispose()
     if node is None:
         raise InputError("the file is empty", Location(name, 1, 1), "a YAML or JSON mapping")
-    return _ValueBuilder(name).build(node)
+    builder = _ValueBuilder(name, text.splitlines() if "!" in text else None)
+    if "&" in text:  # anchors: what their aliases repeat is counted before anything is built
+        builder.count_expanded(node, max_nodes)
+    return builder.build(node)
 
 
 def _check_json(text: str, name: str) -> None:
@@ -109,122 +126,170 @@ def _mark_loc(name: str, mark: Any) -> Location:
     return Location(name, mark.line + 1, mark.column + 1)
 
 
-class _Composer(yaml.composer.Composer):
-    """PyYAML's composer over the core-schema loader's events, with limits checked at the
-    event that breaks them: no tag at all (a tag could change what a value means, or run
-    code), nesting within MAX_DEPTH, and at most max_nodes values, counting nodes as they
-    are made and each alias as the size of what it repeats (a billion-laughs file stops
-    after a few hundred events, a 30 MB list after max_nodes items)."""
+class _Refused(Exception):
+    """A limit broken while composing (located afterwards: the hooks get no mark)."""
 
-    def __init__(self, text: str, name: str, max_nodes: int) -> None:
-        super().__init__()
-        events = CoreSchemaLoader(text)
-        self._events = events
-        self.check_event, self.peek_event = events.check_event, events.peek_event
-        self.get_event, self.resolve = events.get_event, events.resolve
-        self.descend_resolver = self.ascend_resolver = lambda *args: None  # no path resolvers
-        self.name = name
-        self.max_nodes = max_nodes
-        self.made = 0  # nodes made (aliases make none)
-        self.sizes: dict[str, int] = {}  # anchor -> values its node stands for
-        self.open: list[int] = []  # values so far in each open collection
+    def __init__(self, message: str, allowed: str) -> None:
+        super().__init__(message)
+        self.message, self.allowed = message, allowed
 
-    def single_node(self) -> yaml.Node | None:
-        """`yaml.compose`'s loop, with our words for a second document."""
-        try:
-            self.get_event()  # StreamStart
-            node = None if self.check_event(yaml.StreamEndEvent) else self.compose_document()
-            if not self.check_event(yaml.StreamEndEvent):
-                raise InputError("more than one YAML document in the file",
-                                 _mark_loc(self.name, self.get_event().start_mark),
-                                 "one document, no '---' after it")
-            return node
-        finally:
-            self._events.dispose()
 
-    def compose_node(self, parent: Any, index: Any) -> yaml.Node:
-        event = self.peek_event()
-        anchor = event.anchor
-        kind = type(event)
-        if kind is yaml.AliasEvent:
-            self.get_event()
-            if anchor not in self.sizes:
-                self._refuse_alias(event)
-            node: yaml.Node = self.anchors[anchor]
-            size = self.sizes[anchor]
-        else:
-            self.made += 1
-            if event.tag is not None or anchor in self.anchors or self.made > self.max_nodes:
-                self._refuse_node(event)
-            if kind is yaml.ScalarEvent:
-                node, size = self.compose_scalar_node(anchor), 1
-            else:
-                if len(self.open) >= MAX_DEPTH:
-                    raise InputError("nesting too deep", _mark_loc(self.name, event.start_mark),
-                                     f"at most {MAX_DEPTH} levels")
-                self.open.append(1)
-                node = (self.compose_sequence_node(anchor) if kind is yaml.SequenceStartEvent
-                        else self.compose_mapping_node(anchor))
-                size = self.open.pop()
-            if anchor is not None:
-                self.sizes[anchor] = size
-        if self.open:
-            self.open[-1] += size
-            if self.open[-1] > self.max_nodes:
-                raise InputError("too many values after expanding aliases (an alias bomb?)",
-                                 _mark_loc(self.name, event.start_mark),
-                                 f"at most {self.max_nodes} values")
-        return node
+@cache
+def _limited(loader: type) -> type:
+    """`loader` with the limits held while PyYAML composes (libyaml's composer, in C, when
+    the loader is a CSafeLoader): these are the hooks it calls for every node it makes.
+    Nesting within MAX_DEPTH and at most `max_nodes` nodes (a 30 MB list stops after that
+    many items); aliases make no node (what they repeat is counted before building)."""
 
-    def _refuse_alias(self, event: Any) -> None:
-        where = _mark_loc(self.name, event.start_mark)
-        if event.anchor not in self.anchors:
-            raise InputError(f"unknown alias '*{event.anchor}'", where,
-                             "an alias must follow its '&anchor'")
-        raise InputError(f"the alias '*{event.anchor}' is inside its own anchor", where,
-                         "an alias repeats a finished value")
+    class Limited(loader):  # type: ignore[misc, valid-type]
+        max_nodes = MAX_NODES
+        made = 0  # nodes made so far: the one that broke a limit is found by its number
+        depth = 0
 
-    def _refuse_node(self, event: Any) -> None:
-        where = _mark_loc(self.name, event.start_mark)
-        if event.tag is not None:
-            raise InputError(f"unsupported YAML tag '{shown_tag(event.tag)}'", where,
-                             "plain text, numbers, lists and mappings only; tags are never run")
-        if event.anchor in self.anchors:
-            first = self.anchors[event.anchor].start_mark.line + 1
-            raise InputError(f"the anchor '&{event.anchor}' is defined twice (first at line "
-                             f"{first})", where, "each anchor once")
-        raise InputError("too many values in the file", where, f"at most {self.max_nodes} values")
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            self.made = made = self.made + 1
+            self.depth += 1
+            if made > self.max_nodes:
+                raise _Refused("too many values in the file", f"at most {self.max_nodes} values")
+
+        def ascend_resolver(self) -> None:
+            self.depth -= 1
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            # A tag the resolver gives is one of its own strings: an explicit tag (`!!int`,
+            # `!custom`) is a string the parser made, and the builder refuses it (`is`).
+            if kind is yaml.ScalarNode:
+                if implicit[0]:  # plain: PyYAML's own resolution, without path resolvers
+                    for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                        if pattern.match(value):
+                            return tag  # type: ignore[no-any-return]
+                    return _STR
+                return _STR if implicit[1] else "!"  # quoted, or a `!` tag
+            if self.depth > MAX_DEPTH:
+                raise _Refused("nesting too deep", f"at most {MAX_DEPTH} levels")
+            if not implicit:
+                return "!"
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    return Limited
+
+
+def _node_mark(text: str, number: int) -> Any:
+    """Where the `number`-th node (aliases aside) starts: the parser's events, counted."""
+    made = 0
+    for event in yaml.parse(text, Loader=CoreSchemaLoader):
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            made += 1
+            if made >= number:
+                return event.start_mark
+    return event.start_mark
+
+
+_TAG_FIRST = re.compile(r"(?:&\S+\s+)?!")  # at a node's start: its tag (after an anchor)
+_NAME_AT = re.compile(r"[&*]([^\s,\[\]{}]+)")
+
+
+def _name_at(text: str, mark: Any) -> str:
+    """The anchor or alias name written at a mark (`&x` or `*x` there), for a message."""
+    lines = text.splitlines()
+    found = _NAME_AT.search(lines[mark.line], mark.column) if mark.line < len(lines) else None
+    return found.group(1) if found else "?"
+
+
+def _composer_error(exc: yaml.composer.ComposerError, text: str, name: str) -> InputError:
+    """PyYAML's composer errors in our words: aliases, anchors, documents."""
+    mark = exc.problem_mark
+    where = _mark_loc(name, mark) if mark else Location(name)
+    if exc.problem == "found undefined alias":
+        return InputError(f"unknown alias '*{terminal_safe(_name_at(text, mark))}'", where,
+                          "an alias must follow its '&anchor'")
+    if exc.context == "found duplicate anchor; first occurrence" and exc.context_mark:
+        return InputError(f"the anchor '&{terminal_safe(_name_at(text, mark))}' is defined "
+                          f"twice (first at line {exc.context_mark.line + 1})", where,
+                          "each anchor once")
+    if exc.context == "expected a single document in the stream":
+        return InputError("more than one YAML document in the file", where,
+                          "one document, no '---' after it")
+    return _syntax_error(exc, text, name)
 
 
 class _ValueBuilder:
     """Node graph to located Python values (the composer has already bounded its size)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, lines: list[str] | None = None) -> None:
         self.name = name
+        self.lines = lines  # the text's lines when it holds a `!`: a tag may be there
+
+    def count_expanded(self, root: yaml.Node, max_nodes: int) -> None:
+        """Refuse a graph whose aliases repeat more than `max_nodes` values in all (a
+        billion-laughs file is a few hundred nodes), nest too deep, or contain themselves;
+        each node is counted once, so this takes as long as the file is big."""
+        sizes: dict[int, int] = {}
+        open_nodes: set[int] = set()
+
+        def size(node: yaml.Node, depth: int) -> int:
+            if isinstance(node, yaml.ScalarNode):
+                return 1
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            where = _mark_loc(self.name, node.start_mark)
+            if key in open_nodes:
+                raise InputError("an alias is inside its own anchor", where,
+                                 "an alias repeats a finished value")
+            if depth > MAX_DEPTH:
+                raise InputError("nesting too deep", where, f"at most {MAX_DEPTH} levels")
+            open_nodes.add(key)
+            items = node.value if isinstance(node, yaml.SequenceNode) else \
+                [item for pair in node.value for item in pair]
+            total = 1
+            for item in items:
+                total += size(item, depth + 1)
+                if total > max_nodes:
+                    raise InputError("too many values after expanding aliases (an alias "
+                                     "bomb?)", where, f"at most {max_nodes} values")
+            open_nodes.discard(key)
+            sizes[key] = total
+            return total
+
+        size(root, 1)
 
     def build(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        if isinstance(node, yaml.SequenceNode):
+        tag = node.tag
+        if tag is _MAP:
+            return self._mapping(node)  # type: ignore[arg-type]
+        if tag is _SEQ:
             out = LocList(self.name, node.start_mark)
             build, marks = self.build, out._item_marks
             for item in node.value:
                 out.append(build(item))
                 marks.append(item.start_mark)
             return out
-        return _scalar(node)
+        if tag is _STR or tag is _INT or tag is _FLOAT or tag is _BOOL or tag is _NULL:
+            if self.lines is None or not self._tagged(node.start_mark):
+                return _scalar(node)
+            tag = "!"
+        raise InputError(f"unsupported YAML tag '{terminal_safe(shown_tag(tag))}'",
+                         _mark_loc(self.name, node.start_mark),
+                         "plain text, numbers, lists and mappings only; tags are never run")
+
+    def _tagged(self, mark: Any) -> bool:
+        """A `!` written before a scalar (libyaml resolves `! 58` as if plain: an int)."""
+        assert self.lines is not None
+        line = self.lines[mark.line] if mark.line < len(self.lines) else ""
+        return _TAG_FIRST.match(line, mark.column) is not None
 
     def _mapping(self, node: yaml.MappingNode) -> LocDict:
         out = LocDict(self.name, node.start_mark)
         for key_node, value_node in node.value:
-            if key_node.value == "<<" and key_node.tag == _STR and not key_node.style:
+            if key_node.value == "<<" and key_node.tag is _STR and not key_node.style:
                 raise InputError("merge keys (<<) are not supported",
                                  _mark_loc(self.name, key_node.start_mark),
                                  "write the keys out in full")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("a key must be a plain value",
                                  _mark_loc(self.name, key_node.start_mark))
-            key = _scalar(key_node)
+            key = self.build(key_node)
             if key in out:
                 raise InputError(
                     f"duplicate key '{terminal_safe(str(key))}' (first at line "
