@@ -108,8 +108,10 @@ def test_copy_puts_the_note_on_the_browsers_clipboard(browser: Any, server_state
         tab.press("c")
         tab.wait_for("clipboard")
         copied = tab.page.evaluate("navigator.clipboard.readText()")
-        assert copied.startswith("# MISS, open surgery or nonoperative care")
-        assert "T11 renal" in copied
+        # the note's heading is its subject and recommendation (tree 2.0.0); with no level
+        # or primary answered, the recommendation alone; the case label follows
+        assert copied.startswith("# Nonoperative treatment\n"), copied[:200]
+        assert "**Case:** T11 renal ·" in copied
         context.close()
 
 
