@@ -28,9 +28,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     tree, vignettes = load_round_cases(args.tree)
     if args.list:
-        for v in vignettes:
-            shown = f"{v.recommendation}{' (provisional)' if v.provisional else ''}"
-            print("\t".join(terminal_safe(field) for field in (v.id, shown, v.title)))
+        for v in vignettes:  # never the expected answer: the list is what a trainee sees
+            print(f"{terminal_safe(v.id)}\t{terminal_safe(v.title)}")
         return 0
     count = args.count if args.count is not None else DEFAULT_COUNT
     cases = pick(vignettes, seed=args.seed, count=count, case=args.case)
