@@ -156,3 +156,31 @@ def yaml_to_json(text: str) -> dict:
     import yaml
 
     return yaml.safe_load(text)
+
+
+def test_a_batch_made_by_several_processes_reports_in_order(tmp_path, capsys) -> None:
+    """Past one chunk of files the notes are made by worker processes: each failure is still
+    reported once, in the order of the files, and every other note is written the same."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    good = (ANSWERS / "miss.yaml").read_text()
+    bad = {7, 70, 150}
+    for i in range(200):
+        text = good.replace("bone_quality: normal", "bone_quality: spongy") if i in bad else good
+        (cases / f"c{i:03d}.yaml").write_text(text)
+    (cases / "c201.json").write_text("{}")  # no answer at all: fails in a worker too
+    inputs = sorted(cases.iterdir())
+    notes = tmp_path / "notes"
+    assert run_batch(inputs, tree_name=None, fmt="md", output=notes, templates=None,
+                     force=False) == 2
+    err = capsys.readouterr().err.splitlines()
+    failed = [line.split("error: ", 1)[1].split(":")[0] for line in err if "error: " in line]
+    assert [Path(name).name for name in failed] == ["c007.yaml", "c070.yaml", "c150.yaml",
+                                                   "c201.json"]
+    assert err[-1].startswith("197 of 201 notes written") and err[-1].endswith("4 failed")
+    written = sorted(notes.iterdir())
+    assert len(written) == 197
+    def body(note: Path) -> list[str]:  # the note without its time stamp (a minute may pass)
+        return [line for line in note.read_text().splitlines() if "Generated:" not in line]
+
+    assert all(body(note) == body(written[0]) for note in written[1:])  # same answers
