@@ -8,7 +8,6 @@ says (the answers are what the note is made from).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -178,7 +177,12 @@ def _workers(chunks: int) -> Iterator[Any]:
     the compiled templates already; None (make them here) for one chunk, one core, or a
     system without fork."""
     count = min(os.cpu_count() or 1, chunks, _MAX_WORKERS)
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if count < 2:
+        yield None
+        return
+    import multiprocessing  # here: a run of one note does without it (~5 ms of start-up)
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
     with multiprocessing.get_context("fork").Pool(count) as pool:
