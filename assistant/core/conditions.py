@@ -191,15 +191,16 @@ class Compare(Condition):
         if not present:
             return False
         value = ctx.values[self.name]
-        chosen = set(value) if isinstance(value, (list, tuple)) else {value}
+        # A list answer (several choices) is its set of choices; one value, a set of one.
+        chosen = value if isinstance(value, (list, tuple)) else (value,)
         if self.op == "eq":
             return self.operand in chosen
         if self.op == "ne":
             return self.operand not in chosen
         if self.op == "in":
-            return bool(chosen.intersection(self.operand))
+            return any(item in self.operand for item in chosen)
         if self.op == "not_in":
-            return not chosen.intersection(self.operand)
+            return not any(item in self.operand for item in chosen)
         if self.op == "matches":
             return isinstance(value, str) and bool(text_pattern(self.operand).fullmatch(value))
         if not _is_number(value):
