@@ -256,6 +256,8 @@ class _ValueBuilder:
 
     def build(self, node: yaml.Node) -> Any:
         tag = node.tag
+        if tag is _STR and self.lines is None:  # most values: text, with no `!` to look for
+            return node.value
         if tag is _MAP:
             return self._mapping(node)  # type: ignore[arg-type]
         if tag is _SEQ:
@@ -281,6 +283,7 @@ class _ValueBuilder:
 
     def _mapping(self, node: yaml.MappingNode) -> LocDict:
         out = LocDict(self.name, node.start_mark)
+        build, key_marks, value_marks = self.build, out._key_marks, out._value_marks
         for key_node, value_node in node.value:
             if key_node.value == "<<" and key_node.tag is _STR and not key_node.style:
                 raise InputError("merge keys (<<) are not supported",
@@ -289,15 +292,15 @@ class _ValueBuilder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("a key must be a plain value",
                                  _mark_loc(self.name, key_node.start_mark))
-            key = self.build(key_node)
+            key = build(key_node)
             if key in out:
                 raise InputError(
                     f"duplicate key '{terminal_safe(str(key))}' (first at line "
                     f"{out.key_loc(key).line})",
                     _mark_loc(self.name, key_node.start_mark), "each key once per mapping")
-            out[key] = self.build(value_node)
-            out._key_marks[key] = key_node.start_mark
-            out._value_marks[key] = value_node.start_mark
+            out[key] = build(value_node)
+            key_marks[key] = key_node.start_mark
+            value_marks[key] = value_node.start_mark
         return out
 
 
