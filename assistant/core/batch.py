@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -185,8 +186,20 @@ def _workers(chunks: int) -> Iterator[Any]:
     if "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    with multiprocessing.get_context("fork").Pool(count) as pool:
+    with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
         yield pool
+
+
+def _worker_signals() -> None:
+    """Ctrl-C is the parent's to handle (no traceback from each worker); a worker stopped
+    by the parent (SIGTERM) raises SystemExit where it is, so a note being written is rolled
+    back (atomic_write removes its temporary file)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _note_maker(fmt: str, templates: str | None) -> Callable[[Outcome], str]:
