@@ -184,3 +184,32 @@ def test_a_batch_made_by_several_processes_reports_in_order(tmp_path, capsys) ->
         return [line for line in note.read_text().splitlines() if "Generated:" not in line]
 
     assert all(body(note) == body(written[0]) for note in written[1:])  # same answers
+
+
+def test_ctrl_c_stops_a_batch_cleanly(tmp_path) -> None:
+    """Ctrl-C during a batch made by worker processes: exit 130, no traceback, no temporary
+    file left, and every note there is whole."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    good = (ANSWERS / "miss.yaml").read_text()
+    for i in range(2000):
+        (cases / f"c{i:04d}.yaml").write_text(good)
+    notes = tmp_path / "notes"
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "run", *map(str, sorted(
+        cases.iterdir())), "-o", str(notes)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (notes.is_dir() and any(notes.glob("*.md"))) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert not list(notes.glob(".*.tmp"))
+    written = list(notes.glob("*.md"))
+    assert 0 < len(written) < 2000
+    assert all(note.read_text().rstrip().endswith("`.*") for note in written)
