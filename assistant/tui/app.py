@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -27,6 +26,7 @@ from assistant.core.errors import SpineAssistError, terminal_safe
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
 from assistant.tui.commands import ConsultCommands
+from assistant.tui.keyorder import OrderedKeysApp
 from assistant.tui.saving import (
     SessionClaim,
     claim_session,
@@ -41,14 +41,14 @@ if TYPE_CHECKING:
 TITLE = "spine-assist"
 
 
-class SpineAssistApp(App[int]):
+class SpineAssistApp(OrderedKeysApp[int]):
     """spine-assist: one question at a time, the reasoning one key away, nothing lost."""
 
     TITLE = TITLE
     # The conversation is the base screen (see get_default_screen), whose CSS Textual does
     # not load by itself: it is read with the app's.
     CSS_PATH: ClassVar = ["app.tcss", "screens/consult.tcss"]
-    COMMANDS: ClassVar = App.COMMANDS | {ConsultCommands}
+    COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {ConsultCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit spine-assist", id="quit"),
         Binding("ctrl+s", "keep_answers", "Keep answers",

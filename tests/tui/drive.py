@@ -112,3 +112,42 @@ def region_text(app: Any, widget: Any) -> str:
 def screen_text(app: Any) -> str:
     """What the terminal shows now, as plain text (the current screen, every layer)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def type_ahead(app: Any, keys: list[str]) -> None:
+    """Hand `keys` to the app all at once, as a terminal does with keys typed ahead (one
+    read, many keys), with no wait between them (Pilot.press waits for the app to be idle
+    after each key, which hides a key overtaking the one before)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(key if key.isalnum() else _character_to_key(key),
+                                        key))
+        else:
+            char = {"enter": "\r", "space": " ", "tab": "\t"}.get(key)
+            app.post_message(events.Key(key, char))
+
+
+def answer_keys(tree: Tree, answers: dict[str, Any], *, until: str = "") -> list[list[str]]:
+    """The keys of each answer of a consultation answered from `answers` (optional
+    questions not given: skipped), as a person types them, up to the question `until`."""
+    from assistant.core.machine import Consultation
+
+    consultation = Consultation(tree)
+    keys: list[list[str]] = []
+    while consultation.current is not None and consultation.current.id != until:
+        question = consultation.current
+        value = answers.get(question.id, SKIPPED)
+        keys.append([key for key in keys_for(question, value) if key != "ctrl+u"])
+        if value is SKIPPED:
+            consultation.skip()
+        else:
+            consultation.answer(value, question.id)
+    return keys
+
+
+def consultation_keys(tree: Tree, answers: dict[str, Any], *, until: str = "") -> list[str]:
+    """Every key of `answer_keys`, in one list."""
+    return [key for keys in answer_keys(tree, answers, until=until) for key in keys]

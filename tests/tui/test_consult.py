@@ -37,7 +37,7 @@ from tests.tui.drive import (
 )
 
 FIRST = {"fit_for_surgery": "yes", "surgical_indications": ["instability"],
-         "neurological_deficit": "none"}
+         "neurological_deficit": "none", "escc_grade": "0"}
 
 
 @pytest.mark.parametrize("name", ["miss.yaml", "oss_several.yaml", "nonoperative.yaml",
@@ -72,13 +72,13 @@ async def test_back_is_greyed_on_the_first_question_and_escape_goes_back(tree: T
         assert screen.check_action("back", ()) is True
         await pilot.press("escape")
         await pilot.pause()
-        assert app.consultation.current.id == "neurological_deficit"
+        assert app.consultation.current.id == "escc_grade"
         # the answer taken back is preselected
         view = screen.query_one(QuestionBox)
-        assert view.highlighted == 0  # "none" is the first choice
+        assert view.highlighted == 0  # "0" is the first choice
         transcript = screen.query_one(Transcript)
         assert [e.qid for e in transcript.entries] == \
-            ["fit_for_surgery", "sins_location", "surgical_indications"]
+            ["fit_for_surgery", "sins_location", "surgical_indications", "neurological_deficit"]
 
 
 async def answer_all_partial(pilot, answers: dict, stop_at: str) -> None:
@@ -97,8 +97,8 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await pilot.press("e")  # focus the last answer in the transcript
         await pilot.pause()
         assert isinstance(app.focused, Transcript)
-        assert app.focused.focused_entry.qid == "neurological_deficit"
-        await pilot.press("up", "up", "up")
+        assert app.focused.focused_entry.qid == "escc_grade"
+        await pilot.press("up", "up", "up", "up")
         assert app.focused.focused_entry.qid == "fit_for_surgery"
         await pilot.press("up")  # the intro above it is not an answer
         assert app.focused.focused_entry.qid == "fit_for_surgery"
@@ -123,7 +123,7 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         assert app.consultation.answers == FIRST
         assert app.consultation.current.id == "primary_histology"
         transcript = app.screen.query_one(Transcript)
-        assert [e.qid for e in transcript.entries][-1] == "neurological_deficit"
+        assert [e.qid for e in transcript.entries][-1] == "escc_grade"
 
 
 async def test_multi_choice_toggles_and_exclusive_none(tree: Tree):

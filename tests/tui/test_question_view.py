@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual import on
 from textual.app import App, ComposeResult
 from textual.geometry import Offset
 
 from assistant.core.model import Question, Tree
-from assistant.tui.widgets.messages import Answered, Proposed, Skipped
+from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.question_box import QuestionBox
 from tests.tui.drive import region_text, screen_text
 
 
-class Host(App[None]):
+class Host(AnswerTarget, App[None]):
     """A QuestionBox on its own, showing one question; records what it tells."""
 
     def __init__(self, question: Question, default: Any = None, *, preview: bool = False,
@@ -39,17 +38,14 @@ class Host(App[None]):
     def on_mount(self) -> None:
         self.box.show(self.question, self.default, allow_skip=self.allow_skip)
 
-    @on(Answered)
-    def _answered(self, event: Answered) -> None:
-        self.told.append(("answered", event.value))
+    def answer_given(self, question: Question, value: Any) -> None:
+        self.told.append(("answered", value))
 
-    @on(Skipped)
-    def _skipped(self, event: Skipped) -> None:
-        self.told.append(("skipped", event.question.id))
+    def answer_skipped(self, question: Question) -> None:
+        self.told.append(("skipped", question.id))
 
-    @on(Proposed)
-    def _proposed(self, event: Proposed) -> None:
-        self.told.append(("proposed", event.value))
+    def answer_proposed(self, question: Question, value: Any) -> None:
+        self.told.append(("proposed", value))
 
 
 def answers(app: Host) -> list[tuple[str, Any]]:

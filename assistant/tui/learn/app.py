@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 
 from assistant.core.model import Tree
 from assistant.core.training import Round
 from assistant.core.vignettes import Vignette
+from assistant.tui.keyorder import OrderedKeysApp
 
 
-class TrainApp(App[int]):
+class TrainApp(OrderedKeysApp[int]):
     """Read the story, answer from it, predict, then learn why: one vignette at a time."""
 
     TITLE = "spine-assist train"

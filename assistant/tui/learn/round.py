@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,13 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from assistant.core.errors import InputError
+from assistant.core.model import Question
 from assistant.core.training import Round
 from assistant.tui.learn.widgets import answer_card, prediction_question, reveal_card
-from assistant.tui.widgets.messages import Answered
+from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.question_box import QuestionBox
 
 
-class RoundScreen(Screen[None]):
+class RoundScreen(AnswerTarget, Screen[None]):
     """Answer each question from the story, predict, then see why, factor by factor."""
 
     CSS_PATH = "round.tcss"
@@ -97,14 +98,13 @@ class RoundScreen(Screen[None]):
         log.scroll_end(animate=False)
 
     # -- events ------------------------------------------------------------------------
-    def on_answered(self, message: Answered) -> None:
-        message.stop()
+    def answer_given(self, question: Question, value: Any) -> None:
         phase = self.round.phase
         try:
             if phase == "answer":
-                self._log(answer_card(self.round.answer(message.value)))
+                self._log(answer_card(self.round.answer(value)))
             elif phase == "predict":
-                self._log(reveal_card(self.round.predict(str(message.value))))
+                self._log(reveal_card(self.round.predict(str(value))))
             else:
                 return
         except InputError as exc:

@@ -22,8 +22,8 @@ from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Question, Tree
 from assistant.tui import startup
 from assistant.tui.protocol import host
+from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.footer import KeyFooter
-from assistant.tui.widgets.messages import Answered, Skipped
 from assistant.tui.widgets.question_box import QuestionBox
 from assistant.tui.widgets.scores import score_lines
 from assistant.tui.widgets.side_panel import SidePanel
@@ -56,7 +56,7 @@ def progress_of(consultation: Consultation) -> str:
     return f"question {asked} of ~{max(asked, consultation.expected_total() + skipped)}"
 
 
-class ConsultScreen(Screen[None]):
+class ConsultScreen(AnswerTarget, Screen[None]):
     """One question at a time, the conversation so far above it."""
 
     CSS_PATH = "consult.tcss"
@@ -197,21 +197,17 @@ class ConsultScreen(Screen[None]):
         self.refresh_view()
 
     # -- answers -------------------------------------------------------------------------
-    @on(Answered)
-    def _answered(self, event: Answered) -> None:
-        event.stop()
-        if event.question is LABEL_QUESTION:
-            self._label_done(str(event.value).strip())
+    def answer_given(self, question: Question, value: Any) -> None:
+        if question is LABEL_QUESTION:
+            self._label_done(str(value).strip())
         else:
-            self._apply(event.question.id, event.value)
+            self._apply(question.id, value)
 
-    @on(Skipped)
-    def _skipped(self, event: Skipped) -> None:
-        event.stop()
-        if event.question is LABEL_QUESTION:
+    def answer_skipped(self, question: Question) -> None:
+        if question is LABEL_QUESTION:
             self._label_done("")
         else:
-            self._apply(event.question.id, SKIPPED)
+            self._apply(question.id, SKIPPED)
 
     def _label_done(self, label: str) -> None:
         app = host(self)

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Question
-from assistant.tui.widgets.messages import Answered, Skipped
+from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.question_box import QuestionBox
 
 
-class EditAnswerScreen(ModalScreen[Any]):
+class EditAnswerScreen(AnswerTarget, ModalScreen[Any]):
     """Dismisses with the new value, SKIPPED, or None when cancelled."""
 
     CSS_PATH = "edit.tcss"
@@ -31,7 +31,7 @@ class EditAnswerScreen(ModalScreen[Any]):
         super().__init__()
         self.question = question
         self.given = None if given is SKIPPED else given
-        self._closed = False
+        self._dismissed = False
 
     def compose(self) -> ComposeResult:
         yield QuestionBox(id="edit-question")
@@ -44,18 +44,14 @@ class EditAnswerScreen(ModalScreen[Any]):
 
     def _close(self, value: Any) -> None:
         """Dismiss once: a second key before the dialog is gone changes nothing more."""
-        if not self._closed:
-            self._closed = True
+        if not self._dismissed:
+            self._dismissed = True
             self.dismiss(value)
 
-    @on(Answered)
-    def _answered(self, event: Answered) -> None:
-        event.stop()
-        self._close(event.value)
+    def answer_given(self, question: Question, value: Any) -> None:
+        self._close(value)
 
-    @on(Skipped)
-    def _skipped(self, event: Skipped) -> None:
-        event.stop()
+    def answer_skipped(self, question: Question) -> None:
         self._close(SKIPPED)
 
     def on_key(self, event: events.Key) -> None:

@@ -19,11 +19,11 @@ from textual.widgets.option_list import Option
 
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED
-from assistant.core.model import Tree
+from assistant.core.model import Question, Tree
 from assistant.core.whatif import WhatIf, factor_title, what_if
 from assistant.tui.protocol import host
+from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.footer import KeyFooter
-from assistant.tui.widgets.messages import Answered, Proposed
 from assistant.tui.widgets.question_box import QuestionBox
 from assistant.tui.widgets.side_panel import FAVOR_TITLES
 
@@ -85,7 +85,7 @@ def diff_text(tree: Tree, change: WhatIf) -> Text:
     return text
 
 
-class WhatIfScreen(Screen[str | None]):
+class WhatIfScreen(AnswerTarget, Screen[str | None]):
     """Dismisses with the sentence of the applied change, or None."""
 
     CSS_PATH = "whatif.tcss"
@@ -100,6 +100,7 @@ class WhatIfScreen(Screen[str | None]):
         super().__init__()
         self.qid: str | None = None
         self.change: WhatIf | None = None
+        self._applied = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,10 +168,8 @@ class WhatIfScreen(Screen[str | None]):
         self.query_one("#whatif-diff", Static).update(diff_text(app.decision_tree,
                                                                 self.change))
 
-    @on(Proposed)
-    def _proposed(self, event: Proposed) -> None:
-        event.stop()
-        self.preview(event.value)
+    def answer_proposed(self, question: Question, value: Any) -> None:
+        self.preview(value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply":
@@ -178,19 +177,21 @@ class WhatIfScreen(Screen[str | None]):
         return True
 
     def action_apply(self) -> None:
-        """Enter: the box checks what it shows and answers (Answered), or says why not."""
+        """Enter: the box checks what it shows and answers (answer_given), or says why
+        not."""
         if self.qid is not None:
             self.query_one("#whatif-question", QuestionBox).confirm()
 
-    @on(Answered)
-    def _answered(self, event: Answered) -> None:
-        event.stop()
-        self.preview(event.value)
+    def answer_given(self, question: Question, value: Any) -> None:
+        if self._applied:
+            return  # a second Enter before the screen is gone changes nothing more
+        self.preview(value)
         change = self.change
+        self._applied = True
         if change is None or change.unchanged or self.qid is None:
             self.dismiss(None)
             return
-        host(self).give_answer(self.qid, event.value)
+        host(self).give_answer(self.qid, value)
         self.dismiss(change_sentence(host(self).decision_tree, change))
 
     def action_leave(self) -> None:

@@ -3,14 +3,14 @@
 A single choice is an `OptionList` (digits pick), several choices a `SelectionList`
 (Space or digits tick, Enter confirms), a number or a short text an `Input` (restricted,
 validated as typed, the terminal's own cursor at the insertion point, so IME popups and
-screen readers find it). The widgets only say what the person did, as messages; the
-question box around them decides what that means (answer, preview, complaint).
+screen readers find it). The widgets only say what the person did (calls to the box, see
+Asker); the question box around them decides what that means (answer, preview, complaint).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -18,7 +18,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Offset
-from textual.message import Message
 from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
@@ -38,20 +37,19 @@ LEVELS = [f"C{n}" for n in range(1, 8)] + [f"T{n}" for n in range(1, 13)] + \
     [f"L{n}" for n in range(1, 6)] + ["S1", "S2"]
 
 
-class Digit(Message):
-    """A digit pressed on a list: pick or tick the choice with that number."""
+class Asker(Protocol):
+    """The question box: what a key on an answer widget means is its decision.
 
-    def __init__(self, number: int) -> None:
-        super().__init__()
-        self.number = number
+    Called, not messaged, so that an answer is applied (and the next question focused)
+    while the key that gave it is still being handled: see keyorder.py."""
 
+    def digit(self, number: int) -> None: ...
 
-class Confirm(Message):
-    """Enter on a list: answer with the highlighted choice or the ticked ones."""
+    def confirm(self) -> None: ...
 
+    def skip(self) -> None: ...
 
-class SkipAsked(Message):
-    """`s` on a list of an optional question."""
+    def submit(self, text: str) -> None: ...
 
 
 def numbered_text(number: int, label: str, extra: str = "", marked: str = "") -> Text:
@@ -69,22 +67,26 @@ class _ListKeys(OptionList):
     """The keys both lists share: digits, Enter, and `s` where a question may be skipped."""
 
     allow_skip = False
+    asker: Asker | None = None
 
     def action_digit(self, number: int) -> None:
-        self.post_message(Digit(number))
+        if self.asker is not None:
+            self.asker.digit(number)
 
     def action_skip(self) -> None:
-        self.post_message(SkipAsked())
+        if self.asker is not None:
+            self.asker.skip()
 
     def action_confirm(self) -> None:
-        self.post_message(Confirm())
+        if self.asker is not None:
+            self.asker.confirm()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.allow_skip if action == "skip" else True
 
 
 class ChoiceList(_ListKeys):
-    """A single choice. Enter confirms (Confirm); a click selects (OptionSelected)."""
+    """A single choice. Enter confirms; a click selects (OptionSelected)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *DIGITS, SKIP, Binding("enter", "confirm", "Answer", show=False),
@@ -193,7 +195,17 @@ def typed_problem(question: Question, text: str) -> str:
 
 
 class AnswerField(Input):
-    """A number or a short text; Enter answers (Input.Submitted)."""
+    """A number or a short text; Enter answers (the box checks the text)."""
+
+    asker: Asker | None = None
+
+    async def action_submit(self) -> None:
+        """Enter: the box checks and answers now (Input's own posts Submitted, handled
+        only after the keys typed next were handed to this field)."""
+        if self.asker is not None:
+            self.asker.submit(self.value)
+        else:
+            await super().action_submit()
 
     @property
     def cursor_screen_offset(self) -> Offset:

@@ -2,8 +2,9 @@
 
 The same box asks in the consultation, the edit dialog, the what-if screen and trainee
 mode. It holds one standard widget per kind of answer (see answer_widgets), shows the one
-the question needs, and turns what the person did into one of three messages for the
-screen: Answered, Skipped, or (in a preview box) Proposed. Keys mean the same everywhere.
+the question needs, and turns what the person did into one of three calls on the screen
+that holds it (asking.AnswerTarget): an answer, a skip, or (in a preview box) a proposal.
+Keys mean the same everywhere.
 """
 
 from __future__ import annotations
@@ -25,13 +26,10 @@ from assistant.tui.widgets.answer_widgets import (
     AnswerField,
     CheckList,
     ChoiceList,
-    Confirm,
-    Digit,
-    SkipAsked,
     kind_of,
     typed_problem,
 )
-from assistant.tui.widgets.messages import Answered, Proposed, Skipped
+from assistant.tui.widgets.asking import AnswerTarget
 
 
 def hint_for(kind: str, skip: bool, preview: bool) -> str:
@@ -90,6 +88,7 @@ class QuestionBox(Vertical):
         self.field = AnswerField(id="q-field")
         self.hint = Static(id="q-hint")
         self.progress = Static(id="q-progress")
+        self.choices.asker = self.checks.asker = self.field.asker = self
 
     def compose(self) -> ComposeResult:
         yield self.prompt
@@ -188,8 +187,14 @@ class QuestionBox(Vertical):
             self.field.refresh()  # the next frame takes the cursor there
 
     def focus_answer(self) -> None:
+        """Focus the answer widget; after an answer at once (Widget.focus waits for the
+        app's queue, and a key already in it would go to the widget focused before)."""
         widget = self.widget
-        if self.is_mounted and self.screen.focused is not widget:
+        if not self.is_mounted or self.screen.focused is widget:
+            return
+        if self.screen.focused in (self.choices, self.checks, self.field):
+            self.screen.set_focus(widget)
+        else:  # the first question shown: focused once laid out, the cursor in place
             widget.focus()
 
     def set_error(self, message: str) -> None:
@@ -198,44 +203,46 @@ class QuestionBox(Vertical):
             self.complaint.set_class(bool(message), "-shown")
 
     # -- what the person did -------------------------------------------------------------
-    def _answer(self, value: Any) -> None:
-        if self.question is not None:
-            self.post_message(Answered(self.question, value))
+    def _target(self) -> AnswerTarget | None:
+        return next((node for node in self.ancestors if isinstance(node, AnswerTarget)),
+                    None)
 
-    def _skip(self) -> None:
-        if self.question is None:
+    def _answer(self, value: Any) -> None:
+        target = self._target()
+        if self.question is not None and target is not None:
+            target.answer_given(self.question, value)
+
+    def skip(self) -> None:
+        """Skip an optional question, or say that this one needs an answer."""
+        target = self._target()
+        if self.question is None or target is None:
             return
         if self.allow_skip:
-            self.post_message(Skipped(self.question))
+            target.answer_skipped(self.question)
         else:
             self.set_error("This question needs an answer.")
 
     def _propose(self, value: Any) -> None:
-        if self.preview and self.question is not None:
-            self.post_message(Proposed(self.question, value))
+        target = self._target()
+        if self.preview and self.question is not None and target is not None:
+            target.answer_proposed(self.question, value)
 
-    @on(Digit)
-    def _digit(self, event: Digit) -> None:
-        event.stop()
+    def digit(self, number: int) -> None:
+        """A digit on a list: pick (or in a preview, show) or tick that choice."""
         question = self.question
         if question is None:
             return
         count = len(question.choices)
-        if event.number > count:
-            self.set_error(f"There is no choice {event.number}: press 1 to {count}.")
+        if number > count:
+            self.set_error(f"There is no choice {number}: press 1 to {count}.")
             return
         if self.kind == "multi":
-            self.checks.highlighted = event.number - 1
-            self.checks.toggle(question.choices[event.number - 1].id)
+            self.checks.highlighted = number - 1
+            self.checks.toggle(question.choices[number - 1].id)
         elif self.preview:
-            self.choices.highlighted = event.number - 1  # shown and proposed, not applied
+            self.choices.highlighted = number - 1  # shown and proposed, not applied
         else:
-            self._answer(question.choices[event.number - 1].id)
-
-    @on(Confirm)
-    def _confirm(self, event: Confirm) -> None:
-        event.stop()
-        self.confirm()
+            self._answer(question.choices[number - 1].id)
 
     def confirm(self) -> None:
         """Answer with what the box shows (the highlighted choice, the ticked ones, the
@@ -254,18 +261,13 @@ class QuestionBox(Vertical):
             except AnswerError:
                 self.set_error("These cannot go together: untick one, then Enter.")
         elif self.kind == "value":
-            self._submit(self.field.value)
+            self.submit(self.field.value)
 
     def _chosen(self, option_id: str | None) -> None:
         if option_id == SKIP_ID:
-            self._skip()
+            self.skip()
         elif option_id is not None:
             self._answer(option_id)
-
-    @on(SkipAsked)
-    def _skip_asked(self, event: SkipAsked) -> None:
-        event.stop()
-        self._skip()
 
     @on(OptionList.OptionSelected, "#q-choices")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -313,18 +315,14 @@ class QuestionBox(Vertical):
         if not problem and event.value.strip():
             self._propose(parse_answer(self.question, event.value))
 
-    @on(Input.Submitted, "#q-field")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit(event.value)
-
-    def _submit(self, text: str) -> None:
+    def submit(self, text: str) -> None:
+        """Enter in the field: answer with the text, skip when empty, or say why not."""
         question = self.question
         if question is None:
             return
         if not text.strip():
             if self.allow_skip:
-                self._skip()
+                self.skip()
             else:
                 self.set_error(typed_problem(question, ""))
             return

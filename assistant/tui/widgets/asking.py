@@ -1,0 +1,28 @@
+"""What a question box tells the screen that holds it: an answer, a skip, or a value to
+preview.
+
+Called, not messaged: a message would be handled after the keys the person typed next
+were already on their way to the old question's widget (answering it twice, or lost in a
+list no longer shown). Called at once, the next question is shown and focused before the
+app hands over the next key (see keyorder.py). Calls still go up only: the box knows the
+question and its allowed values, never the consultation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.core.model import Question
+
+
+class AnswerTarget:
+    """A screen (or app) holding a QuestionBox; the box calls its nearest such ancestor."""
+
+    def answer_given(self, question: Question, value: Any) -> None:
+        """A checked answer (in a what-if preview: the explicit apply)."""
+
+    def answer_skipped(self, question: Question) -> None:
+        """The person skipped an optional question."""
+
+    def answer_proposed(self, question: Question, value: Any) -> None:
+        """A value under the cursor, not confirmed (the what-if screen previews it)."""
