@@ -207,7 +207,8 @@ async def test_outline_marks_and_opens_the_path(tree: Tree, vignettes: list[Vign
         assert widget.cursor_node is screen.question_nodes[path[-1]]
         embolization = screen.question_nodes["embolization"]
         assert [str(c.label) for c in embolization.children][:3] == [
-            "· successful: Successful", "· failed: Failed", "· not_performed: Not performed"]
+            "· successful: Successful", "· failed: Failed",
+            "· not_performed: Not performed (not planned or not possible)"]
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, TreeOutlineScreen)

@@ -289,7 +289,7 @@ async def test_what_if_previews_and_applies(tree: Tree):
         await pilot.press("home", "down", "down")  # cervicothoracic, the third region
         await pilot.pause()
         diff = str(app.screen.query_one("#whatif-diff").render())
-        assert "Thoracolumbar → Cervicothoracic" in diff
+        assert "Thoracolumbar (T11-L1) → Cervicothoracic (C7-T2)" in diff
         assert "into Open spine surgery (OSS)" in diff
         assert "region:" not in diff and "cervicothoracic_region" not in diff  # no ids
         assert app.consultation.answers["region"] == "thoracolumbar"  # only a preview
