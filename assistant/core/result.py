@@ -237,7 +237,7 @@ _PRIMARY_WORDS = {"other": "", "unknown": "unknown-primary"}  # else the label, 
 
 def _subject(answers: Mapping[str, dict[str, Any]]) -> str:
     """What the note is about, from the level and the primary when given: "T11 renal cell
-    metastasis" (empty when neither question is in the answers)."""
+    metastasis", "Lung metastasis" (empty when neither question is in the answers)."""
     level = answers.get("level")
     primary = answers.get("primary_histology")
     if level is None and primary is None:
@@ -245,4 +245,5 @@ def _subject(answers: Mapping[str, dict[str, Any]]) -> str:
     words = [clean_text(str(level["value"]))] if level is not None else []
     if primary is not None:
         words.append(_PRIMARY_WORDS.get(primary["value"], primary["label"].lower()))
-    return " ".join([*filter(None, words), "metastasis"])
+    subject = " ".join([*filter(None, words), "metastasis"])
+    return subject[:1].upper() + subject[1:]  # a heading: "Lung metastasis", "T11 renal ..."
