@@ -152,7 +152,7 @@ def cmd_consult(args: argparse.Namespace) -> int:
         from assistant.core.catalog import open_tree
 
         tree = open_tree(args.tree)  # bad trees fail here, before the terminal is taken over
-        from assistant.tui.app import run_app
+        from assistant.tui.launch import run_app
 
         return run_app(tree)
     finally:
@@ -168,9 +168,9 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     startup.pause()
     try:
-        from assistant.tui.app import run_resume
+        from assistant.tui.launch import run_resume
 
-        return run_resume(args.session, list_only=False)
+        return run_resume(args.session)
     finally:
         startup.resume()
 

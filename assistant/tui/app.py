@@ -364,16 +364,3 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
 def _host_check(app: SpineAssistApp) -> ConsultationHost:
     return app  # mypy checks here that the app is what the screens rely on
-
-
-# The launchers moved to launch.py; the old import path keeps working until every caller
-# (cli.py, tests) imports them from there.
-_MOVED = frozenset({"make_app", "make_resume_app", "run_app", "run_resume"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from assistant.tui import launch
-
-        return getattr(launch, name)
-    raise AttributeError(name)

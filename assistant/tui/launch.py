@@ -107,7 +107,6 @@ def run_app(tree: Tree) -> int:
     return _run(make_app(tree))
 
 
-def run_resume(session_id: str | None, list_only: bool = False) -> int:
+def run_resume(session_id: str | None) -> int:
     """`spine-assist resume [ID]` (the list, `--list`, is headless: commands/resume.py)."""
-    assert not list_only, "resume --list is assistant.commands.resume.list_sessions"
     return _run(make_resume_app(session_id))

@@ -48,7 +48,7 @@ START_PROBE = """
 import sys
 from assistant.core.catalog import open_tree
 tree = open_tree(None)
-from assistant.tui.app import make_app
+from assistant.tui.launch import make_app
 make_app(tree)
 parsing = ("yaml", "jsonschema", "jinja2", "assistant.core.yamlio", "assistant.core.schema",
            "assistant.core.lint", "assistant.core.render")

@@ -12,8 +12,9 @@ from assistant.core.headless import run_file
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Tree
 from assistant.core.render import render
-from assistant.tui.app import SpineAssistApp, make_app, make_resume_app
+from assistant.tui.app import SpineAssistApp
 from assistant.tui.commands import ConsultCommands
+from assistant.tui.launch import make_app, make_resume_app
 from assistant.tui.screens.consult import ConsultScreen
 from assistant.tui.screens.edit import EditAnswerScreen
 from assistant.tui.screens.export import ExportScreen

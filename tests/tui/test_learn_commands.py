@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from assistant.core.model import Tree
-from assistant.tui.app import make_app
 from assistant.tui.commands import ConsultCommands
+from assistant.tui.launch import make_app
 from assistant.tui.screens.consult import ConsultScreen
 from tests.tui.drive import keys_for, pass_label
 

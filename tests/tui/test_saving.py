@@ -14,7 +14,8 @@ import pytest
 from assistant.core import session as sessions
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Tree
-from assistant.tui.app import SpineAssistApp, make_app
+from assistant.tui.app import SpineAssistApp
+from assistant.tui.launch import make_app
 from assistant.tui.saving import crash_message, save_failure
 from tests.tui.drive import screen_text
 

@@ -10,7 +10,7 @@ import pytest
 from assistant.core import session as sessions
 from assistant.core.machine import Consultation
 from assistant.core.model import Tree
-from assistant.tui.app import make_app, make_resume_app
+from assistant.tui.launch import make_app, make_resume_app
 from assistant.tui.screens.resume import ResumeScreen
 from tests.tui.drive import screen_text
 

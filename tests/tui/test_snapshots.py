@@ -14,7 +14,7 @@ import pytest
 from assistant.core import session as sessions
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
-from assistant.tui.app import make_app
+from assistant.tui.launch import make_app
 from tests.tui.drive import answer_all, fixture_values, keys_for, pass_label
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

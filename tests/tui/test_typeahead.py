@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from assistant.core.headless import run_file
 from assistant.core.model import Tree
-from assistant.tui.app import make_app
+from assistant.tui.launch import make_app
 from assistant.tui.screens.consult import ConsultScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.widgets.question_box import QuestionBox

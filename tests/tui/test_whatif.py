@@ -10,7 +10,7 @@ from assistant.core import session as sessions
 from assistant.core.errors import AnswerError
 from assistant.core.model import Tree
 from assistant.core.whatif import what_if
-from assistant.tui.app import make_app
+from assistant.tui.launch import make_app
 from assistant.tui.screens.whatif import WhatIfScreen
 from assistant.tui.widgets.question_box import QuestionBox
 from tests.tui.drive import fixture_values, screen_text, what_if_on
