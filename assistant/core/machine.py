@@ -20,14 +20,8 @@ from assistant.core.records import Record
 
 
 class _Skipped:
-    """An optional question the user chose to skip (kept so replay moves past it)."""
-
-    _instance: _Skipped | None = None
-
-    def __new__(cls) -> _Skipped:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    """An optional question the user chose to skip (kept so replay moves past it). One
+    instance: a copy or a pickle of it is SKIPPED itself (`__reduce__`)."""
 
     def __repr__(self) -> str:
         return "SKIPPED"
@@ -138,17 +132,12 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
 
 
 # --------------------------------------------------------------------------- progress
-def estimate_total(tree: Tree, known: Mapping[str, Any], count_optional: bool = False) -> int:
+def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
     """Questions a whole consultation would ask: the path so far, then a likely rest.
 
     Unanswered required questions take their first choice (or the minimum), optional ones
-    are taken as skipped; answers given count whether required or optional. With
-    count_optional, every question the walk reaches counts, skipped or not: the number of
-    questions the person will be asked (a progress count that does not grow as optional
-    questions come up).
+    are taken as skipped; answers given count whether required or optional.
     """
-    filled: dict[str, Any] = dict(known)
-    count = 0
     node = tree.start
     values: dict[str, Any] = {}
     ctx = EvalContext(values)
@@ -156,15 +145,13 @@ def estimate_total(tree: Tree, known: Mapping[str, Any], count_optional: bool = 
         if node == END:
             break
         question = tree.questions[node]
-        value = filled.get(node)
+        value = known.get(node)
         if value is None:
             value = SKIPPED if question.optional else _placeholder(question)
         if value is not SKIPPED:
             values[node] = value
-        if value is not SKIPPED or count_optional:
-            count += 1
         node = next(b.goto for b in question.next if b.when.holds(ctx))
-    return count
+    return len(values)
 
 
 def _placeholder(question: Question) -> Any:
@@ -207,11 +194,6 @@ class Consultation:
     def answers(self) -> dict[str, Any]:
         """Answers on the path, in the order asked."""
         return self.walk.values
-
-    def expected_asked(self) -> int:
-        """Questions this consultation will ask, optional ones included (`estimate_total`
-        with count_optional): for "question N of M"."""
-        return estimate_total(self.tree, self.known, count_optional=True)
 
     def expected_total(self) -> int:
         """`estimate_total` of these answers, worked out once per change (the progress
@@ -276,16 +258,6 @@ class Consultation:
         self._changed()
         return self.walk.current
 
-    def reset(self) -> None:
-        self.known.clear()
-        self.remembered.clear()
-        self._changed()
-
     @property
     def can_go_back(self) -> bool:
         return bool(self.walk.path)
-
-    def progress(self) -> tuple[int, int]:
-        """(answered on the path, an estimate of questions in all) for progress displays."""
-        done = len(self.walk.path)
-        return done, done + (0 if self.complete else 1)

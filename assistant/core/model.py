@@ -5,8 +5,7 @@ Records (see `records.py`): declared as frozen dataclasses are, made faster.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from assistant.core.conditions import ALWAYS, Condition
 from assistant.core.records import Record
@@ -183,21 +182,3 @@ class Tree(Record):
         short = source.short if source else cite.source
         return f'{short}, "{cite.section}"' if cite.section else short
 
-
-_T = TypeVar("_T")
-
-
-def per_tree(build: Callable[[Tree], _T]) -> Callable[[Tree], _T]:
-    """Memoize `build` for the last few Tree objects (by identity: trees are not hashed
-    deeply), so per-tree precomputation is done once however many answers or notes."""
-    store: dict[int, tuple[Tree, _T]] = {}
-
-    def get(tree: Tree) -> _T:
-        found = store.get(id(tree))
-        if found is None or found[0] is not tree:
-            if len(store) >= 8:
-                store.pop(next(iter(store)))
-            found = store[id(tree)] = (tree, build(tree))
-        return found[1]
-
-    return get

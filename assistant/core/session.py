@@ -36,7 +36,7 @@ from assistant.core.machine import SKIPPED, Consultation, estimate_total
 from assistant.core.model import Tree
 from assistant.core.session_lock import SessionLock as SessionLock  # the TUI's API, here
 from assistant.core.session_lock import claim as claim
-from assistant.core.session_lock import in_use, lock_path
+from assistant.core.session_lock import in_use
 
 FORMAT = "spine-assist-session"
 FORMAT_VERSION = 1
@@ -329,12 +329,6 @@ def find_session(session_id: str, scan: Scan | None = None) -> Session:
     what = "is ambiguous" if matches else "not found"
     raise SessionError(f"session '{session_id}' {what}{did_you_mean(session_id, ids)}",
                        Location(str(sessions_dir())), one_of(ids) if ids else "no sessions saved")
-
-
-def delete_session(session: Session) -> None:
-    for file in (session.path, lock_path(session.path)):
-        with contextlib.suppress(FileNotFoundError):
-            file.unlink()
 
 
 def copy_session(session: Session) -> Session:

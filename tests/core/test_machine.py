@@ -139,22 +139,3 @@ def test_path_counts_are_counted_and_printable_when_huge() -> None:
 
     assert format_count(27) == "27"
     assert format_count(2**20000).startswith("about 10^60")
-
-
-def test_the_expected_number_asked_counts_optional_questions_and_does_not_grow(tree) -> None:
-    from assistant.core.machine import Consultation, _placeholder
-
-    consultation = Consultation(tree)
-    first = consultation.expected_asked()
-    assert first >= consultation.expected_total()
-    seen = []
-    while not consultation.complete:
-        question = consultation.current
-        assert question is not None
-        if question.optional:
-            consultation.skip()
-        else:
-            consultation.answer(_placeholder(question))  # what the estimate assumes
-        seen.append(consultation.expected_asked())
-    assert seen[-1] == len(consultation.walk.path)
-    assert all(count == first for count in seen), seen  # first choices: the estimated path

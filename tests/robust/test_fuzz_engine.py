@@ -179,7 +179,7 @@ def test_random_sessions_raise_only_answer_errors_and_stay_consistent(
                 with pytest.raises(AnswerError):
                     c.skip()
         elif action == "reset":
-            c.reset()
+            c = Consultation(tree)
         assert_consistent(tree, c)
     # Finish the consultation: every path ends in an outcome of the tree.
     for _ in range(len(tree.questions) + 1):

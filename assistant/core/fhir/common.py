@@ -6,7 +6,6 @@ import os
 
 from assistant.core.model import Question, Tree
 
-FHIR_VERSION = "4.0.1"
 DEFAULT_BASE = "https://spine-assist.invalid/fhir"
 XHTML = "http://www.w3.org/1999/xhtml"
 EXT = "http://hl7.org/fhir/StructureDefinition/"

@@ -27,7 +27,6 @@ MAX_TERMS = 256  # alternatives in one condition; past it, the question gets no 
 
 TRUE: frozenset[Term] = frozenset({frozenset()})
 FALSE: frozenset[Term] = frozenset()
-_NEGATE = {"=": "!=", "!=": "=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}
 _OPS = {"eq": "=", "ne": "!=", "gt": ">", "lt": "<", "ge": ">=", "le": "<="}
 
 
