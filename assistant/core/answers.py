@@ -40,65 +40,41 @@ def parse_answer(question: Question, raw: Any) -> Any:
     """Check one raw answer; return the canonical value or raise AnswerError (unlocated)."""
     kind = question.kind
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise AnswerError(f"no value given for '{question.id}'", allowed=allowed_text(question))
+        raise _wrong(question, f"no value given for '{question.id}'")
     if kind == "single":
         if isinstance(raw, (list, dict)):
-            raise AnswerError(f"'{question.id}' takes one value, found a list"
-                              if isinstance(raw, list) else
-                              f"'{question.id}' takes one value, found a mapping",
-                              allowed=allowed_text(question))
-        value = _choice_text(raw)
-        if value not in question.choice_ids:
-            raise AnswerError(
-                f"'{terminal_safe(value)}' is not a value of '{question.id}'"
-                f"{did_you_mean(value, question.choice_ids)}",
-                allowed=allowed_text(question),
-            )
-        return value
+            found = "a list" if isinstance(raw, list) else "a mapping"
+            raise _wrong(question, f"'{question.id}' takes one value, found {found}")
+        return _choice(question, raw)
     if kind == "multi":
         items = raw if isinstance(raw, list) else [raw]
         if isinstance(raw, dict) or not items:
-            raise AnswerError(f"'{question.id}' needs a list of choices",
-                              allowed=allowed_text(question))
+            raise _wrong(question, f"'{question.id}' needs a list of choices")
         values: list[str] = []
         for item in items:
             if isinstance(item, (list, dict)):
-                raise AnswerError(f"'{question.id}' takes a flat list of choices",
-                                  allowed=allowed_text(question))
-            value = _choice_text(item)
-            if value not in question.choice_ids:
-                raise AnswerError(
-                    f"'{terminal_safe(value)}' is not a value of '{question.id}'"
-                    f"{did_you_mean(value, question.choice_ids)}",
-                    allowed=allowed_text(question),
-                )
+                raise _wrong(question, f"'{question.id}' takes a flat list of choices")
+            value = _choice(question, item)
             if value in values:
-                raise AnswerError(f"'{value}' is given twice in '{question.id}'",
-                                  allowed=allowed_text(question))
+                raise _wrong(question, f"'{value}' is given twice in '{question.id}'")
             values.append(value)
         exclusive = [v for v in values if v in question.exclusive]
         if exclusive and len(values) > 1:
-            raise AnswerError(
-                f"'{exclusive[0]}' cannot be combined with other choices in '{question.id}'",
-                allowed=allowed_text(question),
-            )
-        order = {c: i for i, c in enumerate(question.choice_ids)}
-        return sorted(values, key=order.__getitem__)
+            raise _wrong(question, f"'{exclusive[0]}' cannot be combined with other choices "
+                                   f"in '{question.id}'")
+        return sorted(values, key=question.choice_ids.index)
     if kind == "integer":
-        if isinstance(raw, (bool, list, dict)) or raw is None:
-            raise AnswerError(
-                f"'{question.id}' needs a whole number, found {shown(raw, quoted=True)}",
-                allowed=allowed_text(question))
+        if isinstance(raw, (bool, list, dict)):
+            raise _wrong(question, f"'{question.id}' needs a whole number, found "
+                                   f"{shown(raw, quoted=True)}")
         if isinstance(raw, float):
             if not raw.is_integer():
-                raise AnswerError(f"'{question.id}' needs a whole number, found {raw}",
-                                  allowed=allowed_text(question))
+                raise _wrong(question, f"'{question.id}' needs a whole number, found {raw}")
             raw = int(raw)
         if isinstance(raw, str):
             text = raw.strip()
             if not re.fullmatch(r"[+-]?[0-9]{1,9}", text):
-                raise AnswerError(f"'{question.id}' needs a whole number, found '{raw}'",
-                                  allowed=allowed_text(question))
+                raise _wrong(question, f"'{question.id}' needs a whole number, found '{raw}'")
             if re.fullmatch(r"[+-]?0[0-9]+", text):  # 020: octal in YAML 1.1, so ambiguous
                 raise AnswerError(f"'{question.id}' needs a whole number without leading "
                                   f"zeros, found '{text}'",
@@ -107,31 +83,34 @@ def parse_answer(question: Question, raw: Any) -> Any:
         if (question.minimum is not None and raw < question.minimum) or (
             question.maximum is not None and raw > question.maximum
         ):
-            raise AnswerError(f"{raw} is out of range for '{question.id}'",
-                              allowed=allowed_text(question))
+            raise _wrong(question, f"{raw} is out of range for '{question.id}'")
         return raw
     # text
-    if isinstance(raw, (list, dict, bool)) or raw is None:
-        raise AnswerError(f"'{question.id}' needs text, found {shown(raw, quoted=True)}",
-                          allowed=allowed_text(question))
+    if isinstance(raw, (list, dict, bool)):
+        raise _wrong(question, f"'{question.id}' needs text, found {shown(raw, quoted=True)}")
     text = str(raw).strip()
     if len(text) > MAX_TEXT:
         raise AnswerError(f"'{question.id}' is too long", allowed=f"at most {MAX_TEXT} characters")
-    if question.pattern:
-        normalized = {"upper": text.upper(), "lower": text.lower()}.get(question.case, text)
-        if not text_pattern(question.pattern).fullmatch(normalized):
-            raise AnswerError(f"'{text}' does not fit '{question.id}'",
-                              allowed=allowed_text(question))
-        return normalized
-    return {"upper": text.upper(), "lower": text.lower()}.get(question.case, text)
+    normalized = {"upper": text.upper(), "lower": text.lower()}.get(question.case, text)
+    if question.pattern and not text_pattern(question.pattern).fullmatch(normalized):
+        raise _wrong(question, f"'{text}' does not fit '{question.id}'")
+    return normalized
 
 
-def _choice_text(raw: Any) -> str:
+def _wrong(question: Question, message: str) -> AnswerError:
+    """An AnswerError saying what the question accepts."""
+    return AnswerError(message, allowed=allowed_text(question))
+
+
+def _choice(question: Question, raw: Any) -> str:
+    """One choice id (`true`/`false` read as the choices yes/no)."""
     if isinstance(raw, bool):
-        return "yes" if raw else "no"
-    if raw is None:
-        return ""
-    return str(raw).strip()
+        raw = "yes" if raw else "no"
+    value = "" if raw is None else str(raw).strip()
+    if value not in question.choice_ids:
+        raise _wrong(question, f"'{terminal_safe(value)}' is not a value of '{question.id}'"
+                               f"{did_you_mean(value, question.choice_ids)}")
+    return value
 
 
 class AnswerFile(Record):
