@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.core.errors import Location, TreeError, did_you_mean, one_of, terminal_safe
 from assistant.core.records import Record
@@ -27,18 +27,9 @@ NUMERIC = ("lt", "le", "gt", "ge")
 RESERVED = ("all", "any", "not", "factor", "favoring")
 
 
-class Context(Protocol):
+class EvalContext(Record):
     """What a condition looks at: named values and the factors raised so far."""
 
-    @property
-    def values(self) -> Mapping[str, Any]: ...
-    @property
-    def factor_ids(self) -> Collection[str]: ...
-    @property
-    def favoring(self) -> Collection[str]: ...
-
-
-class EvalContext(Record):
     values: Mapping[str, Any]
     factor_ids: Collection[str] = ()
     favoring: Collection[str] = ()
@@ -47,8 +38,7 @@ class EvalContext(Record):
 class Condition(Record):
     """Base class; subclasses are small immutable nodes (records)."""
 
-
-    def holds(self, ctx: Context) -> bool:  # pragma: no cover - abstract
+    def holds(self, ctx: EvalContext) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def names(self) -> set[str]:
@@ -61,8 +51,7 @@ class Condition(Record):
 
 
 class Always(Condition):
-
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         return True
 
 
@@ -72,7 +61,7 @@ ALWAYS = Always()
 class All(Condition):
     items: tuple[Condition, ...]
 
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         return all(item.holds(ctx) for item in self.items)
 
     def names(self) -> set[str]:
@@ -85,7 +74,7 @@ class All(Condition):
 class AnyOf(Condition):
     items: tuple[Condition, ...]
 
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         return any(item.holds(ctx) for item in self.items)
 
     def names(self) -> set[str]:
@@ -98,7 +87,7 @@ class AnyOf(Condition):
 class Not(Condition):
     item: Condition
 
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         return not self.item.holds(ctx)
 
     def names(self) -> set[str]:
@@ -111,7 +100,7 @@ class Not(Condition):
 class FactorRaised(Condition):
     factor: str
 
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         return self.factor in ctx.factor_ids
 
     def describe(self) -> str:
@@ -121,7 +110,7 @@ class FactorRaised(Condition):
 class Favoring(Condition):
     favors: str
 
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         return self.favors in ctx.favoring
 
     def describe(self) -> str:
@@ -184,7 +173,7 @@ class Compare(Condition):
     op: str
     operand: Any
 
-    def holds(self, ctx: Context) -> bool:
+    def holds(self, ctx: EvalContext) -> bool:
         present = self.name in ctx.values
         if self.op == "answered":
             return present == bool(self.operand)
