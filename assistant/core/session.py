@@ -204,11 +204,8 @@ def save_session(session: Session, *, durable: bool = False) -> Path:
     text = json.dumps(session.to_json(), indent=1, ensure_ascii=False) + "\n"
     try:
         atomic_write(target, text, durable=durable, mode=0o600)  # answers stay private
-    except InputError as exc:
+    except InputError as exc:  # atomic_write words every OSError itself
         raise SessionError(exc.message, exc.location, exc.allowed) from None
-    except OSError as exc:
-        raise SessionError(f"cannot save the session ({os.strerror(exc.errno or 0).lower()})",
-                           Location(str(target))) from None
     session.file = target
     return target
 
