@@ -43,12 +43,6 @@ def pick(
     return order[: count or len(order)]
 
 
-def same_answer(question: Question, given: Any, expected: Any) -> bool:
-    if question.kind == "multi":
-        return set(given) == set(expected)
-    return given == expected
-
-
 @dataclass(frozen=True, slots=True)
 class AnswerFeedback:
     """One answer judged against what the story implies."""
@@ -158,7 +152,7 @@ class Round:
         expected = case.answers[question.id]
         feedback = AnswerFeedback(
             question.id, question.prompt, given, question.label_of(given), expected,
-            question.label_of(expected), same_answer(question, given, expected),
+            question.label_of(expected), given == expected,  # both canonical: lists sorted
             case.why[question.id], self.tree.cite_text(question.cite),
         )
         self.result.answers.append(feedback)
