@@ -123,20 +123,18 @@ def build_map(tree: Tree) -> list[MapSection]:
     return [s for s in sections.values() if s.entries]
 
 
-def _cell(entries: list[MapEntry], sep: str = "<br>") -> str:
+def _cell(entries: list[MapEntry]) -> str:
     if not entries:
         return "-"
-    return sep.join(
+    return "<br>".join(
         f"[{e.title}](#{e.anchor}){ADDED_MARK if e.added_rule else ''} (`{e.factor}`)"
         for e in entries
     )
 
 
-def to_markdown(tree: Tree, cell_sep: str = "<br>") -> str:
-    """The whole decision logic as Markdown: one summary table, then every entry's source.
-
-    `cell_sep` joins several entries in a table cell: `<br>` for Markdown viewers, `; ` for
-    viewers without HTML (the TUI)."""
+def to_markdown(tree: Tree) -> str:
+    """The whole decision logic as Markdown: one summary table, then every entry's source
+    (several entries in a cell joined by `<br>`)."""
     sections = build_map(tree)
     lines = [
         f"# Decision map: {tree.title}",
@@ -153,7 +151,7 @@ def to_markdown(tree: Tree, cell_sep: str = "<br>") -> str:
         "|---|" + "---|" * len(COLUMNS),
     ]
     for section in sections:
-        cells = [_cell(section.column(favors), cell_sep) for favors, _ in COLUMNS]
+        cells = [_cell(section.column(favors)) for favors, _ in COLUMNS]
         lines.append(f"| {section.title} | " + " | ".join(cells) + " |")
     lines.append("")
     for section in sections:
