@@ -146,9 +146,7 @@ class SpineAssistServer(Server):
             "app_websocket_url": ("wss:" if scheme == "https" else "ws:") + rest + "/ws",
             "static_url": base + "/static/",
         }
-        response = aiohttp_jinja2.render_template("app_index.html", request, context)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return page(request, "app_index.html", context)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's handler, with the browser's state folder and the process limit."""
@@ -165,10 +163,7 @@ class SpineAssistServer(Server):
         try:
             await service.start(to_int(request.query.get("width", "80"), 80),
                                 to_int(request.query.get("height", "24"), 24))
-            try:
-                await self._process_messages(websocket, service)
-            finally:
-                await service.stop()
+            await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             await websocket.close()
         except Exception as error:  # one broken session must not stop the server
@@ -226,16 +221,19 @@ class SpineAssistServer(Server):
 
 
 def refused(request: web.Request, reason: str) -> web.Response:
-    response = aiohttp_jinja2.render_template("refused.html", request, {"reason": reason},
-                                              status=403)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return page(request, "refused.html", {"reason": reason}, status=403)
 
 
 def busy(request: web.Request, limit: int) -> web.Response:
-    response = aiohttp_jinja2.render_template("busy.html", request, {"limit": limit},
-                                              status=503)
+    response = page(request, "busy.html", {"limit": limit}, status=503)
     response.headers["Retry-After"] = "60"
+    return response
+
+
+def page(request: web.Request, template: str, context: dict[str, Any],
+         status: int = 200) -> web.Response:
+    """One of our pages, never cached (each depends on the browser's token and session)."""
+    response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
