@@ -11,14 +11,9 @@ from enum import IntEnum
 # What must never reach a terminal raw: C0 (with TAB, LF, CR, ESC, NUL), DEL, C1, the line
 # and paragraph separators, the bidi embeddings/overrides/isolates and marks (they reorder or
 # hide text), and lone surrogates (from undecodable file names; printing one crashes).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2066-\u2069\ud800-\udfff]"
-)
-_UNSAFE_KEEPING_LINES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-    "\u2066-\u2069\ud800-\udfff]"
-)
+_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_OTHERS}]")
+_UNSAFE_KEEPING_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")  # TAB and LF kept
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
