@@ -21,6 +21,9 @@ SCRIPT = str(Path(PY).with_name("spine-assist"))  # the installed entry point, n
 ANSWERS = ROOT / "tests" / "fixtures" / "answers"
 
 
+INFO = "none (information only)"  # the budget of a row that is shown, never judged
+
+
 @dataclass
 class Row:
     """One line of the results table."""

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tests.bench.common import (
     ANSWERS,
+    INFO,
     PY,
     ROOT,
     SCRIPT,
@@ -72,28 +73,42 @@ def heavy_imports(env: dict[str, str]) -> list[str]:
     return list(json.loads(line[len("HEAVY "):].replace("'", '"')))
 
 
-def figure_run(base: Path, runs: int, cold: bool) -> list[Row]:
+def figure_run(base: Path, runs: int, cache: str) -> list[Row]:
+    """3a (`cache="warm"`), 3b (`"tree"`: the tree cache emptied before every app run, the
+    compiled templates kept, as after the tree file is edited) or 3d (`"none"`: a
+    new, empty cache folder every run, as on the very first launch after an install)."""
     app_argv = [SCRIPT, "run", str(ANSWERS / "miss.yaml")]
-    warm_env = app_env(base, "run")
-    wall(app_argv, warm_env)  # the OS file cache, and the shared tree cache
-    wall(RUN_REF, warm_env)
+    folder = base / f"cache-run-{cache}"
+    env = app_env(base, "run", folder)
+    wall(app_argv, env)  # the OS file cache, and the caches warm
+    wall(RUN_REF, env)
     CPU.clear()
     app: list[float] = []
     ref: list[float] = []
     for i in range(runs):
-        env = app_env(base, "run", fresh_cache(base)) if cold else warm_env
+        if cache == "tree":
+            shutil.rmtree(folder / "trees")
+        elif cache == "none":
+            env = app_env(base, "run", fresh_cache(base))
         for which in ((0, 1) if i % 2 else (1, 0)):
             if which:
                 app.append(wall(app_argv, env))
             else:
                 ref.append(wall(RUN_REF, env))
     ratio = paired(app, ref)
-    cache = "cold: a new, empty cache each run" if cold else "tree cache warm"
-    return [Row(f"3{'b' if cold else 'a'}. Headless `run`, whole process ({cache.split(':')[0]})",
-                ms(median(app)), f'{ms(median(ref))} python -c "import yaml, jinja2"', ratio,
-                "<= 1.5x", ratio <= 1.5,
-                f"{runs} pairs, median of the pairs' ratios; {cache}; app CPU "
-                f"{ms(median(CPU.pop('spine-assist run')))} median")]
+    cpu = f"app CPU {ms(median(CPU.pop('spine-assist run')))} median"
+    pairs = f"{runs} pairs, median of the pairs' ratios"
+    reference = f'{ms(median(ref))} python -c "import yaml, jinja2"'
+    if cache == "none":
+        return [Row("3d. Headless `run`, first launch after an install (no caches at all)",
+                    ms(median(app)), reference, ratio, INFO, True,
+                    f"{pairs}; a new, empty cache folder each run (tree and compiled "
+                    f"templates); {cpu}")]
+    label, how = (("tree cache cold", "the tree cache emptied before each run, the compiled "
+                   "templates kept") if cache == "tree" else ("tree cache warm", "caches warm"))
+    return [Row(f"3{'b' if cache == 'tree' else 'a'}. Headless `run`, whole process ({label})",
+                ms(median(app)), reference, ratio, "<= 1.5x", ratio <= 1.5,
+                f"{pairs}; {how}; {cpu}")]
 
 
 def figure_heavy(base: Path) -> Row:
