@@ -7,10 +7,9 @@ generated from the factor rules, so it cannot drift from the logic the engine ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from assistant.core.conditions import All, AnyOf, Compare, Condition, Not
 from assistant.core.model import FactorRule, Question, Tree
+from assistant.core.records import Record
 
 COLUMNS = (
     ("OSS", "OSS more feasible"),
@@ -21,8 +20,7 @@ COLUMNS = (
 ADDED_MARK = "†"
 
 
-@dataclass(frozen=True, slots=True)
-class MapEntry:
+class MapEntry(Record):
     """One factor rule, as the map shows it."""
 
     factor: str
@@ -37,12 +35,11 @@ class MapEntry:
     anchor: str
 
 
-@dataclass(slots=True)
-class MapSection:
+class MapSection(Record):
     id: str
     title: str
     cite: str
-    entries: list[MapEntry] = field(default_factory=list)
+    entries: tuple[MapEntry, ...]
 
     def column(self, favors: str) -> list[MapEntry]:
         return [e for e in self.entries if e.favors == favors]
@@ -108,19 +105,18 @@ def factor_source(tree: Tree, rule: FactorRule) -> tuple[str, str]:
 
 def build_map(tree: Tree) -> list[MapSection]:
     """Sections in tree order, each with its factor rules in tree order."""
-    sections = {
-        s.id: MapSection(s.id, s.title, tree.cite_text(s.cite)) for s in tree.sections.values()
-    }
+    entries: dict[str, list[MapEntry]] = {s: [] for s in tree.sections}
     used: dict[str, int] = {}
     for rule in tree.factors:
         cite, passage = factor_source(tree, rule)
         title = rule.title or rule.id.replace("_", " ")
-        sections[rule.section].entries.append(MapEntry(
+        entries[rule.section].append(MapEntry(
             rule.id, title, rule.favors, describe_condition(tree, rule.when),
             " ".join(rule.text.split()), cite, passage, rule.added_rule, rule.provisional,
             _slug(title, used),
         ))
-    return [s for s in sections.values() if s.entries]
+    return [MapSection(s.id, s.title, tree.cite_text(s.cite), tuple(entries[s.id]))
+            for s in tree.sections.values() if entries[s.id]]
 
 
 def _cell(entries: list[MapEntry]) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import IntEnum
+
+from assistant.core.records import Record
 
 # What must never reach a terminal raw: C0 (with TAB, LF, CR, ESC, NUL), DEL, C1, the line
 # and paragraph separators, the bidi embeddings/overrides/isolates and marks (they reorder or
@@ -50,8 +51,7 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Record):
     """A place in a file: 1-based line and column, as editors count."""
 
     file: str

@@ -10,41 +10,37 @@ either language (Mermaid's `end`, DOT's `node`, `edge`, `graph`...).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from assistant.core.errors import InputError, terminal_safe
 from assistant.core.model import END, Tree
+from assistant.core.records import Record
 
 END_NODE = "q_end"
 HIGHLIGHT = "#b45309"
 HIGHLIGHT_FILL = "#fde68a"
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Record):
     id: str
     label: str
     kind: str  # question, end, outcome
     ref: str  # the question or outcome id
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(Record):
     source: str
     target: str
     label: str
     dashed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Cluster:
+class Cluster(Record):
     id: str
     title: str
     nodes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Graph:
+class Graph(Record):
     clusters: tuple[Cluster, ...]
     nodes: dict[str, Node]  # node id -> node, in drawing order
     edges: tuple[Edge, ...]  # in drawing order (Mermaid's linkStyle counts them so)

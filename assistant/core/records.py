@@ -7,7 +7,8 @@ class costs about 0.05 ms. A record annotates its fields in order, with defaults
 a dataclass would (mypy reads it as one: `dataclass_transform`); the metaclass makes the
 slots and `__init__`, and `Record` gives equality and hash by fields (same class only), the
 dataclass repr, `FrozenInstanceError` on assignment, pickling, `__match_args__`, and
-`replace(**changes)`.
+`replace(**changes)`. Every immutable value of the engine is a record; only mutable state
+(a Session being saved, a trainee's CaseResult) is a plain dataclass.
 """
 
 from __future__ import annotations

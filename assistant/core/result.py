@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from assistant.core.clock import now_utc
 from assistant.core.machine import Evaluation, Walk, evaluate
 from assistant.core.model import Cite, Tree
+from assistant.core.records import Record
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -26,15 +26,14 @@ def _clean_text(text: str) -> str:  # the tree's own texts come back in every no
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """Everything a note or the JSON result needs, computed once."""
 
     tree: Tree
     walk: Walk
     evaluation: Evaluation
-    meta: dict[str, str] = field(default_factory=dict)
-    generated_at: dt.datetime = field(default_factory=now_utc)
+    meta: dict[str, str]
+    generated_at: dt.datetime
 
     @classmethod
     def from_walk(

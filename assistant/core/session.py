@@ -34,6 +34,7 @@ from assistant.core.errors import (
 from assistant.core.fileio import atomic_write, parse_json, read_regular_file
 from assistant.core.machine import SKIPPED, Consultation, estimate_total
 from assistant.core.model import Tree
+from assistant.core.records import Record
 from assistant.core.session_lock import SessionLock as SessionLock  # the TUI's API, here
 from assistant.core.session_lock import claim as claim
 from assistant.core.session_lock import in_use
@@ -237,8 +238,7 @@ def set_aside(path: Path) -> Path:
     return target
 
 
-@dataclass
-class Scan:
+class Scan(Record):
     """Sessions found (the last saved first), the broken files set aside with the reason, and the
     ids of sessions another running app holds (`claim`)."""
 

@@ -17,6 +17,7 @@ from typing import Any
 from assistant.core.answers import parse_answer
 from assistant.core.errors import InputError, did_you_mean, one_of
 from assistant.core.model import Question, Tree
+from assistant.core.records import Record
 from assistant.core.vignettes import Vignette, derive
 
 DEFAULT_COUNT = 10
@@ -43,8 +44,7 @@ def pick(
     return order[: count or len(order)]
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerFeedback:
+class AnswerFeedback(Record):
     """One answer judged against what the story implies."""
 
     question: str
@@ -58,8 +58,7 @@ class AnswerFeedback:
     cite: str
 
 
-@dataclass(frozen=True, slots=True)
-class FactorFeedback:
+class FactorFeedback(Record):
     """A factor the story's answers raise, with its citation and whether the trainee's
     answers to the questions it reads were right."""
 

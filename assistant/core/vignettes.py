@@ -10,7 +10,6 @@ the tree does not derive, and any drift between the two is one located error in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from assistant.core.answers import allowed_text, parse_answer
 from assistant.core.errors import AnswerError, InputError, Location, did_you_mean, one_of
 from assistant.core.machine import Evaluation, Walk, evaluate, replay
 from assistant.core.model import Tree
+from assistant.core.records import Record
 from assistant.core.yamlio import LocDict, LocList, load_file, loc_of
 
 SUFFIX = ".vignettes.yaml"
@@ -28,8 +28,7 @@ _ANSWER_KEYS = ("value", "why")
 _EXPECT_KEYS = ("recommendation", "provisional", "factors")
 
 
-@dataclass(frozen=True, slots=True)
-class Vignette:
+class Vignette(Record):
     """One checked case: the story, the answers it implies (in path order) and the key."""
 
     id: str

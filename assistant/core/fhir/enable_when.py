@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from assistant.core.conditions import All, Always, AnyOf, Compare, Condition, Not
 from assistant.core.model import END, Question, Tree
+from assistant.core.records import Record
 
 
 # --------------------------------------------------------------------------- conditions
-@dataclass(frozen=True, slots=True, order=True)
-class Atom:
+class Atom(Record):
     """One FHIR enableWhen comparison: question, operator, answer (None for `exists`)."""
 
     question: str
     operator: str  # exists, =, !=, >, <, >=, <=
     answer: Any  # bool for exists, a choice id, an int, or a string
+
+    def __lt__(self, other: Atom) -> bool:  # sorted() as a tuple: question, operator, answer
+        return bool(self._values(self) < other._values(other))
 
 
 Term = frozenset[Atom]  # all of these
@@ -264,8 +266,7 @@ class _Reach:
         return frozenset(atoms)
 
 
-@dataclass(frozen=True, slots=True)
-class Unexpressed:
+class Unexpressed(Record):
     question: str
     condition: str
 
