@@ -10,15 +10,8 @@ ANDed two-value conditions would be 4 million): the derivation stays polynomial,
 `export-fhir` warns in one line per such question.
 """
 
-from assistant.core.fhir.common import base_url, code_system, questionnaire_url
-from assistant.core.fhir.enable_when import (
-    MAX_TERMS,
-    Atom,
-    Unexpressed,
-    enable_when,
-    unexpressed,
-)
-from assistant.core.fhir.questionnaire import questionnaire, questionnaire_json
+from assistant.core.fhir.enable_when import enable_when, unexpressed
+from assistant.core.fhir.questionnaire import questionnaire, questionnaire_json, questionnaire_url
 from assistant.core.fhir.response import (
     narrative_div,
     questionnaire_response,
@@ -26,7 +19,6 @@ from assistant.core.fhir.response import (
 )
 
 __all__ = [
-    "MAX_TERMS", "Atom", "Unexpressed", "base_url", "code_system", "enable_when", "narrative_div",
-    "questionnaire", "questionnaire_json", "questionnaire_response",
-    "questionnaire_response_json", "questionnaire_url", "unexpressed",
+    "enable_when", "narrative_div", "questionnaire", "questionnaire_json",
+    "questionnaire_response", "questionnaire_response_json", "questionnaire_url", "unexpressed",
 ]

@@ -1,16 +1,35 @@
-"""The tree as a FHIR R4 Questionnaire (one group per section)."""
+"""The tree as a FHIR R4 Questionnaire (one group per section); the canonical URLs it and
+the response share."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.core.fhir.common import EXT, UCUM, base_url, code_system, questionnaire_url
 from assistant.core.fhir.enable_when import Atom, enable_when
 from assistant.core.model import Question, Tree
 from assistant.core.result import clean_text
+
+DEFAULT_BASE = "https://spine-assist.invalid/fhir"
+XHTML = "http://www.w3.org/1999/xhtml"
+EXT = "http://hl7.org/fhir/StructureDefinition/"
+UCUM = {"years": "a", "year": "a", "months": "mo", "month": "mo", "days": "d", "weeks": "wk"}
+
+
+def base_url() -> str:
+    """Where canonical URLs live; a site can set SPINE_ASSIST_FHIR_BASE to its own."""
+    return os.environ.get("SPINE_ASSIST_FHIR_BASE", DEFAULT_BASE).rstrip("/")
+
+
+def questionnaire_url(tree: Tree) -> str:
+    return f"{base_url()}/Questionnaire/{tree.id}"
+
+
+def code_system(tree: Tree, question: Question) -> str:
+    return f"{base_url()}/CodeSystem/{tree.id}/{question.id}"
 
 
 # --------------------------------------------------------------------------- Questionnaire

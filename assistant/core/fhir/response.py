@@ -7,8 +7,7 @@ import json
 import re
 from typing import Any
 
-from assistant.core.fhir.common import XHTML, questionnaire_url
-from assistant.core.fhir.questionnaire import answer_value
+from assistant.core.fhir.questionnaire import XHTML, answer_value, questionnaire_url
 from assistant.core.result import Outcome, clean_text
 
 # --------------------------------------------------------------------------- response
