@@ -15,7 +15,7 @@ import os
 import secrets
 import stat
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -267,52 +267,44 @@ def _session_files(folder: Path) -> list[Path]:
     return [folder / name for _mtime, name in sorted(found, reverse=True)]
 
 
+def _readable(aside: list[tuple[Path, str]]) -> Iterator[Session]:
+    """The readable sessions, the last written first; each broken file met is renamed
+    `*.corrupt` and listed in `aside` with the reason."""
+    for file in _session_files(sessions_dir()):
+        try:
+            yield load_session(file)
+        except SessionError as exc:
+            try:
+                aside.append((set_aside(file), str(exc)))
+            except OSError:
+                aside.append((file, f"{exc} (could not move it aside)"))
+
+
+def _resumable(session: Session, tree_id: str | None) -> bool:
+    """Unfinished, with at least one answer, and of this tree (any tree for None)."""
+    return not session.finished and bool(session.known) and tree_id in (None, session.tree_id)
+
+
 def scan_sessions() -> Scan:
     """Every readable session; broken ones are renamed `*.corrupt` and reported."""
-    sessions: list[Session] = []
     aside: list[tuple[Path, str]] = []
-    for file in _session_files(sessions_dir()):
-        session = _load_or_set_aside(file, aside)
-        if session is not None:
-            sessions.append(session)
-    busy = frozenset(s.id for s in sessions if in_use(s.path))
-    return Scan(sessions, aside, busy)
+    found = list(_readable(aside))
+    return Scan(found, aside, frozenset(s.id for s in found if in_use(s.path)))
 
 
 def startup_scan(tree_id: str) -> tuple[Session | None, list[str]]:
     """The newest unfinished session of this tree that no other app holds, and the broken
     files met on the way (set aside); reads newest first and stops at the first match."""
     aside: list[tuple[Path, str]] = []
-    offer = None
-    for file in _session_files(sessions_dir()):
-        session = _load_or_set_aside(file, aside)
-        if session is not None and not session.finished and session.known and \
-                session.tree_id == tree_id and not in_use(file):
-            offer = session
-            break
+    offer = next((s for s in _readable(aside) if _resumable(s, tree_id) and not in_use(s.path)),
+                 None)
     return offer, Scan([], aside).problems()
-
-
-def _load_or_set_aside(path: Path, aside: list[tuple[Path, str]]) -> Session | None:
-    try:
-        return load_session(path)
-    except SessionError as exc:
-        try:
-            aside.append((set_aside(path), str(exc)))
-        except OSError:
-            aside.append((path, f"{exc} (could not move it aside)"))
-        return None
 
 
 def latest_unfinished(tree_id: str | None = None, scan: Scan | None = None) -> Session | None:
     """The most recently updated unfinished session with at least one answer."""
     scan = scan or scan_sessions()
-    for session in scan.sessions:
-        if session.finished or not session.known:
-            continue
-        if tree_id is None or session.tree_id == tree_id:
-            return session
-    return None
+    return next((s for s in scan.sessions if _resumable(s, tree_id)), None)
 
 
 def find_session(session_id: str, scan: Scan | None = None) -> Session:
