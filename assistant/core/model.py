@@ -164,9 +164,6 @@ class Tree(Record):
     sha256: str
     path: str
 
-    def question(self, qid: str) -> Question:
-        return self.questions[qid]
-
     def outcome(self, outcome_id: str) -> OutcomeRule:
         return next(o for o in self.outcomes if o.id == outcome_id)
 

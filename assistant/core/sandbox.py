@@ -108,8 +108,8 @@ def _checked(value: Any) -> Any:
     """A value a template built, within the size limits; and the render within its time
     (checked after every call and operation: a chain of big ones runs no loop)."""
     budget = _budget.get(None)
-    if budget is not None and time.monotonic() > budget.deadline:
-        raise TemplateLimit(f"rendering took more than {SECONDS:g} s")
+    if budget is not None:
+        budget.check_time()
     if _size(value) > MAX_TEXT:
         raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters or items")
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:

@@ -37,12 +37,6 @@ class SessionLock:
     def held(self) -> bool:
         return self._lock is not None
 
-    def __enter__(self) -> SessionLock:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
 
 def claim(session_path: Path) -> SessionLock | None:
     """This app's hold on the session, or None when another running app holds it.
