@@ -8,8 +8,8 @@ says (the answers are what the note is made from).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,15 +18,22 @@ from typing import Any
 
 from assistant.core.cache import gc_paused
 from assistant.core.catalog import open_tree
-from assistant.core.errors import ExitCode, InputError, Location, error_line, terminal_safe
+from assistant.core.errors import (
+    ExitCode,
+    InputError,
+    Location,
+    SpineAssistError,
+    error_line,
+    terminal_safe,
+)
 from assistant.core.fileio import atomic_write, check_output, sync_folder
 from assistant.core.headless import run_file
 from assistant.core.model import Tree
-from assistant.core.render import EXTENSIONS, render
+from assistant.core.render import EXTENSIONS, FORMATS, get_template, render
 from assistant.core.result import Outcome
 
 STDOUT = Path("-")  # `-o -`: the note on standard output
-_CHUNK = 64  # notes made between two collections of cyclic garbage; a worker's share
+_CHUNK = 32  # notes made between two collections of cyclic garbage; a worker's share
 _MAX_WORKERS = 8
 
 
@@ -87,9 +94,10 @@ def _many(tree: Tree, inputs: list[Path], fmt: str, output: Path, templates: str
         jobs.append((source, target, None if first == index else
                      f"would write the same note as {inputs[first]}"))
     global _BATCH
-    _BATCH = _Batch(tree, _note_maker(fmt, templates), sources, force)
+    _BATCH = _Batch(tree, _note_maker(fmt, templates), sources, force, jobs)
     try:
-        failed = _report(inputs, [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)])
+        failed = _report(inputs, [(i, min(i + _CHUNK, len(jobs)))
+                                  for i in range(0, len(jobs), _CHUNK)], fmt, templates)
     finally:
         _BATCH = None
     total = len(inputs)
@@ -101,14 +109,15 @@ def _many(tree: Tree, inputs: list[Path], fmt: str, output: Path, templates: str
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 
-def _report(inputs: list[Path], chunks: list[list[_Job]]) -> int:
+def _report(inputs: list[Path], chunks: list[tuple[int, int]], fmt: str,
+            templates: str | None) -> int:
     """Make the notes (in worker processes when there are several chunks) and report each
     file in order: its warnings, its error, the progress on a terminal. Returns how many
     failed."""
     failed = 0
     show_progress = sys.stderr.isatty()
     total = len(inputs)
-    with _workers(len(chunks)) as pool:
+    with _workers(len(chunks), fmt, templates) as pool:
         done = pool.imap(_make_notes, chunks) if pool else map(_make_notes, chunks)
         for index, (source, (error, warnings)) in enumerate(
                 zip(inputs, (item for chunk in done for item in chunk), strict=True), 1):
@@ -132,28 +141,30 @@ _Job = tuple[Path, Path, str | None]  # answer file, note, why it may not be wri
 
 @dataclass
 class _Batch:
-    """What every note of a batch shares; a worker process has it from its parent (fork)."""
+    """What every note of a batch shares; a worker process has it from its parent (fork),
+    so a chunk is sent to it as two numbers."""
 
     tree: Tree
     make_note: Callable[[Outcome], str]
     sources: dict[tuple[int, int], Path]
     force: bool
+    jobs: list[_Job]
 
 
 _BATCH: _Batch | None = None
 
 
-def _make_notes(jobs: list[_Job]) -> list[tuple[str | None, list[str]]]:
-    """Make and write a chunk of notes: for each, its error line (None when written) and
-    its warnings. Making a note leaves no cyclic garbage, yet the thousands of dicts and
-    lists each one makes would set the collector off again and again (why the pause: a
-    tenth of a batch's time); a file that fails leaves a cycle (its traceback), collected
-    after the chunk."""
+def _make_notes(span: tuple[int, int]) -> list[tuple[str | None, list[str]]]:
+    """Make and write a chunk of notes (the jobs from `span[0]` to before `span[1]`): for
+    each, its error line (None when written) and its warnings. Making a note leaves no
+    cyclic garbage, yet the thousands of dicts and lists each one makes would set the
+    collector off again and again (why the pause: a tenth of a batch's time); a file that
+    fails leaves a cycle (its traceback), collected after the chunk."""
     batch = _BATCH
     assert batch is not None
     out: list[tuple[str | None, list[str]]] = []
     with gc_paused():
-        for source, target, refused in jobs:
+        for source, target, refused in batch.jobs[span[0]:span[1]]:
             warnings: list[str] = []
             try:
                 if refused:
@@ -168,15 +179,17 @@ def _make_notes(jobs: list[_Job]) -> list[tuple[str | None, list[str]]]:
                 out.append((error_line(exc), warnings))
                 continue
             out.append((None, warnings))
+    if any(error for error, _ in out):
+        gc.collect()  # the collector may be off for the whole command (cli.HEADLESS)
     return out
 
 
 @contextlib.contextmanager
-def _workers(chunks: int) -> Iterator[Any]:
+def _workers(chunks: int, fmt: str, templates: str | None) -> Iterator[Any]:
     """A process per core for a batch of several chunks (notes are made independently: on
-    two cores a batch takes about half the time), forked so that each has the tree and
-    the compiled templates already; None (make them here) for one chunk, one core, or a
-    system without fork."""
+    two cores a batch takes about half the time), forked once PyYAML, Jinja2 and the
+    compiled template are loaded here (each worker would load them again); None (make them
+    here) for one chunk, one core, or a system without fork."""
     count = min(os.cpu_count() or 1, chunks, _MAX_WORKERS)
     if count < 2:
         yield None
@@ -186,6 +199,11 @@ def _workers(chunks: int) -> Iterator[Any]:
     if "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
+    import assistant.core.yamlio  # noqa: F401 - loaded once, before the fork
+
+    with contextlib.suppress(SpineAssistError):  # a bad template: each note reports it
+        get_template(FORMATS.get(fmt, FORMATS["md"]), templates)
+    gc.freeze()  # the collector leaves what the workers inherit alone: no page copied for it
     with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
         yield pool
 
@@ -194,6 +212,8 @@ def _worker_signals() -> None:
     """Ctrl-C is the parent's to handle (no traceback from each worker); a worker stopped
     by the parent (SIGTERM) raises SystemExit where it is, so a note being written is rolled
     back (atomic_write removes its temporary file)."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
 
