@@ -45,8 +45,12 @@ class Walk(Record):
         return self.current is None
 
 
-def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False) -> Walk:
-    """Walk the tree from the start, taking known answers, until one is missing or the end."""
+def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False, *,
+           guess: bool = False) -> Walk:
+    """Walk the tree from the start, taking known answers, until one is missing or the end.
+
+    With `guess`, a missing answer is a likely one (`_likely`) and the walk goes to the end.
+    """
     path: list[str] = []
     values: dict[str, Any] = {}
     ctx = EvalContext(values)
@@ -54,8 +58,8 @@ def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = F
     limit = len(tree.questions) + 1
     while node != END and len(path) < limit:
         question = tree.questions[node]
-        if node in known:
-            answer = known[node]
+        if node in known or guess:
+            answer = known[node] if node in known else _likely(question)
             if answer is not SKIPPED:
                 values[node] = answer
             elif not question.optional:
@@ -135,26 +139,17 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
 def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
     """Questions a whole consultation would ask: the path so far, then a likely rest.
 
-    Unanswered required questions take their first choice (or the minimum), optional ones
-    are taken as skipped; answers given count whether required or optional.
+    Unanswered questions are guessed (`_likely`); answers given count whether required or
+    optional, skipped ones do not.
     """
-    node = tree.start
-    values: dict[str, Any] = {}
-    ctx = EvalContext(values)
-    for _ in range(len(tree.questions) + 1):
-        if node == END:
-            break
-        question = tree.questions[node]
-        value = known.get(node)
-        if value is None:
-            value = SKIPPED if question.optional else _placeholder(question)
-        if value is not SKIPPED:
-            values[node] = value
-        node = next(b.goto for b in question.next if b.when.holds(ctx))
-    return len(values)
+    return len(replay(tree, known, guess=True).values)
 
 
-def _placeholder(question: Question) -> Any:
+def _likely(question: Question) -> Any:
+    """A guess at an unanswered question: skipped if optional, else the first choice (or
+    the minimum)."""
+    if question.optional:
+        return SKIPPED
     if question.kind == "single":
         return question.choice_ids[0]
     if question.kind == "multi":
