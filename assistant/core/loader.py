@@ -44,17 +44,19 @@ _TREE_CACHE: dict[str, Tree] = {}
 MAX_TREE_BYTES = 8 * 1024 * 1024
 
 
-def load_tree(path: Path | str) -> Tree:
-    """Load, validate and prove sound one tree file."""
+def load_tree(path: Path | str, *, cached: bool = True) -> Tree:
+    """Load, validate and prove sound one tree file. `cached=False` (`check`) proves it
+    whatever the caches hold, and stores nothing (writing a large tree's entry costs more
+    than a tenth of its check)."""
     file = Path(path)
     text = read_text(file, "tree file", MAX_TREE_BYTES)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     key = f"{file.resolve()}:{digest}"
-    if key in _TREE_CACHE:
+    if cached and key in _TREE_CACHE:
         return _TREE_CACHE[key]
     from assistant.core import cache  # a tree this code already proved sound loads in ~1 ms
 
-    tree = cache.load(digest, str(file))
+    tree = cache.load(digest, str(file)) if cached else None
     if tree is None:
         # Parsing and proving are needed only for a tree the cache has not seen: a
         # consultation that starts from the cache never imports PyYAML or the schema.
@@ -67,6 +69,8 @@ def load_tree(path: Path | str) -> Tree:
             validate_schema(data, str(file))
             tree = _TreeBuilder(data, str(file), digest).build()
             check_graph(tree, data)
+        if not cached:
+            return tree
         cache.store(digest, tree)
     _TREE_CACHE[key] = tree
     return tree

@@ -76,7 +76,9 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    warm-up on a tiny tree, so imports and template compilation do not flatter the growth
    (a cost that every check pays whatever the size, such as rendering the templates'
    samples, still does); 10x the questions may take at most 12x the time. 5b: the whole
-   `spine-assist check` command at 5,000 questions, no tree cache.
+   `spine-assist check` command at 5,000 questions. `check` proves a tree every time
+   (it never reads or writes the tree cache); the compiled templates are kept, as after
+   any earlier use.
 6. **Memory**: peak resident set size (VmHWM from /proc) of the app after a whole
    consultation typed through the pty and the result screen shown, against the swap
    reference after as many swaps. The caches are warm, as after any earlier use.
