@@ -157,17 +157,18 @@ class _Reach:
     """When the tree reaches each question, as a DNF over enableWhen comparisons."""
 
     def __init__(self, tree: Tree) -> None:
+        from assistant.core.lint import postorder
+
         self.tree = tree
         self.translate = _Translator(tree)
-        self.order = self._topological()
-        reachable = set(self.order)
+        self.order = postorder(tree)[::-1]  # topological: the questions reachable from the start
         self.preds: dict[str, list[str]] = {q: [] for q in tree.questions}
         succs: dict[str, list[str]] = {END: []}
         for q in self.order:
             targets = list(dict.fromkeys(b.goto for b in tree.questions[q].next))
             succs[q] = targets
             for target in targets:
-                if target != END and q in reachable:
+                if target != END:
                     self.preds[target].append(q)
         self.dom = _DomTree(self.order, self.preds)
         # post-dominators: the same on the reversed graph, rooted at the end
@@ -190,14 +191,6 @@ class _Reach:
         self.guards[pred] = out
         return out
 
-    def _topological(self) -> list[str]:
-        from assistant.core.lint import postorder
-
-        return postorder(self.tree)[::-1]
-
-    def idom(self, node: str) -> str | None:
-        return self.dom.parent.get(node)
-
     def always_reaches(self, source: str, target: str) -> bool:
         """Every path from `source` passes `target` before the end."""
         return source != target and self.postdom.dominates(target, source)
@@ -214,7 +207,7 @@ class _Reach:
         if node == self.tree.start:
             result: Dnf = TRUE
         else:
-            dominator = self.idom(node)
+            dominator = self.dom.parent.get(node)
             if dominator is not None and self.always_reaches(dominator, node):
                 result = self.answered(dominator)
             else:
