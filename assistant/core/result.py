@@ -176,15 +176,9 @@ class Outcome(Record):
             result = self.evaluation.scores.get(score.id)
             if result is None:
                 continue
-            components = []
-            for qid, points in result.components.items():
-                question = tree.questions.get(qid)
-                value = self.walk.values.get(qid, self.evaluation.values.get(qid))
-                components.append({
-                    "id": qid, "prompt": question.prompt if question else qid,
-                    "label": _label(question, value) if question else str(value),
-                    "points": points,
-                })
+            components = [{"id": qid, "prompt": tree.questions[qid].prompt,  # answered questions
+                           "label": _label(tree.questions[qid], self.walk.values[qid]),
+                           "points": points} for qid, points in result.components.items()]
             out.append({"id": score.id, "title": score.title, "total": result.total,
                         "maximum": score.maximum, "category": result.category,
                         "label": result.label, "cite": tree.cite_text(score.cite),
@@ -211,10 +205,9 @@ def _label(question: Any, value: Any) -> str:
 
 def _answer_dict(tree: Tree, qid: str, value: Any) -> dict[str, Any]:
     question = tree.questions[qid]
-    section = tree.sections.get(question.section)
     return {"id": qid, "prompt": question.prompt, "value": value,
             "label": _label(question, value), "section": question.section,
-            "section_title": section.title if section else None, "kind": question.kind}
+            "section_title": tree.sections[question.section].title, "kind": question.kind}
 
 
 def _advice_dict(tree: Tree, a: Any) -> dict[str, Any]:
