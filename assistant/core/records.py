@@ -17,7 +17,6 @@ from dataclasses import FrozenInstanceError
 from operator import attrgetter
 from typing import Any, ClassVar, Self, dataclass_transform
 
-set_field = object.__setattr__  # records refuse ordinary assignment
 _RECORDS: dict[str, Any] = {}  # class name -> record class (None: the name is taken twice)
 
 
@@ -58,7 +57,7 @@ def _make_init(cls: type, fields: tuple[str, ...], defaults: dict[str, Any]) -> 
     params = ", ".join(f"{f}=_default_{f}" if f in defaults else f for f in fields)
     body = [f"    _set(self, {f!r}, {f})" for f in fields]
     code = f"def __init__(self, {params}) -> None:\n" + "\n".join(body)
-    scope: dict[str, Any] = {"_set": set_field, **names}
+    scope: dict[str, Any] = {"_set": object.__setattr__, **names}  # records refuse `=`
     exec(code, scope)
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"

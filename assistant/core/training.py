@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.core import paths
 from assistant.core.answers import parse_answer
+from assistant.core.clock import now_utc
+from assistant.core.decision_map import factor_source
 from assistant.core.errors import InputError, did_you_mean, one_of
+from assistant.core.fileio import atomic_write
 from assistant.core.model import Question, Tree
 from assistant.core.records import Record
 from assistant.core.vignettes import Vignette, derive
@@ -165,8 +169,6 @@ class Round:
         if recommendation not in self.tree.outcome_ids:
             raise InputError(f"unknown recommendation '{recommendation}'",
                              allowed=one_of(self.tree.outcome_ids))
-        from assistant.core.decision_map import factor_source
-
         result = self.result
         _walk, evaluation = derive(self.tree, self.case.answers)
         result.prediction = recommendation
@@ -266,10 +268,6 @@ def _cell(text: str) -> str:
 
 def export_summary(round_: Round, path: Path | None = None) -> Path:
     """Write the summary note atomically (default: the notes folder); return its path."""
-    from assistant.core import paths
-    from assistant.core.clock import now_utc
-    from assistant.core.fileio import atomic_write
-
     stamp = now_utc()
     if path is None:
         path = paths.notes_dir() / f"training-{stamp.strftime('%Y%m%d-%H%M%S')}.md"

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from assistant.core.answers import MAX_TEXT
 from assistant.core.fhir.enable_when import Atom, enable_when
 from assistant.core.model import Question, Tree
 from assistant.core.result import clean_text
@@ -85,8 +86,6 @@ def _question_item(tree: Tree, question: Question,
                         "display": question.unit}
             extensions.append({"url": EXT + "questionnaire-unit", "valueCoding": unit})
     if kind == "text":
-        from assistant.core.answers import MAX_TEXT
-
         item["maxLength"] = MAX_TEXT
         if question.pattern:
             extensions.append({"url": EXT + "regex", "valueString": f"^(?:{question.pattern})$"})
