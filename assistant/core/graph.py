@@ -24,7 +24,6 @@ class Node(Record):
     id: str
     label: str
     kind: str  # question, end, outcome
-    ref: str  # the question or outcome id
 
 
 class Edge(Record):
@@ -62,9 +61,9 @@ def build_graph(tree: Tree) -> Graph:
     for q in tree.questions.values():
         nid = node_id(q.id)
         label = q.id + (" (optional)" if q.optional else "")
-        nodes[nid] = Node(nid, f"{label}\n{q.prompt}", "question", q.id)
+        nodes[nid] = Node(nid, f"{label}\n{q.prompt}", "question")
         members[q.section].append(nid)
-    nodes[END_NODE] = Node(END_NODE, "end: outcome rules, first that holds", "end", END)
+    nodes[END_NODE] = Node(END_NODE, "end: outcome rules, first that holds", "end")
     for q in tree.questions.values():
         several = len(q.next) > 1
         for branch in q.next:
@@ -73,7 +72,7 @@ def build_graph(tree: Tree) -> Graph:
             edges.append(Edge(node_id(q.id), node_id(branch.goto), label))
     for outcome in tree.outcomes:
         oid = outcome_node(outcome.id)
-        nodes[oid] = Node(oid, f"{outcome.id}\n{outcome.title}", "outcome", outcome.id)
+        nodes[oid] = Node(oid, f"{outcome.id}\n{outcome.title}", "outcome")
         text = outcome.when.describe()
         edges.append(Edge(END_NODE, oid, "otherwise" if text == "always" else text, True))
     clusters = tuple(

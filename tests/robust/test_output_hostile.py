@@ -296,7 +296,7 @@ def test_graph_with_answers_is_linear():
     from assistant.core.graph import Edge, Graph, Node, taken, to_mermaid
 
     n = 30_000
-    nodes = {f"q_{i}": Node(f"q_{i}", f"q{i}", "question", f"q{i}") for i in range(n)}
+    nodes = {f"q_{i}": Node(f"q_{i}", f"q{i}", "question") for i in range(n)}
     edges = tuple(Edge(f"q_{i}", f"q_{i + 1}" if i + 1 < n else "q_end", "") for i in range(n))
     graph = Graph((), nodes, edges)
     path = [str(i) for i in range(n)]  # question ids: node q_0 is question "0"
