@@ -12,7 +12,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from assistant.core.errors import (
 from assistant.core.fileio import atomic_write, check_output, sync_folder
 from assistant.core.headless import run_file
 from assistant.core.model import Tree
+from assistant.core.records import Record
 from assistant.core.render import EXTENSIONS, FORMATS, get_template, render
 from assistant.core.result import Outcome
 
@@ -139,8 +139,7 @@ def _report(inputs: list[Path], chunks: list[tuple[int, int]], fmt: str,
 _Job = tuple[Path, Path, str | None]  # answer file, note, why it may not be written
 
 
-@dataclass
-class _Batch:
+class _Batch(Record):
     """What every note of a batch shares; a worker process has it from its parent (fork),
     so a chunk is sent to it as two numbers."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +9,11 @@ from assistant.core.answers import AnswerFile, allowed_text, answers_from_data, 
 from assistant.core.errors import AnswerError, Location
 from assistant.core.machine import replay
 from assistant.core.model import Tree
+from assistant.core.records import Record
 from assistant.core.result import Outcome
 
 
-@dataclass
-class HeadlessRun:
+class HeadlessRun(Record):
     outcome: Outcome
     warnings: list[str]
 

@@ -36,14 +36,6 @@ class LocDict(dict):
     def loc(self) -> Location:
         return _location(self._file, self._mark)
 
-    @property
-    def key_locs(self) -> dict[Any, Location]:
-        return {k: _location(self._file, m) for k, m in self._key_marks.items()}
-
-    @property
-    def value_locs(self) -> dict[Any, Location]:
-        return {k: _location(self._file, m) for k, m in self._value_marks.items()}
-
     def key_loc(self, key: Any) -> Location:
         return _location(self._file, self._key_marks.get(key, self._mark))
 
@@ -65,10 +57,6 @@ class LocList(list):
     @property
     def loc(self) -> Location:
         return _location(self._file, self._mark)
-
-    @property
-    def item_locs(self) -> list[Location]:
-        return [_location(self._file, m) for m in self._item_marks]
 
     def item_loc(self, index: int) -> Location:
         marks = self._item_marks
