@@ -118,9 +118,11 @@ def figure_heavy(base: Path) -> Row:
 
 
 # ------------------------------------------------------------------ 4. batch notes
-# The floor: open the tree, build one note's context, then render the same template in the
-# same sandbox and write it with a plain open/write, once per answer file, into the folder
-# the batch writes to. A whole process too, so both sides pay the interpreter's start.
+# The floor: open the tree, build the context of each distinct answer file once (the batch's
+# files are copies of the fixtures, in turn), then render the same notes with the same
+# template in the same sandbox and write each with a plain open/write, once per answer file,
+# into the folder the batch writes to. A whole process too, so both sides pay the
+# interpreter's start.
 FLOOR_CODE = r"""
 import sys
 from pathlib import Path
@@ -130,16 +132,17 @@ from assistant.core.render import FORMATS, get_template
 inputs = sorted(Path(sys.argv[1]).iterdir())
 out = Path(sys.argv[2])
 out.mkdir(exist_ok=True)
-context = run_file(open_tree(None), inputs[0]).outcome.context()
+tree = open_tree(None)
+contexts = [run_file(tree, name).outcome.context() for name in sys.argv[3:]]
 template = get_template(FORMATS["md"])
 try:  # the sandbox's own entry point, with its limits, where there is one
     from assistant.core.sandbox import render_limited
 except ImportError:
     def render_limited(template, context):
         return template.render(**context)
-for source in inputs:
+for index, source in enumerate(inputs):
     with open(out / (source.stem + ".md"), "w", encoding="utf-8") as handle:
-        handle.write(render_limited(template, context))
+        handle.write(render_limited(template, contexts[index % len(contexts)]))
 """
 
 
@@ -169,7 +172,7 @@ def batch_rates(folder: Path, env: dict[str, str], count: int, runs: int
         shutil.copyfile(source, inputs / f"case{i:05d}{source.suffix}")
     files = [str(p) for p in sorted(inputs.iterdir())]
     app_argv = [SCRIPT, "run", *files, "-o", str(out)]
-    ref_argv = [PY, "-c", FLOOR_CODE, str(inputs), str(out)]
+    ref_argv = [PY, "-c", FLOOR_CODE, str(inputs), str(out), *map(str, sources)]
     CPU.clear()
     app: list[float] = []
     ref: list[float] = []

@@ -67,9 +67,10 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    no compiled template: the very first launch after an install).
 4. **Batch**: `spine-assist run` with 1,000 answer files (copies of the fixtures) and `-o`,
    fork to exit: read, replay, evaluate, render and write each note. The reference is a
-   process that opens the tree, builds one note's context, then renders the same template
-   in the same sandbox and writes it with a plain `open`/`write` 1,000 times into the same
-   folder. 4a: on the machine's disk, as a ratio. 4b: on tmpfs (`/dev/shm`), in notes/s.
+   process that opens the tree, builds each fixture's context once, then renders the same
+   1,000 notes with the same template in the same sandbox and writes each with a plain
+   `open`/`write` into the same folder. 4a: on the machine's disk, as a ratio. 4b: on
+   tmpfs (`/dev/shm`), in notes/s.
 5. **`check`**: generated trees of 500 and 5,000 questions (`gen_tree.py`: every tenth
    question branches, so the paths can only be counted; 50,000 questions would exceed the
    YAML reader's limit of 200,000 values in a file). 5a: in one process after a
