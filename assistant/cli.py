@@ -31,8 +31,17 @@ def _add_tree(parser: argparse.ArgumentParser) -> None:
                         help="a tree id from trees/ or a path (default: miss-vs-oss)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("consult", "resume", "run", "check", "graph", "trees", "export-fhir", "train",
+            "map", "serve")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `only`, the top level and that one subcommand (why: the ten
+    subcommands' parsers took ~4 ms of every command's start, and a command needs one)."""
     import argparse
+
+    def wanted(name: str) -> bool:
+        return only is None or only == name
 
     parser = argparse.ArgumentParser(
         prog="spine-assist",
@@ -42,78 +51,89 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"spine-assist {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    consult = sub.add_parser("consult", help="consultation in the terminal (the default)")
-    _add_tree(consult)
-    consult.set_defaults(handler=cmd_consult)
+    if wanted("consult"):
+        consult = sub.add_parser("consult", help="consultation in the terminal (the default)")
+        _add_tree(consult)
+        consult.set_defaults(handler=cmd_consult)
 
-    resume = sub.add_parser("resume", help="list saved sessions and resume one")
-    resume.add_argument("session", nargs="?", help="a session id (default: the latest)")
-    resume.add_argument("--list", action="store_true", help="only list the saved sessions")
-    resume.set_defaults(handler=cmd_resume)
+    if wanted("resume"):
+        resume = sub.add_parser("resume", help="list saved sessions and resume one")
+        resume.add_argument("session", nargs="?", help="a session id (default: the latest)")
+        resume.add_argument("--list", action="store_true", help="only list the saved sessions")
+        resume.set_defaults(handler=cmd_resume)
 
-    run = sub.add_parser("run", help="answer files (YAML or JSON) to notes, headless")
-    run.add_argument("answers", nargs="+", metavar="ANSWERS")
-    _add_tree(run)
-    run.add_argument("--format", "-f", default="md",
-                     choices=("md", "txt", "html", "json", "fhir"))
-    run.add_argument("--output", "-o", metavar="PATH",
-                     help="a file for one input ('-': standard output), a folder for several")
-    run.add_argument("--templates", metavar="DIR", help="a site's own template folder")
-    run.add_argument("--force", action="store_true", help="overwrite existing notes")
-    run.set_defaults(handler=cmd_run)
+    if wanted("run"):
+        run = sub.add_parser("run", help="answer files (YAML or JSON) to notes, headless")
+        run.add_argument("answers", nargs="+", metavar="ANSWERS")
+        _add_tree(run)
+        run.add_argument("--format", "-f", default="md",
+                         choices=("md", "txt", "html", "json", "fhir"))
+        run.add_argument("--output", "-o", metavar="PATH",
+                         help="a file for one input ('-': standard output), a folder for several")
+        run.add_argument("--templates", metavar="DIR", help="a site's own template folder")
+        run.add_argument("--force", action="store_true", help="overwrite existing notes")
+        run.set_defaults(handler=cmd_run)
 
-    check = sub.add_parser("check", help="validate trees and their templates")
-    check.add_argument("trees", nargs="*", metavar="TREE")
-    check.add_argument("--templates", metavar="DIR", help="also validate a site template folder")
-    check.set_defaults(handler=cmd_check)
+    if wanted("check"):
+        check = sub.add_parser("check", help="validate trees and their templates")
+        check.add_argument("trees", nargs="*", metavar="TREE")
+        check.add_argument("--templates", metavar="DIR",
+                           help="also validate a site template folder")
+        check.set_defaults(handler=cmd_check)
 
-    graph = sub.add_parser("graph", help="the tree as a Mermaid or DOT diagram")
-    _add_tree(graph)
-    graph.add_argument("--answers", metavar="F", help="highlight the path of this answer file")
-    graph.add_argument("--format", "-f", default="mermaid", choices=("mermaid", "dot"))
-    graph.set_defaults(handler=cmd_graph)
+    if wanted("graph"):
+        graph = sub.add_parser("graph", help="the tree as a Mermaid or DOT diagram")
+        _add_tree(graph)
+        graph.add_argument("--answers", metavar="F", help="highlight the path of this answer file")
+        graph.add_argument("--format", "-f", default="mermaid", choices=("mermaid", "dot"))
+        graph.set_defaults(handler=cmd_graph)
 
-    trees = sub.add_parser("trees", help="list the trees available")
-    trees.set_defaults(handler=cmd_trees)
+    if wanted("trees"):
+        trees = sub.add_parser("trees", help="list the trees available")
+        trees.set_defaults(handler=cmd_trees)
 
-    fhir = sub.add_parser(
-        "export-fhir",
-        help="the tree as an HL7 FHIR R4 Questionnaire (answers: run --format fhir)",
-        description="Write the decision tree as an HL7 FHIR R4 Questionnaire in JSON: one "
-                    "group per section, enableWhen for the branching. A finished "
-                    "consultation becomes the matching QuestionnaireResponse with "
-                    "`spine-assist run ANSWERS --format fhir`.",
-    )
-    _add_tree(fhir)
-    fhir.add_argument("--output", "-o", metavar="PATH",
-                      help="write to this file (default, or '-': standard output)")
-    fhir.add_argument("--force", action="store_true", help="overwrite an existing file")
-    fhir.set_defaults(handler=cmd_export_fhir)
+    if wanted("export-fhir"):
+        fhir = sub.add_parser(
+            "export-fhir",
+            help="the tree as an HL7 FHIR R4 Questionnaire (answers: run --format fhir)",
+            description="Write the decision tree as an HL7 FHIR R4 Questionnaire in JSON: one "
+                        "group per section, enableWhen for the branching. A finished "
+                        "consultation becomes the matching QuestionnaireResponse with "
+                        "`spine-assist run ANSWERS --format fhir`.",
+        )
+        _add_tree(fhir)
+        fhir.add_argument("--output", "-o", metavar="PATH",
+                          help="write to this file (default, or '-': standard output)")
+        fhir.add_argument("--force", action="store_true", help="overwrite an existing file")
+        fhir.set_defaults(handler=cmd_export_fhir)
 
-    train = sub.add_parser("train", help="practise on clinical vignettes (trainee mode)")
-    _add_tree(train)
-    train.add_argument("--seed", type=int, default=None, help="shuffle repeatably")
-    train.add_argument("--case", metavar="ID", default=None, help="run one vignette by id")
-    train.add_argument("--count", type=int, metavar="N", default=None,
-                       help="how many vignettes (default 10)")
-    train.add_argument("--list", action="store_true", help="list the vignettes and exit")
-    train.set_defaults(handler=cmd_train)
+    if wanted("train"):
+        train = sub.add_parser("train", help="practise on clinical vignettes (trainee mode)")
+        _add_tree(train)
+        train.add_argument("--seed", type=int, default=None, help="shuffle repeatably")
+        train.add_argument("--case", metavar="ID", default=None, help="run one vignette by id")
+        train.add_argument("--count", type=int, metavar="N", default=None,
+                           help="how many vignettes (default 10)")
+        train.add_argument("--list", action="store_true", help="list the vignettes and exit")
+        train.set_defaults(handler=cmd_train)
 
-    map_ = sub.add_parser("map", help="the decision map (the review's Table) as Markdown")
-    _add_tree(map_)
-    map_.set_defaults(handler=cmd_map)
+    if wanted("map"):
+        map_ = sub.add_parser("map", help="the decision map (the review's Table) as Markdown")
+        _add_tree(map_)
+        map_.set_defaults(handler=cmd_map)
 
-    serve = sub.add_parser("serve", help="the consultation in a web browser (textual-serve)")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--public-url", metavar="URL", default=None,
-                       help="the address browsers use, when behind a proxy")
-    serve.add_argument("--token", default=None,
-                       help="a secret every browser must present (made up when not local)")
-    serve.add_argument("--max-sessions", type=int, metavar="N", default=None,
-                       help="at most this many consultations at once")
-    serve.set_defaults(handler=cmd_serve)
+    if wanted("serve"):
+        serve = sub.add_parser("serve", help="the consultation in a web browser (textual-serve)")
+        serve.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default 127.0.0.1: this machine only)")
+        serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        serve.add_argument("--public-url", metavar="URL", default=None,
+                           help="the address browsers use, when behind a proxy")
+        serve.add_argument("--token", default=None,
+                           help="a secret every browser must present (made up when not local)")
+        serve.add_argument("--max-sessions", type=int, metavar="N", default=None,
+                           help="at most this many consultations at once")
+        serve.set_defaults(handler=cmd_serve)
     return parser
 
 
@@ -124,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         if args_list[0] == "--tree" or args_list[0].startswith("--tree="):
             args_list.insert(0, "consult")  # `spine-assist --tree T` consults on T
-        parser = build_parser()
+        parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
         args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
             parser.print_help()

@@ -178,8 +178,13 @@ def test_every_command_is_a_plain_subparser() -> None:
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert set(sub.choices) == {"consult", "resume", "run", "check", "graph", "trees",
-                                "export-fhir", "train", "map", "serve"}
+                                "export-fhir", "train", "map", "serve"} == set(cli.COMMANDS)
     assert not hasattr(cli, "_EXTRA_COMMANDS")
+    for name in cli.COMMANDS:  # a command's own parser is the one the whole parser holds
+        alone = cli.build_parser(name)
+        only = next(a for a in alone._actions if isinstance(a, argparse._SubParsersAction))
+        assert list(only.choices) == [name]
+        assert only.choices[name].format_help() == sub.choices[name].format_help()
 
 
 def test_check_with_nothing_to_check_is_exit_2(tmp_path: Path,
