@@ -59,27 +59,24 @@ class Always(Condition):
 ALWAYS = Always()
 
 
-class All(Condition):
+class _Group(Condition):
     items: tuple[Condition, ...]
 
+    def names(self) -> set[str]:
+        return set().union(*(i.names() for i in self.items))
+
+
+class All(_Group):
     def holds(self, ctx: EvalContext) -> bool:
         return all(item.holds(ctx) for item in self.items)
-
-    def names(self) -> set[str]:
-        return set().union(*(i.names() for i in self.items)) if self.items else set()
 
     def describe(self) -> str:
         return " and ".join(i.describe() for i in self.items)
 
 
-class AnyOf(Condition):
-    items: tuple[Condition, ...]
-
+class AnyOf(_Group):
     def holds(self, ctx: EvalContext) -> bool:
         return any(item.holds(ctx) for item in self.items)
-
-    def names(self) -> set[str]:
-        return set().union(*(i.names() for i in self.items)) if self.items else set()
 
     def describe(self) -> str:
         return "(" + " or ".join(i.describe() for i in self.items) + ")"

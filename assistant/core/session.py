@@ -165,16 +165,14 @@ def crash_log_path() -> Path:
     return paths.state_dir() / "crash.log"
 
 
-def new_id(tree: Tree | str, moment: dt.datetime | None = None) -> str:
+def new_id(tree_id: str, moment: dt.datetime) -> str:
     """`20260101-000000-miss-vs-oss-3fa2`: sortable, readable, unique enough."""
-    stamp = (moment or now_utc()).strftime("%Y%m%d-%H%M%S")
-    tree_id = tree if isinstance(tree, str) else tree.id
-    return f"{stamp}-{tree_id}-{secrets.token_hex(2)}"
+    return f"{moment.strftime('%Y%m%d-%H%M%S')}-{tree_id}-{secrets.token_hex(2)}"
 
 
 def new_session(tree: Tree, meta: Mapping[str, str] | None = None) -> Session:
     moment = now_utc()
-    return Session(id=new_id(tree, moment), tree_id=tree.id, tree_sha256=tree.sha256,
+    return Session(id=new_id(tree.id, moment), tree_id=tree.id, tree_sha256=tree.sha256,
                    tree_version=tree.version, tree_path=tree.path, meta=dict(meta or {}),
                    created=moment, updated=moment,
                    expected=estimate_total(tree, {}))
