@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from assistant.core.clock import now_utc
@@ -18,12 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def clean_text(text: str) -> str:
     """Free text without control characters (no terminal escapes, valid in XML/XHTML)."""
-    return _clean_text(text if type(text) is str else str(text))
-
-
-@lru_cache(maxsize=4096)
-def _clean_text(text: str) -> str:  # the tree's own texts come back in every note: memoized
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class Outcome(Record):
@@ -131,7 +125,6 @@ class Outcome(Record):
         said = " ".join([f["text"] for f in factors] + [a["text"] for a in advice])
         cited |= {s.id for s in tree.sources.values() if s.short.split(" 20")[0] in said}
         references = _references(tree, cited | {next(iter(tree.sources), "")})
-        stamp = _stamps(self.generated_at)
         meta = self.meta
         return {
             "tree": {"id": tree.id, "title": tree.title, "version": tree.version,
@@ -163,8 +156,8 @@ class Outcome(Record):
                         for r in _references(tree, set(tree.sources))],
             "case_label": clean_text(meta["case_label"]) if "case_label" in meta else "",
             "comments": clean_text(meta["comments"]) if "comments" in meta else "",
-            "generated_at": stamp[0],
-            "generated_iso": stamp[1],
+            "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "generated_iso": self.generated_at.isoformat(),
             "disclaimer": " ".join(tree.disclaimer.split()),
         }
 
@@ -187,16 +180,6 @@ class Outcome(Record):
 
 
 _COUNTED = ("OSS", "MISS", "nonoperative", "caution")  # the order of counts and favoring
-
-
-def _stamps(when: dt.datetime) -> tuple[str, str]:
-    """The note's two timestamps (a batch shares one, or a few seconds' worth)."""
-    return _stamp_texts(when, when.utcoffset())  # equal instants may differ in offset
-
-
-@lru_cache(maxsize=16)
-def _stamp_texts(when: dt.datetime, offset: dt.timedelta | None) -> tuple[str, str]:
-    return when.strftime("%Y-%m-%d %H:%M UTC"), when.isoformat()
 
 
 def _label(question: Any, value: Any) -> str:
