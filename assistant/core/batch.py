@@ -203,8 +203,11 @@ def _workers(chunks: int, fmt: str, templates: str | None) -> Iterator[Any]:
     with contextlib.suppress(SpineAssistError):  # a bad template: each note reports it
         get_template(FORMATS.get(fmt, FORMATS["md"]), templates)
     gc.freeze()  # the collector leaves what the workers inherit alone: no page copied for it
-    with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
-        yield pool
+    try:
+        with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _worker_signals() -> None:
