@@ -167,7 +167,6 @@ class Consultation:
         self.known: dict[str, Any] = dict(known or {})
         self.remembered: dict[str, Any] = {}  # answers taken back with back(), to preselect
         self._walk: Walk | None = None
-        self._expected: int | None = None
 
     # -- derived state ----------------------------------------------------------------
     @property
@@ -191,11 +190,8 @@ class Consultation:
         return self.walk.values
 
     def expected_total(self) -> int:
-        """`estimate_total` of these answers, worked out once per change (the progress
-        shown and the session saved after an answer both need it)."""
-        if self._expected is None:
-            self._expected = estimate_total(self.tree, self.known)
-        return self._expected
+        """`estimate_total` of these answers (about 25 us: not kept)."""
+        return estimate_total(self.tree, self.known)
 
     def evaluation(self) -> Evaluation:
         return evaluate(self.tree, self.walk.values)
@@ -215,11 +211,7 @@ class Consultation:
                 return suggestion.value, suggestion.reason
         return None, ""
 
-    # -- changes -----------------------------------------------------------------------
-    def _changed(self) -> None:
-        self._walk = None
-        self._expected = None
-
+    # -- changes (each forgets the walk: it is replayed when next read) ----------------
     def answer(self, raw: Any, question_id: str | None = None) -> Any:
         """Answer the current question (or, by id, any question on the path): edits replay."""
         qid = question_id or self.walk.current
@@ -230,7 +222,7 @@ class Consultation:
         value = parse_answer(self.tree.questions[qid], raw)
         self.known[qid] = value
         self.remembered.pop(qid, None)
-        self._changed()
+        self._walk = None
         return value
 
     def skip(self) -> None:
@@ -239,7 +231,7 @@ class Consultation:
         if current is None or not current.optional:
             raise AnswerError("only optional questions can be skipped")
         self.known[current.id] = SKIPPED
-        self._changed()
+        self._walk = None
 
     def back(self) -> str | None:
         """Take back the last answer on the path; return the question now current."""
@@ -250,7 +242,7 @@ class Consultation:
         value = self.known.pop(last)
         if value is not SKIPPED:
             self.remembered[last] = value
-        self._changed()
+        self._walk = None
         return self.walk.current
 
     @property
