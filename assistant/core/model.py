@@ -175,7 +175,6 @@ class Tree(Record):
         """`Hui et al. 2024, "Tumor Characteristics"` for a citation."""
         if cite is None:
             return ""
-        source = self.sources.get(cite.source)
-        short = source.short if source else cite.source
+        short = self.sources[cite.source].short  # the loader refuses an unknown source
         return f'{short}, "{cite.section}"' if cite.section else short
 
