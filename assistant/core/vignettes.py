@@ -72,8 +72,8 @@ def load_vignettes(tree: Tree, path: Path | str) -> list[Vignette]:
                          data.value_loc("tree"), f"allowed: {tree.id}")
     items = data.get("vignettes")
     if not isinstance(items, LocList) or not items:
-        raise InputError("'vignettes' must be a non-empty list", data.value_loc("vignettes")
-                         if "vignettes" in data else data.loc, "a list of vignettes")
+        raise InputError("'vignettes' must be a non-empty list", _at(data, "vignettes"),
+                         "a list of vignettes")
     out: list[Vignette] = []
     seen: dict[str, Location] = {}
     for index, item in enumerate(items):
@@ -91,6 +91,11 @@ def _only_keys(item: LocDict, allowed: tuple[str, ...], what: str) -> None:
         if key not in allowed:
             raise InputError(f"unknown field '{key}' in {what}{did_you_mean(str(key), allowed)}",
                              item.key_loc(key), one_of(allowed))
+
+
+def _at(item: LocDict, key: str) -> Location:
+    """Where `key`'s value is, or the mapping itself when the key is missing."""
+    return item.value_loc(key) if key in item else item.loc
 
 
 def _text(item: LocDict, key: str, what: str) -> str:
@@ -116,15 +121,13 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     answers, why, locs = _answers(tree, item, what)
     expect = item.get("expect")
     if not isinstance(expect, LocDict):
-        raise InputError(f"{what} needs an 'expect' mapping",
-                         item.value_loc("expect") if "expect" in item else item.loc,
+        raise InputError(f"{what} needs an 'expect' mapping", _at(item, "expect"),
                          "keys: recommendation, provisional, factors")
     _only_keys(expect, _EXPECT_KEYS, f"'expect' of {what}")
     recommendation = expect.get("recommendation")
     if recommendation not in tree.outcome_ids:
         raise InputError(f"{what}: unknown recommendation '{recommendation}'",
-                         expect.value_loc("recommendation") if "recommendation" in expect
-                         else expect.loc, one_of(tree.outcome_ids))
+                         _at(expect, "recommendation"), one_of(tree.outcome_ids))
     provisional = expect.get("provisional", False)
     if not isinstance(provisional, bool):
         raise InputError(f"{what}: 'provisional' must be true or false",
@@ -132,7 +135,7 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     factors = expect.get("factors")
     if not isinstance(factors, LocList):
         raise InputError(f"{what}: 'factors' must be a list of factor ids (may be empty)",
-                         expect.value_loc("factors") if "factors" in expect else expect.loc)
+                         _at(expect, "factors"))
     known = [f.id for f in tree.factors]
     for index, fid in enumerate(factors):
         if fid not in known:
@@ -156,8 +159,7 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     if evaluation.provisional != provisional:
         raise InputError(
             f"{what} expects provisional: {str(provisional).lower()} but the tree derives "
-            f"{str(evaluation.provisional).lower()}",
-            expect.value_loc("provisional") if "provisional" in expect else expect.loc)
+            f"{str(evaluation.provisional).lower()}", _at(expect, "provisional"))
     raised = [f.id for f in evaluation.factors]
     missing = [f for f in raised if f not in factors]
     extra = [f for f in factors if f not in raised]
@@ -170,7 +172,7 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
         raise InputError(f"{what}: the factors differ from what the tree derives "
                          f"({'; '.join(parts)})", expect.value_loc("factors"),
                          f"the tree raises: {', '.join(raised) or 'none'}")
-    ordered = {qid: walk.values[qid] for qid in walk.values}
+    ordered = dict(walk.values)
     return Vignette(vid, title, story, ordered, {q: why[q] for q in ordered}, recommendation,
                     provisional, tuple(raised), where)
 
@@ -180,8 +182,7 @@ def _answers(
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, Location]]:
     raw = item.get("answers")
     if not isinstance(raw, LocDict) or not raw:
-        raise InputError(f"{what} needs an 'answers' mapping of question ids",
-                         item.value_loc("answers") if "answers" in item else item.loc,
+        raise InputError(f"{what} needs an 'answers' mapping of question ids", _at(item, "answers"),
                          "e.g. fit_for_surgery: {value: \"yes\", why: \"...\"}")
     answers: dict[str, Any] = {}
     why: dict[str, str] = {}
