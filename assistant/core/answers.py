@@ -124,13 +124,11 @@ class AnswerFile(Record):
 
 def load_answer_file(tree: Tree, path: Path | str) -> AnswerFile:
     """Read a YAML or JSON answer file and check every id and value against the tree."""
-    name = str(path)
-    return answers_from_text(
-        tree, read_text(path if isinstance(path, Path) else Path(path), "answer file"), name)
+    return answers_from_text(tree, read_text(Path(path), "answer file"), str(path))
 
 
 def answers_from_text(tree: Tree, text: str, name: str) -> AnswerFile:
-    """`load_answer_file` once the file is read (a batch reads a few files, then parses)."""
+    """`load_answer_file` of text already read (`name` locates its errors)."""
     from assistant.core.yamlio import load_data  # PyYAML: not at start-up of the TUI
 
     return answers_from_data(tree, load_data(text, name, MAX_ANSWER_VALUES), name)
