@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import lru_cache
 
 from assistant.core.errors import InputError, Location
 
@@ -24,7 +23,6 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
-@lru_cache(maxsize=4)
 def _from_epoch(epoch: str) -> dt.datetime:
     text = epoch.strip()
     if text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= LATEST_EPOCH:
