@@ -25,6 +25,8 @@ from assistant.core.source import loc_of, shown
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "answered", "matches")
 NUMERIC = ("lt", "le", "gt", "ge")
+SYMBOLS = {"eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "lt": "<", "le": "≤",
+           "gt": ">", "ge": "≥", "matches": "matches"}  # how describe() writes each comparison
 RESERVED = ("all", "any", "not", "factor", "favoring")
 
 
@@ -193,9 +195,6 @@ class Compare(Condition):
         return {self.name}
 
     def describe(self) -> str:
-        symbol = {"eq": "=", "ne": "≠", "in": "in", "not_in": "not in", "lt": "<",
-                  "le": "≤", "gt": ">", "ge": "≥", "answered": "answered",
-                  "matches": "matches"}[self.op]
         if self.op == "answered":
             return f"{self.name} {'answered' if self.operand else 'not answered'}"
         operand = (
@@ -203,7 +202,7 @@ class Compare(Condition):
             if isinstance(self.operand, (tuple, frozenset))
             else self.operand
         )
-        return f"{self.name} {symbol} {operand}"
+        return f"{self.name} {SYMBOLS[self.op]} {operand}"
 
 
 class NameInfo(Record):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from assistant.core.conditions import All, AnyOf, Compare, Condition, Not
+from assistant.core.conditions import NUMERIC, SYMBOLS, All, AnyOf, Compare, Condition, Not
 from assistant.core.model import FactorRule, Question, Tree
 from assistant.core.records import Record
 
@@ -71,10 +71,9 @@ def describe_condition(tree: Tree, condition: Condition) -> str:
             return f"{name} {'answered' if operand else 'not answered'}"
         if op == "matches":
             return f"{name} matches `{operand}`"
-        symbols = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-        if op in symbols:
+        if op in NUMERIC:
             unit = f" {question.unit}" if question and question.unit else ""
-            return f"{name} {symbols[op]} {operand}{unit}"
+            return f"{name} {SYMBOLS[op]} {operand}{unit}"
         label = _labels(question, operand)
         verb = {"eq": "is", "ne": "is not", "in": "is", "not_in": "is not"}[op]
         return f"{name} {verb} {label}"
