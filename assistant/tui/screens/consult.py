@@ -79,7 +79,7 @@ class ConsultScreen(AnswerTarget, Screen[None]):
         self._intro_tree: Tree | None = None
         self._label_asked: str | None = None  # the session whose label was asked
         self.transcript = Transcript(id="transcript")
-        self.question_box = QuestionBox(id="question")
+        self.question_box = QuestionBox(steady=True, id="question")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,19 +96,11 @@ class ConsultScreen(AnswerTarget, Screen[None]):
         self.call_after_refresh(startup.resume)  # the first frame is out
 
     # -- showing -------------------------------------------------------------------------
-    def refresh_view(self, *, question_first: bool = False) -> None:
-        """Bring transcript, question and panel in line with the consultation.
-
-        `question_first` (after an answer): the next question now, the transcript and the
-        panel in the frame after, so the frame that shows the question is small.
-        """
+    def refresh_view(self) -> None:
+        """Bring question, transcript, panel and footer in line with the consultation, all
+        before the next frame: an answer is one layout and one frame (the box keeps its
+        height and the footer its keys, so nothing else is laid out again after it)."""
         self._show_current()
-        if question_first and self.is_current:
-            self.question_box.call_after_refresh(self._sync_rest)
-        else:
-            self._sync_rest()
-
-    def _sync_rest(self) -> None:
         self._sync_transcript()
         self._update_panel()
         self.refresh_bindings()
@@ -222,7 +214,7 @@ class ConsultScreen(AnswerTarget, Screen[None]):
         except AnswerError:
             self.question_box.set_error("That answer was not accepted; please choose again.")
             return
-        self.refresh_view(question_first=True)
+        self.refresh_view()
 
     @on(EditRequested)
     def _edit_requested(self, event: EditRequested) -> None:

@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Offset
 from textual.strip import Strip
@@ -31,7 +32,9 @@ from assistant.core.model import Question
 
 SKIP_ID = "__skip__"  # the "skip this optional question" row of a single choice
 DIGITS = [Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)]
-SKIP = Binding("s", "skip", "Skip", tooltip="Skip this optional question", id="skip")
+# Not in the footer: the hint under the question says "s skips" where it does, and a footer
+# whose keys came and went with every optional question was rebuilt (three frames) each time.
+SKIP = Binding("s", "skip", "Skip", show=False, id="skip")
 # Vertebral levels, offered as the person types a level ("T1" completes to "T10"...).
 LEVELS = [f"C{n}" for n in range(1, 8)] + [f"T{n}" for n in range(1, 13)] + \
     [f"L{n}" for n in range(1, 6)] + ["S1", "S2"]
@@ -68,6 +71,16 @@ class _ListKeys(OptionList):
 
     allow_skip = False
     asker: Asker | None = None
+    _wrapped_width = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Only taller or shorter (another question's choices in the box): the lines are
+        wrapped as before, so OptionList need not drop and repaint them all, a frame after
+        the one that showed the question (a later frame is a later settled screen).
+        Runs before OptionList's own handler, which prevent_default skips."""
+        if event.size.width == self._wrapped_width:
+            event.prevent_default()
+        self._wrapped_width = event.size.width
 
     def action_digit(self, number: int) -> None:
         if self.asker is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -58,9 +58,9 @@ class QuestionBox(Vertical):
         #q-note { color: $text-muted; }
         #q-error { color: $text-error; }
         #q-note, #q-error { display: none; }
-        #q-note.-shown, #q-error.-shown { display: block; }
         OptionList, SelectionList {
             height: auto; max-height: 100%; border: none; padding: 0; background: transparent;
+            scrollbar-gutter: stable;  /* a scrollbar coming or going would rewrap the lines */
         }
         OptionList:focus, SelectionList:focus { border: none; background-tint: transparent; }
         #q-field { margin: 0 0 0 0; }
@@ -71,10 +71,14 @@ class QuestionBox(Vertical):
     """
     KINDS: ClassVar[tuple[str, ...]] = ("single", "multi", "value")
 
-    def __init__(self, *, preview: bool = False, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, *, preview: bool = False, steady: bool = False,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.preview = preview  # what-if: moving and ticking only propose (Enter applies)
+        # steady: keep the height of the tallest question so far (at this terminal width), so
+        # the conversation above does not jump, nor is laid out again, with every question.
+        self.steady = steady
+        self._steady_size = (0, 0)  # (width, tallest height at that width)
         self.question: Question | None = None
         self.kind = ""
         self.allow_skip = False
@@ -125,7 +129,7 @@ class QuestionBox(Vertical):
 
     @property
     def error(self) -> str:
-        return str(self.complaint.content) if self.complaint.has_class("-shown") else ""
+        return str(self.complaint.content) if self.complaint.display else ""
 
     @property
     def suggestion(self) -> str:
@@ -146,7 +150,7 @@ class QuestionBox(Vertical):
         self._reason = reason
         self.prompt.update(Text(terminal_safe(question.prompt)))
         _update(self.note, terminal_safe(self.suggestion))
-        self.note.set_class(bool(reason), "-shown")
+        self.note.display = bool(reason)  # a style set now, not a class (applied a frame later)
         self.set_error("")
         if self.kind == "single":
             self.choices.show(question, default, allow_skip=self.allow_skip, current=current)
@@ -175,10 +179,17 @@ class QuestionBox(Vertical):
     def set_progress(self, progress: str) -> None:
         _update(self.progress, progress)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """The box grew or shrank (a complaint, a suggestion, another question): the field
         may have moved, and Input places the terminal's cursor only when its own
         selection changes or it takes the focus."""
+        width, height = event.size
+        if self.steady and width != self._steady_size[0]:  # another width: start again
+            self._steady_size = (width, 0)
+            self.styles.min_height = None
+        elif self.steady and height > self._steady_size[1]:
+            self._steady_size = (width, height)
+            self.styles.min_height = height
         self.call_after_refresh(self._place_cursor)
 
     def _place_cursor(self) -> None:
@@ -200,7 +211,7 @@ class QuestionBox(Vertical):
     def set_error(self, message: str) -> None:
         if message != self.error:
             self.complaint.update(Text(message))
-            self.complaint.set_class(bool(message), "-shown")
+            self.complaint.display = bool(message)
 
     # -- what the person did -------------------------------------------------------------
     def _target(self) -> AnswerTarget | None:
