@@ -6,7 +6,7 @@ without a terminal, and the app stays under its size.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from assistant.core import session as sessions
 from assistant.core.errors import InputError, terminal_safe
@@ -38,34 +38,24 @@ def save_failure(exc: BaseException) -> str:
 
 
 def claim_session(session: sessions.Session) -> SessionClaim | None:
-    """Hold the session's file for this app; None when another running app holds it.
-
-    A session never saved has no file and nothing to hold yet (None is not returned for
-    it: an empty claim). Uses `sessions.claim` (the core's lock) when it is there.
-    """
-    claim: Any = getattr(sessions, "claim", None)
-    if claim is None or session.file is None:
+    """Hold the session's file for this app; None when another running app holds it. A
+    session never saved has no file and nothing to hold yet (an empty claim)."""
+    if session.file is None:
         return _Unheld()
     try:
-        held = claim(session.path)
+        return sessions.claim(session.path)
     except (OSError, InputError):
         return _Unheld()  # a lock that cannot be made (read-only folder): the save says so
-    return held  # type: ignore[no-any-return]
 
 
 def session_busy(session: sessions.Session) -> bool:
     """Is the session held by another running app? (Asked before offering to resume it.)"""
-    in_use: Any = getattr(sessions, "in_use", None)
-    if in_use is not None and session.file is not None:
-        try:
-            return bool(in_use(session.path))
-        except (OSError, InputError):
-            return False
-    held = claim_session(session)
-    if held is None:
-        return True
-    held.release()
-    return False
+    if session.file is None:
+        return False
+    try:
+        return sessions.in_use(session.path)
+    except (OSError, InputError):
+        return False
 
 
 def crash_message(error: Exception, saved: bool, log: str | None) -> str:

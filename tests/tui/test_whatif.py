@@ -23,7 +23,7 @@ def miss(tree: Tree) -> dict:
 
 def test_region_change_turns_miss_into_oss(tree: Tree, miss: dict):
     change = what_if(tree, miss, "region", "cervicothoracic")
-    assert change.recommendation_changed
+    assert change.after.recommendation != change.before.recommendation
     assert change.after.recommendation == "OSS"
     assert [f.id for f in change.added] == ["cervicothoracic_region"]
     assert [f.id for f in change.removed] == ["thoracolumbar_region"]
@@ -34,7 +34,7 @@ def test_region_change_turns_miss_into_oss(tree: Tree, miss: dict):
 
 def test_same_recommendation_and_provisional(tree: Tree, miss: dict):
     change = what_if(tree, miss, "postoperative_rt_available", "unknown")
-    assert not change.recommendation_changed
+    assert change.after.recommendation == change.before.recommendation
     assert change.summary().startswith(
         "postoperative_rt_available: yes -> unknown keeps MISS (now provisional)")
 
