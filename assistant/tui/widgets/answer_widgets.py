@@ -9,7 +9,6 @@ Asker); the question box around them decides what that means (answer, preview, c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
 from rich.cells import cell_len
@@ -111,10 +110,6 @@ class ChoiceList(_ListKeys):
         self.set_options(choice_options(question, current, allow_skip))
         ids = question.choice_ids
         self.highlighted = ids.index(default) if default in ids else 0
-
-    @property
-    def choice_count(self) -> int:
-        return self.option_count - (1 if self.allow_skip else 0)
 
 
 def choice_options(question: Question, current: Any, allow_skip: bool) -> list[Option]:
@@ -254,9 +249,3 @@ def _asks_level(question: Question) -> bool:
 def kind_of(question: Question) -> str:
     """Which widget answers `question`: "single", "multi" or "value"."""
     return question.kind if question.kind in ("single", "multi") else "value"
-
-
-def plain_choices(pairs: Sequence[tuple[str, str]]) -> list[Option]:
-    """Numbered options for a list that is not a tree question (a trainee's prediction)."""
-    return [Option(numbered_text(n, label), id=oid)
-            for n, (oid, label) in enumerate(pairs, 1)]

@@ -83,7 +83,6 @@ class QuestionBox(Vertical):
         self.kind = ""
         self.allow_skip = False
         self._reason = ""
-        self._pending: tuple[Any, ...] | None = None
         self.prompt = Static(id="q-prompt")
         self.note = Static(id="q-note")
         self.complaint = Static(id="q-error")
@@ -140,10 +139,6 @@ class QuestionBox(Vertical):
              title: str = "", subtitle: str = "", progress: str = "",
              allow_skip: bool = True, current: Any = None) -> None:
         """Show `question`, `default` preselected or filled in, and focus its widget."""
-        if not self.is_mounted:
-            self._pending = (question, default, reason, title, subtitle, progress,
-                             allow_skip, current)
-            return
         self.question = question
         self.kind = kind_of(question)
         self.allow_skip = allow_skip and question.optional
@@ -167,14 +162,6 @@ class QuestionBox(Vertical):
         self.border_subtitle = subtitle or None
         self.focus_answer()
         self.call_after_refresh(self._place_cursor)
-
-    def on_mount(self) -> None:
-        if self._pending is not None:
-            (question, default, reason, title, subtitle, progress, allow_skip,
-             current) = self._pending
-            self._pending = None
-            self.show(question, default, reason=reason, title=title, subtitle=subtitle,
-                      progress=progress, allow_skip=allow_skip, current=current)
 
     def set_progress(self, progress: str) -> None:
         _update(self.progress, progress)
