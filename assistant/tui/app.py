@@ -27,18 +27,14 @@ from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
 from assistant.tui.commands import ConsultCommands
 from assistant.tui.keyorder import OrderedKeysApp
-from assistant.tui.saving import (
-    SessionClaim,
-    claim_session,
-    crash_message,
-    save_failure,
-    session_busy,
-)
+from assistant.tui.saving import crash_message, save_failure
 
 if TYPE_CHECKING:
     from assistant.tui.protocol import ConsultationHost
 
 TITLE = "spine-assist"
+READ_ONLY = ("this consultation is open in another spine-assist window; changes here are "
+             "not saved (Ctrl+S keeps them as a copy)")
 
 
 class SpineAssistApp(OrderedKeysApp[int]):
@@ -67,9 +63,9 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self.offer = offer
         self.notices = list(notices)
         self.crash_log: str | None = None
-        self._save_problem: str | None = None
+        self.save_problem: str | None = None  # why the answers are not being saved
         self._unsaved_changes = False  # a change made while saving did not work
-        self._claim: SessionClaim | None = None
+        self._claim: sessions.SessionLock | None = None
         self.read_only = read_only
         self.sub_title = tree.title
         self._show_title()
@@ -78,10 +74,6 @@ class SpineAssistApp(OrderedKeysApp[int]):
     @property
     def case_label(self) -> str:
         return self.session.meta.get("case_label", "")
-
-    @property
-    def save_problem(self) -> str | None:
-        return self._save_problem
 
     def set_case_label(self, label: str) -> None:
         label = " ".join(label.split())
@@ -108,8 +100,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
             self.notify(terminal_safe(notice), title="Session", severity="warning",
                         timeout=10, markup=False)
         if self.read_only:
-            self._not_saving("this consultation is open in another spine-assist window; "
-                             "changes here are not saved (Ctrl+S keeps them as a copy)")
+            self._not_saving(READ_ONLY)
         elif self.session.file is not None:
             self._claim_current()
         if self.offer is not None:
@@ -117,7 +108,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
             offer = self.offer
             self.push_screen(ResumeScreen(offer, self.decision_tree,
-                                          busy=session_busy(offer)),
+                                          busy=sessions.in_use(offer.path)),
                              lambda choice: self.take_offer(offer, choice))
 
     def take_offer(self, saved: sessions.Session, choice: str | None) -> None:
@@ -137,8 +128,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self._show_title()
         if choice == "read":
             self.read_only = True
-            self._not_saving("this consultation is open in another spine-assist window; "
-                             "changes here are not saved (Ctrl+S keeps them as a copy)")
+            self._not_saving(READ_ONLY)
         elif choice == "resume" and not self._claim_current():
             self.read_only = True
             self._not_saving("this consultation was opened in another spine-assist window "
@@ -149,13 +139,17 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     def _claim_current(self) -> bool:
         """Own the session's file while this app runs; False when another app does."""
-        claim = claim_session(self.session)
+        claim = sessions.claim(self.session.path)
         if claim is None:
             return False
-        if self._claim is not None and self._claim is not claim:
-            self._claim.release()
+        self._release_claim()
         self._claim = claim
         return True
+
+    def _release_claim(self) -> None:
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
 
     # -- state changes (every one is saved before the screen updates) ------------------
     def save(self, *, finished: bool = False) -> bool:
@@ -178,29 +172,27 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self._unsaved_changes = False
         if self._claim is None:
             self._claim_current()
-        if self._save_problem is not None:
-            self._saving_again()
+        if self.save_problem is not None:
+            self._show_save_problem(None)
+            self.notify("The answers are saved again.", title="Saved")
         return True
 
-    def _not_saving(self, reason: str) -> None:
-        first = self._save_problem is None
-        self._save_problem = reason
-        self.sub_title = f"NOT SAVED: {reason}"
-        self.add_class("-unsaved")
+    def _show_save_problem(self, reason: str | None) -> None:
+        """The header says whether the answers are being saved (in red, and why, if not)."""
+        self.save_problem = reason
+        self.sub_title = self.decision_tree.title if reason is None else f"NOT SAVED: {reason}"
+        self.set_class(reason is not None, "-unsaved")
         self.refresh_bindings()
+
+    def _not_saving(self, reason: str) -> None:
+        first = self.save_problem is None
+        self._show_save_problem(reason)
         if first:
             keep = "Ctrl+S continues a copy" if self.read_only else \
                 "Ctrl+S writes them to a file you choose"
             self.notify(f"Your answers are not being saved: {reason}. They stay in this "
                         f"window; {keep}.", title="Not saved", severity="error", timeout=15,
                         markup=False)
-
-    def _saving_again(self) -> None:
-        self._save_problem = None
-        self.sub_title = self.decision_tree.title
-        self.remove_class("-unsaved")
-        self.refresh_bindings()
-        self.notify("The answers are saved again.", title="Saved")
 
     def give_answer(self, question_id: str, value: Any) -> None:
         """Answer (or change) a question; SKIPPED skips an optional one."""
@@ -235,16 +227,11 @@ class SpineAssistApp(OrderedKeysApp[int]):
             self.decision_tree = tree
         self.consultation = Consultation(self.decision_tree)
         self.session = sessions.new_session(self.decision_tree)
-        if self._claim is not None:
-            self._claim.release()
-            self._claim = None
+        self._release_claim()
         self.read_only = False
-        self._save_problem = None
         self._unsaved_changes = False
-        self.remove_class("-unsaved")
-        self.sub_title = self.decision_tree.title
+        self._show_save_problem(None)
         self._show_title()
-        self.refresh_bindings()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.refresh_consultation()
@@ -268,7 +255,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
     # -- actions shared by bindings and the command palette ---------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep_answers":
-            return self._save_problem is not None and bool(self.consultation.known)
+            return self.save_problem is not None and bool(self.consultation.known)
         return True
 
     def action_keep_answers(self) -> None:
@@ -278,25 +265,22 @@ class SpineAssistApp(OrderedKeysApp[int]):
         if self.read_only:
             self.session = sessions.copy_session(self.session)
             self.read_only = False
-            self._save_problem = None
-            self.remove_class("-unsaved")
-            self.sub_title = self.decision_tree.title
+            self._show_save_problem(None)
             if self.save():
                 self.notify("This window now continues a copy of the consultation.",
                             title="Saved as a copy")
-            self.refresh_bindings()
             return
         self.push_screen(ExportScreen(answers_document(self.consultation, self.session)))
 
     def _unless_losing(self, what: str, then: Callable[[], None]) -> None:
         """Run `then`, after asking first when it would lose changes that are not saved."""
-        if self._save_problem is None or not self._unsaved_changes:
+        if self.save_problem is None or not self._unsaved_changes:
             then()
             return
         from assistant.tui.screens.confirm import ConfirmScreen
 
         self.push_screen(ConfirmScreen(
-            f"Your changes are NOT saved ({self._save_problem}). {what} and lose them? "
+            f"Your changes are NOT saved ({self.save_problem}). {what} and lose them? "
             "(n, then Ctrl+S, keeps them)", yes=what, no="Stay"),
             lambda leave: then() if leave else None)
 
@@ -357,9 +341,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self.panic(Text(crash_message(error, saved, self.crash_log)))
 
     def on_unmount(self) -> None:
-        if self._claim is not None:
-            self._claim.release()
-            self._claim = None
+        self._release_claim()
 
 
 def _host_check(app: SpineAssistApp) -> ConsultationHost:

@@ -11,7 +11,6 @@ from pathlib import Path
 from assistant.core import session as sessions
 from assistant.core.model import Tree
 from assistant.tui.app import SpineAssistApp
-from assistant.tui.saving import session_busy
 
 
 def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAssistApp:
@@ -79,7 +78,7 @@ def make_resume_app(session_id: str | None) -> SpineAssistApp:
                            "answers were checked again")
     return SpineAssistApp(tree, consultation=consultation, session=saved,
                           notices=[*scan.problems(), *warnings],
-                          read_only=session_busy(saved))
+                          read_only=sessions.in_use(saved.path))
 
 
 def _tree_for(saved: sessions.Session) -> Tree:

@@ -1,21 +1,12 @@
-"""What the app says when a save fails, and which running app owns a session file.
+"""What the app says when a save fails or it crashes.
 
-Why here and not in the app: both are plain functions of the core's session API, tested
-without a terminal, and the app stays under its size.
+Why here and not in the app: plain functions, tested without a terminal, and the app stays
+under its size.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from assistant.core import session as sessions
 from assistant.core.errors import InputError, terminal_safe
-
-
-class SessionClaim(Protocol):
-    """A running app's hold on one session file (core's lock); released on exit."""
-
-    def release(self) -> None: ...
 
 
 def save_failure(exc: BaseException) -> str:
@@ -37,27 +28,6 @@ def save_failure(exc: BaseException) -> str:
     return terminal_safe(" ".join(text.split()).rstrip("."))
 
 
-def claim_session(session: sessions.Session) -> SessionClaim | None:
-    """Hold the session's file for this app; None when another running app holds it. A
-    session never saved has no file and nothing to hold yet (an empty claim)."""
-    if session.file is None:
-        return _Unheld()
-    try:
-        return sessions.claim(session.path)
-    except (OSError, InputError):
-        return _Unheld()  # a lock that cannot be made (read-only folder): the save says so
-
-
-def session_busy(session: sessions.Session) -> bool:
-    """Is the session held by another running app? (Asked before offering to resume it.)"""
-    if session.file is None:
-        return False
-    try:
-        return sessions.in_use(session.path)
-    except (OSError, InputError):
-        return False
-
-
 def crash_message(error: Exception, saved: bool, log: str | None) -> str:
     """What a crash prints: true about the answers (saved or not) and the log."""
     lines = [terminal_safe(f"spine-assist: unexpected {type(error).__name__}: {error}")]
@@ -69,9 +39,3 @@ def crash_message(error: Exception, saved: bool, log: str | None) -> str:
         lines.append(f"Details: {terminal_safe(log)}")
     return "\n".join(lines)
 
-
-class _Unheld:
-    """No file to hold (yet), or no lock to hold it with."""
-
-    def release(self) -> None:
-        return None
