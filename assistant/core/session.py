@@ -105,7 +105,7 @@ class Session:
             "known": known,
             "skipped": [k for k, v in self.known.items() if v is SKIPPED],
             "order": list(self.known),
-            "remembered": {k: v for k, v in self.remembered.items() if v is not SKIPPED},
+            "remembered": dict(self.remembered),  # back() never remembers a skip
             "meta": dict(self.meta),
             "created": _iso(self.created),
             "updated": _iso(self.updated),

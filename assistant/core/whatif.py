@@ -46,17 +46,11 @@ class WhatIf(Record):
 
     @property
     def added(self) -> tuple[RaisedFactor, ...]:
-        if self.after is None:
-            return ()
-        old = {f.id for f in self.before.factors}
-        return tuple(f for f in self.after.factors if f.id not in old)
+        return () if self.after is None else _not_in(self.after, self.before)
 
     @property
     def removed(self) -> tuple[RaisedFactor, ...]:
-        if self.after is None:
-            return ()
-        new = {f.id for f in self.after.factors}
-        return tuple(f for f in self.before.factors if f.id not in new)
+        return () if self.after is None else _not_in(self.before, self.after)
 
     @property
     def recommendation_changed(self) -> bool:
@@ -90,6 +84,12 @@ class WhatIf(Record):
         if not self.added and not self.removed:
             parts.append("with the same factors")
         return ", ".join(parts)
+
+
+def _not_in(one: Evaluation, other: Evaluation) -> tuple[RaisedFactor, ...]:
+    """The factors `one` raises and `other` does not, in tree order."""
+    ids = {f.id for f in other.factors}
+    return tuple(f for f in one.factors if f.id not in ids)
 
 
 def what_if(tree: Tree, known: Mapping[str, Any], question_id: str, raw: Any) -> WhatIf:
