@@ -164,11 +164,8 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     missing = [f for f in raised if f not in factors]
     extra = [f for f in factors if f not in raised]
     if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"raised but not expected: {', '.join(missing)}")
-        if extra:
-            parts.append(f"expected but not raised: {', '.join(extra)}")
+        parts = [f"{label}: {', '.join(ids)}" for label, ids in
+                 (("raised but not expected", missing), ("expected but not raised", extra)) if ids]
         raise InputError(f"{what}: the factors differ from what the tree derives "
                          f"({'; '.join(parts)})", expect.value_loc("factors"),
                          f"the tree raises: {', '.join(raised) or 'none'}")

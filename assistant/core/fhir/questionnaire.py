@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.core.answers import MAX_TEXT
 from assistant.core.fhir.enable_when import Atom, enable_when
-from assistant.core.model import Question, Tree
+from assistant.core.model import Cite, Question, Tree
 from assistant.core.result import clean_text
 
 DEFAULT_BASE = "https://spine-assist.invalid/fhir"
@@ -108,10 +108,8 @@ def _question_item(tree: Tree, question: Question,
             options.append(option)
         item["answerOption"] = options
     children = []
-    help_text = " ".join(question.help.split())
-    cite = tree.cite_text(question.cite)
-    if help_text or cite:
-        text = " ".join(p for p in (help_text, f"Source: {cite}." if cite else "") if p)
+    text = _with_source(tree, question.help, question.cite)
+    if text:
         children.append({
             "linkId": f"{question.id}.help", "type": "display", "text": text,
             "extension": [{"url": EXT + "questionnaire-itemControl", "valueCodeableConcept": {
@@ -124,6 +122,13 @@ def _question_item(tree: Tree, question: Question,
     if children:
         item["item"] = children
     return item
+
+
+def _with_source(tree: Tree, text: str, cite: Cite | None) -> str:
+    """`text` (white space folded), then `Source: ...` when cited; empty when neither."""
+    source = tree.cite_text(cite)
+    return " ".join(p for p in (" ".join(text.split()), f"Source: {source}." if source else "")
+                    if p)
 
 
 def _name(tree_id: str) -> str:
@@ -144,10 +149,8 @@ def questionnaire(tree: Tree) -> dict[str, Any]:
         if not items:
             continue
         group: dict[str, Any] = {"linkId": section.id, "type": "group", "text": section.title}
-        intro = " ".join(section.intro.split())
-        cite = tree.cite_text(section.cite)
-        if intro or cite:
-            text = " ".join(p for p in (intro, f"Source: {cite}." if cite else "") if p)
+        text = _with_source(tree, section.intro, section.cite)
+        if text:
             items.insert(0, {"linkId": f"{section.id}.intro", "type": "display", "text": text})
         group["item"] = items
         groups.append(group)
