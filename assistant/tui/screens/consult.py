@@ -120,8 +120,7 @@ class ConsultScreen(AnswerTarget, Screen[None]):
         tree = consultation.tree
         if self._intro_tree is not tree:  # first show, or after switching trees
             self._intro_tree = tree
-            self.transcript.entries = []
-            self.transcript.intro = intro_text(tree)
+            self.transcript.begin(intro_text(tree))
         notes = score_lines(consultation)
         entries = []
         for qid in consultation.walk.path:

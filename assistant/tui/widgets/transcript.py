@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from assistant.core.errors import terminal_safe
 
 INTRO_ID = "__intro__"
+FIRST = 1  # the index of the first exchange (the intro is option 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,28 +66,15 @@ class Transcript(OptionList):
         Binding("enter", "select", "Change", tooltip="Change this answer", id="edit-answer"),
     ]
 
-    def __init__(self, intro: Text | str = "", *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []
-        self.intro = intro
 
-    @property
-    def intro(self) -> Text | str:
-        return self._intro
-
-    @intro.setter
-    def intro(self, intro: Text | str) -> None:
-        self._intro = intro
+    def begin(self, intro: Text) -> None:
+        """A new conversation: the intro alone (first, not selectable), no exchange yet."""
+        self.entries = []
         self.clear_options()
-        if intro:
-            shown = Text.assemble(intro, "\n") if isinstance(intro, Text) else f"{intro}\n"
-            self.add_option(Option(shown, id=INTRO_ID, disabled=True))
-        self.add_options(self._options_for(self.entries, None))
-
-    @property
-    def _offset(self) -> int:
-        """Options before the first exchange (the intro)."""
-        return 1 if self._intro else 0
+        self.add_option(Option(Text.assemble(intro, "\n"), id=INTRO_ID, disabled=True))
 
     def sync(self, entries: list[Entry]) -> None:
         """Show `entries`, touching only what changed after the common prefix."""
@@ -97,7 +85,7 @@ class Transcript(OptionList):
             keep += 1
         if keep == len(self.entries) == len(entries):
             return
-        for index in range(self.option_count - 1, self._offset + keep - 1, -1):
+        for index in range(self.option_count - 1, FIRST + keep - 1, -1):
             self.remove_option_at_index(index)
         self.add_options(self._options_for(entries[keep:],
                                            entries[keep - 1].section if keep else None))
@@ -122,9 +110,9 @@ class Transcript(OptionList):
     def focused_entry(self) -> Entry | None:
         """The exchange under the cursor while the transcript has focus."""
         index = self.highlighted
-        if not self.has_focus or index is None or index < self._offset:
+        if not self.has_focus or index is None or index < FIRST:
             return None
-        return self.entries[index - self._offset]
+        return self.entries[index - FIRST]
 
     def focus_last(self) -> bool:
         """Focus the last answer (the `e` key); False when there is none yet."""
@@ -143,7 +131,7 @@ class Transcript(OptionList):
 
     def action_cursor_up(self) -> None:
         """Up stops at the first answer (no wrapping round to the last)."""
-        if self.highlighted is None or self.highlighted > self._offset:
+        if self.highlighted is None or self.highlighted > FIRST:
             super().action_cursor_up()
 
     def on_blur(self) -> None:
