@@ -7,8 +7,6 @@ generated from the factor rules, so it cannot drift from the logic the engine ap
 
 from __future__ import annotations
 
-import sys
-
 from assistant.core.conditions import NUMERIC, SYMBOLS, All, AnyOf, Compare, Condition, Not
 from assistant.core.model import FactorRule, Question, Tree
 from assistant.core.records import Record
@@ -182,10 +180,3 @@ def to_markdown(tree: Tree) -> str:
     lines += ["", f"*{' '.join(tree.disclaimer.split())}*", ""]
     return "\n".join(lines)
 
-
-def map_command(tree_name: str | None) -> int:
-    """`spine-assist map`: print the decision map of a tree as Markdown."""
-    from assistant.core.catalog import open_tree  # the loader: only for this command
-
-    sys.stdout.write(to_markdown(open_tree(tree_name)))
-    return 0

@@ -53,11 +53,6 @@ class WhatIf(Record):
         return () if self.after is None else _not_in(self.before, self.after)
 
     @property
-    def recommendation_changed(self) -> bool:
-        return self.after is not None and \
-            self.after.recommendation != self.before.recommendation
-
-    @property
     def unchanged(self) -> bool:
         return self.old == self.new
 
