@@ -331,14 +331,16 @@ def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
     """A Consultation from a session; answers the tree no longer accepts are dropped.
 
     Returns the consultation and one warning per dropped answer (a tree that changed
-    since the session was saved).
+    since the session was saved), naming the question by its prompt: the warnings are
+    shown to the person.
     """
     warnings: list[str] = []
     known: dict[str, Any] = {}
     for qid, value in session.known.items():
         question = tree.questions.get(qid)
         if question is None:
-            warnings.append(f"'{qid}' is no longer a question of {tree.id}; answer dropped")
+            warnings.append("an answer to a question this tree no longer has "
+                            f"(id '{terminal_safe(qid)}') was dropped")
             continue
         if value is SKIPPED:
             if question.optional:
@@ -346,8 +348,10 @@ def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
             continue
         try:
             known[qid] = parse_answer(question, value)
-        except AnswerError as exc:
-            warnings.append(f"'{qid}': {exc.message}; answer dropped")
+        except AnswerError:
+            prompt = terminal_safe(" ".join(question.prompt.split()))
+            prompt = prompt if len(prompt) <= 60 else f"{prompt[:59]}…"
+            warnings.append(f"the answer to “{prompt}” no longer fits this tree and was dropped")
     consultation = Consultation(tree, known)
     for qid, value in session.remembered.items():
         question = tree.questions.get(qid)
