@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from assistant.core import paths
 from assistant.core.errors import InputError, terminal_safe
+from assistant.core.fileio import atomic_write
 from assistant.core.machine import SKIPPED
 
 if TYPE_CHECKING:
@@ -61,27 +62,18 @@ def note_document(outcome: Outcome) -> Document:
     File `<notes>/2026-01-01-0000-bed-4-MISS.md`: sortable, says what it is.
     """
     from assistant.core import render
+    from assistant.core.fhir import questionnaire_response_json
 
-    offered = [*getattr(render, "ALL_FORMATS", ("md", "txt", "html", "json")), "fhir"]
-    formats = tuple(dict.fromkeys(f for f in [*FORMAT_LABELS, *offered]
-                                  if f in offered and f != "answers"))
     stamp = outcome.generated_at.strftime("%Y-%m-%d-%H%M")
     label = _slug(outcome.meta.get("case_label", ""))
     stem = "-".join(p for p in (stamp, label or outcome.tree.id, outcome.recommendation) if p)
 
     def rendered(fmt: str) -> str:
-        if fmt == "fhir":
-            return fhir_text(outcome)
+        if fmt == "fhir":  # a QuestionnaireResponse, as `run --format fhir` writes
+            return questionnaire_response_json(outcome)
         return render.render(outcome, fmt)
 
-    return Document("Export the note", formats, stem, rendered)
-
-
-def fhir_text(outcome: Outcome) -> str:
-    """The consultation as a FHIR R4 QuestionnaireResponse, as `run --format fhir` writes."""
-    from assistant.core.fhir import questionnaire_response_json
-
-    return questionnaire_response_json(outcome)
+    return Document("Export the note", (*render.ALL_FORMATS, "fhir"), stem, rendered)
 
 
 def answers_document(consultation: Consultation, session: Session) -> Document:
@@ -204,7 +196,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
 
     def _write(self, target: Path, text: str, *, overwrite: bool) -> None:
         try:
-            written = write_text(target, text, overwrite=overwrite)
+            written = atomic_write(target, text, overwrite=overwrite)
         except InputError as exc:
             self._error(str(exc))
             return
@@ -221,9 +213,3 @@ class ExportScreen(ModalScreen[Path | str | None]):
     def _error(self, message: str) -> None:
         """Shown literally: a file name may hold `[/]` or control characters."""
         self.query_one("#export-error", Static).update(Text(terminal_safe(message)))
-
-
-def write_text(target: Path, text: str, *, overwrite: bool) -> Path:
-    from assistant.core.fileio import atomic_write
-
-    return atomic_write(target, text, overwrite=overwrite)
