@@ -318,13 +318,10 @@ class QuestionBox(Vertical):
         question = self.question
         if question is None:
             return
-        if not text.strip():
-            if self.allow_skip:
-                self.skip()
-            else:
-                self.set_error(typed_problem(question, ""))
+        if not text.strip() and self.allow_skip:
+            self.skip()
             return
-        problem = typed_problem(question, text)
+        problem = typed_problem(question, text)  # empty: "An answer is needed"
         if problem:
             self.set_error(problem)
         else:
