@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from enum import IntEnum
@@ -110,6 +109,7 @@ class AnswerError(InputError):
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ` did you mean 'x'?` suffix when something close exists, else ''."""
+    import difflib  # with heapq ~2 ms of every start; only an error needs it
     close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
