@@ -134,11 +134,18 @@ def text_pattern(pattern: str) -> Any:
 def pattern_problem(pattern: str) -> tuple[str, str] | None:
     """(what is wrong, what is allowed) with a tree's regular expression, or None.
 
-    Python's parser words syntax errors best; re2 then refuses what it cannot run in linear
-    time (backreferences, lookaround)."""
+    RE2 runs the pattern, so RE2 judges it (compiled once: the answers reuse it). A refusal
+    is worded by Python's parser when it refuses too (it words syntax errors best), else by
+    RE2 (what it cannot run in linear time: backreferences, lookaround)."""
     if len(pattern) > MAX_PATTERN:
         return (f"pattern is too long ({len(pattern)} characters)",
                 f"at most {MAX_PATTERN} characters")
+    try:
+        text_pattern(pattern)
+        return None
+    except Exception as exc:  # re2.error; its message is bytes
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(
+            exc.args[0], bytes) else str(exc)
     try:
         re.compile(pattern)
     except re.error as exc:
@@ -146,14 +153,8 @@ def pattern_problem(pattern: str) -> tuple[str, str] | None:
                 "a Python regular expression")
     except (RecursionError, OverflowError):
         return "pattern is too complex", "a simpler regular expression"
-    try:
-        text_pattern(pattern)
-    except Exception as exc:  # re2.error; its message is bytes
-        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(
-            exc.args[0], bytes) else str(exc)
-        return (f"pattern cannot run in linear time (RE2): {detail}",
-                "no backreferences or lookaround; a regular expression RE2 accepts")
-    return None
+    return (f"pattern cannot run in linear time (RE2): {detail}",
+            "no backreferences or lookaround; a regular expression RE2 accepts")
 
 
 def _is_number(value: Any) -> bool:
