@@ -7,8 +7,9 @@ something that would do nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
@@ -43,26 +44,21 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
 class ConsultCommands(Provider):
     """Actions of the consultation, offered where they apply."""
 
-    def _available(self) -> Iterator[tuple[str, str, DOMNode, str]]:
-        screen = self.screen
-        app = self.app
+    def _available(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
+        """(title, what runs it, help) of each command its screen or the app allows now."""
         for title, action, where, help_text in COMMANDS:
-            target: DOMNode = screen if where == "screen" else app
-            if not hasattr(target, f"action_{action}"):
-                continue
-            if target.check_action(action, ()) is not True:
-                continue
-            yield title, action, target, help_text
+            target: DOMNode = self.screen if where == "screen" else self.app
+            if hasattr(target, f"action_{action}") and \
+                    target.check_action(action, ()) is True:
+                yield title, partial(self.app.run_action, action, target), help_text
 
     async def discover(self) -> Hits:
-        for title, action, target, help_text in self._available():
-            yield DiscoveryHit(title, partial(self.app.run_action, action, target),
-                               help=help_text)
+        for title, run, help_text in self._available():
+            yield DiscoveryHit(title, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, action, target, help_text in self._available():
+        for title, run, help_text in self._available():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title),
-                          partial(self.app.run_action, action, target), help=help_text)
+                yield Hit(score, matcher.highlight(title), run, help=help_text)
