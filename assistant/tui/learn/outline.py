@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,6 +34,7 @@ class TreeOutlineScreen(Screen[None]):
         super().__init__()
         self.decision_tree = tree
         self.path = [p for p in path if p in tree.questions]
+        self.next_on_path = dict(pairwise(self.path))  # question -> the next one
         self.question_nodes: dict[str, TreeNode[str]] = {}
 
     def compose(self) -> ComposeResult:
@@ -97,16 +99,9 @@ class TreeOutlineScreen(Screen[None]):
             rule = branch.when.describe()
             when = ("otherwise" if rule == "always" else f"if {rule}") if several else "then"
             target = "end" if branch.goto == END else branch.goto
-            next_on_path = self._follows(question.id, branch.goto)
-            node.add_leaf(Text(f"→ {when}: {target}", style=ON_PATH if next_on_path else "dim"),
+            taken = self.next_on_path.get(question.id) == branch.goto
+            node.add_leaf(Text(f"→ {when}: {target}", style=ON_PATH if taken else "dim"),
                           data=f"branch:{branch.goto}")
-
-    def _follows(self, qid: str, goto: str) -> bool:
-        if qid not in self.path:
-            return False
-        index = self.path.index(qid)
-        following = self.path[index + 1] if index + 1 < len(self.path) else None
-        return goto == following
 
     # -- actions -----------------------------------------------------------------------
     def action_expand_all(self) -> None:
