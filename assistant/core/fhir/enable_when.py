@@ -51,59 +51,61 @@ def _and(*parts: Dnf) -> Dnf:
     return out
 
 
-class _Translator:
-    """Our conditions to disjunctions of FHIR comparisons, where they map one to one."""
+def _single(atom: Atom) -> frozenset[Term]:
+    """The condition that is this one comparison."""
+    return frozenset({frozenset({atom})})
 
-    def __init__(self, tree: Tree) -> None:
-        self.tree = tree
 
-    def dnf(self, cond: Condition, negated: bool = False) -> Dnf:
-        if isinstance(cond, Always):
-            return FALSE if negated else TRUE
-        if isinstance(cond, Not):
-            return self.dnf(cond.item, not negated)
-        if isinstance(cond, All | AnyOf):
-            parts = [self.dnf(item, negated) for item in cond.items]
-            conjunctive = isinstance(cond, All) != negated
-            return _and(*parts) if conjunctive else _or(*parts)
-        if isinstance(cond, Compare):
-            return self._compare(cond, negated)
+def _dnf(tree: Tree, cond: Condition, negated: bool = False) -> Dnf:
+    """Our condition (or its negation) as a disjunction of FHIR comparisons, where they map
+    one to one."""
+    if isinstance(cond, Always):
+        return FALSE if negated else TRUE
+    if isinstance(cond, Not):
+        return _dnf(tree, cond.item, not negated)
+    if isinstance(cond, All | AnyOf):
+        parts = [_dnf(tree, item, negated) for item in cond.items]
+        conjunctive = isinstance(cond, All) != negated
+        return _and(*parts) if conjunctive else _or(*parts)
+    if isinstance(cond, Compare):
+        return _compare(tree, cond, negated)
+    return None
+
+
+def _compare(tree: Tree, cond: Compare, negated: bool) -> Dnf:
+    question = tree.questions.get(cond.name)
+    if question is None:  # a derived value (a score), not an item of the form
         return None
+    q, op, operand = question.id, cond.op, cond.operand
+    if op == "answered":
+        return _single(Atom(q, "exists", bool(operand) != negated))
+    if op == "matches":
+        return None
+    if negated:  # not (present and P) = absent, or present and not P
+        flipped = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
+                   "lt": "ge", "ge": "lt", "gt": "le", "le": "gt"}[op]
+        return _or(_single(Atom(q, "exists", False)), _positive(question, flipped, operand))
+    return _positive(question, op, operand)
 
-    def _compare(self, cond: Compare, negated: bool) -> Dnf:
-        question = self.tree.questions.get(cond.name)
-        if question is None:  # a derived value (a score), not an item of the form
-            return None
-        q, op, operand = question.id, cond.op, cond.operand
-        if op == "answered":
-            return frozenset({frozenset({Atom(q, "exists", bool(operand) != negated)})})
-        if op == "matches":
-            return None
-        if negated:  # not (present and P) = absent, or present and not P
-            absent = frozenset({frozenset({Atom(q, "exists", False)})})
-            flipped = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
-                       "lt": "ge", "ge": "lt", "gt": "le", "le": "gt"}[op]
-            return _or(absent, self._positive(question, flipped, operand))
-        return self._positive(question, op, operand)
 
-    def _positive(self, question: Question, op: str, operand: Any) -> Dnf:
-        q = question.id
-        if op == "in":
-            return frozenset(frozenset({Atom(q, "=", v)}) for v in operand)
-        if op == "eq":
-            return frozenset({frozenset({Atom(q, "=", operand)})})
-        if op in ("ne", "not_in"):
-            values = list(operand) if op == "not_in" else [operand]
-            if question.kind == "multi" and not set(values) <= set(question.exclusive):
-                # FHIR's != holds when any answer differs; ours when none is equal. They agree
-                # only for exclusive choices (chosen alone).
-                return None
-            if question.kind == "single":
-                rest = [c for c in question.choice_ids if c not in values]
-                if len(rest) <= len(values):  # "one of the rest" says it positively
-                    return frozenset(frozenset({Atom(q, "=", v)}) for v in rest)
-            return frozenset({frozenset(Atom(q, "!=", v) for v in values)})
-        return frozenset({frozenset({Atom(q, _OPS[op], operand)})})
+def _positive(question: Question, op: str, operand: Any) -> Dnf:
+    q = question.id
+    if op == "in":
+        return frozenset(frozenset({Atom(q, "=", v)}) for v in operand)
+    if op == "eq":
+        return _single(Atom(q, "=", operand))
+    if op in ("ne", "not_in"):
+        values = list(operand) if op == "not_in" else [operand]
+        if question.kind == "multi" and not set(values) <= set(question.exclusive):
+            # FHIR's != holds when any answer differs; ours when none is equal. They agree
+            # only for exclusive choices (chosen alone).
+            return None
+        if question.kind == "single":
+            rest = [c for c in question.choice_ids if c not in values]
+            if len(rest) <= len(values):  # "one of the rest" says it positively
+                return frozenset(frozenset({Atom(q, "=", v)}) for v in rest)
+        return frozenset({frozenset(Atom(q, "!=", v) for v in values)})
+    return _single(Atom(q, _OPS[op], operand))
 
 
 class _DomTree:
@@ -160,7 +162,6 @@ class _Reach:
         from assistant.core.lint import postorder
 
         self.tree = tree
-        self.translate = _Translator(tree)
         self.order = postorder(tree)[::-1]  # topological: the questions reachable from the start
         self.preds: dict[str, list[str]] = {q: [] for q in tree.questions}
         succs: dict[str, list[str]] = {END: []}
@@ -184,10 +185,10 @@ class _Reach:
         out: dict[str, Dnf] = {}
         none_before: Dnf = TRUE
         for branch in self.tree.questions[pred].next:
-            guard = _and(self.translate.dnf(branch.when), none_before)
+            guard = _and(_dnf(self.tree, branch.when), none_before)
             out[branch.goto] = _or(out.get(branch.goto, FALSE), guard)
             if none_before is not None:
-                none_before = _and(none_before, self.translate.dnf(branch.when, negated=True))
+                none_before = _and(none_before, _dnf(self.tree, branch.when, negated=True))
         self.guards[pred] = out
         return out
 
@@ -199,7 +200,7 @@ class _Reach:
         """Past `node`: answered (required) or reached (optional, may be skipped)."""
         if self.tree.questions[node].optional:
             return self.reach(node)
-        return frozenset({frozenset({Atom(node, "exists", True)})})
+        return _single(Atom(node, "exists", True))
 
     def reach(self, node: str) -> Dnf:
         if node in self.cache:
