@@ -98,24 +98,26 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.qid: str | None = None
+        self.qid: str | None = None  # the answer being looked at (None: choosing one)
         self.change: WhatIf | None = None
         self._applied = False
+        self.answers = OptionList(id="whatif-answers")
+        self.question_box = QuestionBox(id="whatif-question", preview=True)
+        self.diff = Static(id="whatif-diff")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("What if: choose an answer, then look through other values; the "
                      "result updates at once. Enter applies, Esc goes back.",
                      id="whatif-intro")
-        yield OptionList(id="whatif-answers")
-        yield QuestionBox(id="whatif-question", preview=True)
-        yield Static(id="whatif-diff")
+        yield self.answers
+        yield self.question_box
+        yield self.diff
         yield KeyFooter()
 
     def on_mount(self) -> None:
         consultation = host(self).consultation
         tree = consultation.tree
-        answers = self.query_one("#whatif-answers", OptionList)
         for qid in consultation.walk.path:
             question = tree.questions[qid]
             value = consultation.known.get(qid)
@@ -123,10 +125,16 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
             line.append("  ➜ ", style="dim")
             line.append("skipped" if value is SKIPPED else question.label_of(value),
                         style="bold")
-            answers.add_option(Option(line, id=qid))
-        self.query_one("#whatif-question").display = False
-        self.query_one("#whatif-diff", Static).display = False
-        answers.focus()
+            self.answers.add_option(Option(line, id=qid))
+        self._show(choosing=True)
+
+    def _show(self, *, choosing: bool) -> None:
+        """The list of answers (choosing one), or the chosen question and the diff."""
+        self.answers.display = choosing
+        self.question_box.display = self.diff.display = not choosing
+        if choosing:
+            self.answers.focus()
+        self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#whatif-answers")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -136,23 +144,18 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
 
     def choose(self, qid: str) -> None:
         consultation = host(self).consultation
-        question = consultation.tree.questions[qid]
         given = consultation.known.get(qid)
         given = None if given is SKIPPED else given
         self.qid = qid
         self.change = None
-        self.query_one("#whatif-answers").display = False
-        box = self.query_one("#whatif-question", QuestionBox)
-        box.display = True
-        box.show(question, given, title="What if", subtitle="Enter applies · Esc back",
-                 allow_skip=False, current=given)
-        diff = self.query_one("#whatif-diff", Static)
-        diff.display = True
+        self._show(choosing=False)
+        self.question_box.show(consultation.tree.questions[qid], given, title="What if",
+                               subtitle="Enter applies · Esc back", allow_skip=False,
+                               current=given)
         if given is not None:
             self.preview(given)
         else:
-            diff.update("")
-        self.refresh_bindings()
+            self.diff.update("")
 
     def preview(self, value: Any) -> None:
         if self.qid is None:
@@ -162,11 +165,9 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
             self.change = what_if(app.decision_tree, app.consultation.known, self.qid, value)
         except AnswerError:
             self.change = None
-            self.query_one("#whatif-diff", Static).update(
-                Text("Not an answer this question accepts."))
+            self.diff.update(Text("Not an answer this question accepts."))
             return
-        self.query_one("#whatif-diff", Static).update(diff_text(app.decision_tree,
-                                                                self.change))
+        self.diff.update(diff_text(app.decision_tree, self.change))
 
     def answer_proposed(self, question: Question, value: Any) -> None:
         self.preview(value)
@@ -179,8 +180,7 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
     def action_apply(self) -> None:
         """Enter: the box checks what it shows and answers (answer_given), or says why
         not."""
-        if self.qid is not None:
-            self.query_one("#whatif-question", QuestionBox).confirm()
+        self.question_box.confirm()
 
     def answer_given(self, question: Question, value: Any) -> None:
         if self._applied:
@@ -188,21 +188,16 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
         self.preview(value)
         change = self.change
         self._applied = True
-        if change is None or change.unchanged or self.qid is None:
+        if change is None or change.unchanged:
             self.dismiss(None)
             return
-        host(self).give_answer(self.qid, value)
+        host(self).give_answer(question.id, value)
         self.dismiss(change_sentence(host(self).decision_tree, change))
 
     def action_leave(self) -> None:
-        if self.qid is not None:
-            self.qid = None
-            self.change = None
-            self.query_one("#whatif-question").display = False
-            self.query_one("#whatif-diff").display = False
-            answers = self.query_one("#whatif-answers", OptionList)
-            answers.display = True
-            answers.focus()
-            self.refresh_bindings()
+        if self.qid is None:
+            self.dismiss(None)
             return
-        self.dismiss(None)
+        self.qid = None
+        self.change = None
+        self._show(choosing=True)
