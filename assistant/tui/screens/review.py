@@ -21,9 +21,10 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from assistant.core.errors import terminal_safe
-from assistant.core.machine import SKIPPED, Consultation, compute_scores
+from assistant.core.machine import SKIPPED, Consultation
 from assistant.tui.protocol import host
 from assistant.tui.widgets.footer import KeyFooter
+from assistant.tui.widgets.scores import completed_scores
 
 RESULT_ID = "__result__"
 
@@ -46,33 +47,25 @@ def answer_text(consultation: Consultation, qid: str) -> Text:
 
 
 def review_options(consultation: Consultation) -> list[Option]:
-    """The recommendation line, then each section's heading, answers and scores."""
+    """The recommendation line, then each section's heading, answers and scores (a score
+    under the section of the question that completed it)."""
     tree = consultation.tree
-    options = [Option(Text("➜ See the recommendation", style="bold"), id=RESULT_ID)]
-    by_section: dict[str, list[str]] = {}
+    by_section: dict[str, list[Option]] = {}
     for qid in consultation.walk.path:
-        by_section.setdefault(tree.questions[qid].section, []).append(qid)
-    scores = compute_scores(tree, consultation.walk.values)
-    score_after = {}  # a score shows under the section of its last question on the path
-    for score in tree.scores:
-        asked = [qid for qid in consultation.walk.path if qid in score.terms]
-        if score.id in scores and asked:
-            score_after[score.id] = tree.questions[asked[-1]].section
-    for sid, qids in by_section.items():
+        question = tree.questions[qid]
+        by_section.setdefault(question.section, []).append(
+            Option(answer_prompt(question.prompt, answer_text(consultation, qid)), id=qid))
+    for qid, score, result in completed_scores(consultation):
+        line = Text.assemble((f"  {terminal_safe(score.title)}: ", "bold"),
+                             (f"{result.total} of {score.maximum}", "bold"),
+                             f", {terminal_safe(result.label)}")
+        by_section[tree.questions[qid].section].append(
+            Option(line, disabled=True, id=f"score:{score.id}"))
+    options = [Option(Text("➜ See the recommendation", style="bold"), id=RESULT_ID)]
+    for sid, lines in by_section.items():
         options.append(Option(Text(terminal_safe(tree.sections[sid].title),
                                    style="bold underline"), disabled=True))
-        for qid in qids:
-            question = tree.questions[qid]
-            options.append(Option(answer_prompt(question.prompt,
-                                                answer_text(consultation, qid)), id=qid))
-        for score in tree.scores:
-            result = scores.get(score.id)
-            if result is not None and score_after.get(score.id) == sid:
-                line = Text.assemble(
-                    (f"  {terminal_safe(score.title)}: ", "bold"),
-                    (f"{result.total} of {score.maximum}", "bold"),
-                    f", {terminal_safe(result.label)}")
-                options.append(Option(line, disabled=True, id=f"score:{score.id}"))
+        options += lines
     return options
 
 

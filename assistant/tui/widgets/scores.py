@@ -6,25 +6,21 @@ where in the conversation each one became known and how to read it.
 
 from __future__ import annotations
 
-from assistant.core.machine import Consultation, compute_scores
-from assistant.core.model import Tree
+from assistant.core.machine import Consultation, ScoreResult, compute_scores
+from assistant.core.model import Score
 
 
-def score_text(tree: Tree, score_id: str, total: int, label: str) -> str:
-    """`Spinal Instability Neoplastic Score (SINS): 9 of 18, indeterminate ...`."""
-    score = next(s for s in tree.scores if s.id == score_id)
-    return f"{score.title}: {total} of {score.maximum}, {label}"
+def completed_scores(consultation: Consultation) -> list[tuple[str, Score, ScoreResult]]:
+    """Each known score, in the tree's order, with the question on the path that completed
+    it (the last of its terms asked)."""
+    order = {qid: index for index, qid in enumerate(consultation.walk.path)}
+    results = compute_scores(consultation.tree, consultation.walk.values)
+    return [(max(score.terms, key=lambda term: order.get(term, -1)), score, results[score.id])
+            for score in consultation.tree.scores if score.id in results]
 
 
 def score_lines(consultation: Consultation) -> dict[str, str]:
-    """Each known score's sentence, by the question on the path that completed it."""
-    path = consultation.walk.path
-    order = {qid: index for index, qid in enumerate(path)}
-    tree = consultation.tree
-    lines: dict[str, str] = {}
-    for result in compute_scores(tree, consultation.walk.values).values():
-        score = next(s for s in tree.scores if s.id == result.id)
-        last = max(score.terms, key=lambda term: order.get(term, -1))
-        if last in order:
-            lines[last] = score_text(tree, result.id, result.total, result.label)
-    return lines
+    """`Spinal Instability Neoplastic Score (SINS): 9 of 18, indeterminate ...`, by the
+    question on the path that completed it."""
+    return {qid: f"{score.title}: {result.total} of {score.maximum}, {result.label}"
+            for qid, score, result in completed_scores(consultation)}
