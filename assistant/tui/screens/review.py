@@ -75,7 +75,6 @@ class ReviewScreen(Screen[None]):
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the last question", id="back"),
-        Binding("enter", "select", "Change / continue", show=False),
         Binding("g", "result", "Recommendation", tooltip="Show the recommendation",
                 id="result"),
     ]
@@ -140,9 +139,6 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(EditAnswerScreen(question, app.consultation.known.get(qid)),
                              changed)
-
-    def action_select(self) -> None:
-        self.query_one(OptionList).action_select()
 
     def action_back(self) -> None:
         if self._leaving:
