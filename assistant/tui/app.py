@@ -62,7 +62,6 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self.session = session or sessions.new_session(tree)
         self.offer = offer
         self.notices = list(notices)
-        self.crash_log: str | None = None
         self.save_problem: str | None = None  # why the answers are not being saved
         self._unsaved_changes = False  # a change made while saving did not work
         self._claim: sessions.SessionLock | None = None
@@ -333,12 +332,10 @@ class SpineAssistApp(OrderedKeysApp[int]):
         with contextlib.suppress(Exception):  # the crash path must not crash
             saved = self.save() and self.session.file is not None
         log = sessions.log_crash(error, f"session {self.session.id}")
-        self.crash_log = str(log) if log.is_file() else None
         self._return_code = 1
-        event = getattr(self, "_exception_event", None)
-        if event is not None:  # wakes a test pilot waiting on the screen
-            event.set()
-        self.panic(Text(crash_message(error, saved, self.crash_log)))
+        self._exception_event.set()  # wakes a test pilot waiting on the screen
+        self.panic(Text(crash_message(error, saved,
+                                      str(log) if log.is_file() else None)))
 
     def on_unmount(self) -> None:
         self._release_claim()
