@@ -91,7 +91,7 @@ class DecisionMapScreen(Screen[None]):
 
     CSS_PATH = "decision_map.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", tooltip="Back to where you were", id="map.close"),
+        Binding("escape", "dismiss", "Close", tooltip="Back to where you were", id="map.close"),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents",
                 id="map.toc"),
     ]
@@ -114,6 +114,3 @@ class DecisionMapScreen(Screen[None]):
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)
         viewer.show_table_of_contents = not viewer.show_table_of_contents
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -25,7 +25,7 @@ class TreeOutlineScreen(Screen[None]):
 
     CSS_PATH = "outline.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", tooltip="Back to where you were", id="outline.close"),
+        Binding("escape", "dismiss", "Close", tooltip="Back to where you were", id="outline.close"),
         Binding("e", "expand_all", "Expand all", id="outline.expand"),
         Binding("c", "collapse_path", "Only the path", id="outline.collapse"),
     ]
@@ -120,6 +120,3 @@ class TreeOutlineScreen(Screen[None]):
         if self.path:
             last = self.question_nodes[self.path[-1]]
             self.call_after_refresh(widget.move_cursor, last)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -92,7 +92,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
 
     CSS_PATH = "export.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-export"),
+        Binding("escape", "dismiss", "Cancel", id="cancel-export"),
         Binding("ctrl+s", "export", "Export", tooltip="Write the file", id="do-export"),
     ]
 
@@ -157,10 +157,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
         if event.button.id == "export":
             self.action_export()
         else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            self.dismiss(None)
 
     def action_export(self) -> None:
         from assistant.tui.screens.confirm import ConfirmScreen

@@ -20,7 +20,7 @@ from assistant.core.model import Tree
 class TreePickerScreen(ModalScreen[Tree | None]):
     CSS_PATH = "trees.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel-trees"),
+        Binding("escape", "dismiss", "Cancel", id="cancel-trees"),
     ]
 
     def __init__(self, current: Tree) -> None:
@@ -54,6 +54,3 @@ class TreePickerScreen(ModalScreen[Tree | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.trees.get(event.option_id or ""))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -67,6 +67,3 @@ class WhyScreen(ModalScreen[None]):
             box.border_title = "Why this matters"
             box.border_subtitle = "Esc to close"
             yield Static(why_text(self.question, self.decision_tree), id="why-text")
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
