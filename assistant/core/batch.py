@@ -206,6 +206,8 @@ def _workers(chunks: int, fmt: str, templates: str | None) -> Iterator[Any]:
     try:
         with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
             yield pool
+            pool.close()  # every note made: the workers finish on their own, no signal sent
+            pool.join()
     finally:
         gc.unfreeze()
 
