@@ -44,14 +44,14 @@ class ResumeScreen(ModalScreen[str | None]):
 
     CSS_PATH = "resume.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose('resume')", "Resume", tooltip="Continue where you left off",
+        Binding("r", "dismiss('resume')", "Resume", tooltip="Continue where you left off",
                 id="resume"),
-        Binding("o", "choose('read')", "Read-only", tooltip="Look at it; nothing is saved",
+        Binding("o", "dismiss('read')", "Read-only", tooltip="Look at it; nothing is saved",
                 id="read-only"),
-        Binding("c", "choose('copy')", "Copy", tooltip="Continue a copy of it",
+        Binding("c", "dismiss('copy')", "Copy", tooltip="Continue a copy of it",
                 id="copy"),
-        Binding("n", "choose('new')", "New", tooltip="Start a new consultation", id="new"),
-        Binding("escape", "choose('new')", show=False),
+        Binding("n", "dismiss", "New", tooltip="Start a new consultation", id="new"),
+        Binding("escape", "dismiss", show=False),
     ]
 
     def __init__(self, saved: Session, tree: Tree, *, busy: bool = False) -> None:
@@ -77,7 +77,7 @@ class ResumeScreen(ModalScreen[str | None]):
         self.query_one("#read" if self.busy else "#resume", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "choose" and parameters:
+        if action == "dismiss" and parameters:
             choice = parameters[0]
             if choice == "resume":
                 return not self.busy
@@ -87,7 +87,4 @@ class ResumeScreen(ModalScreen[str | None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(event.button.id or "new")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(None if choice == "new" else choice)
+        self.dismiss(None if event.button.id == "new" else event.button.id)
