@@ -17,19 +17,12 @@ from typing import Any
 
 from assistant.core.cache import gc_paused
 from assistant.core.catalog import open_tree
-from assistant.core.errors import (
-    ExitCode,
-    InputError,
-    Location,
-    SpineAssistError,
-    error_line,
-    terminal_safe,
-)
+from assistant.core.errors import ExitCode, InputError, Location, error_line, terminal_safe
 from assistant.core.fileio import atomic_write, check_output, sync_folder
 from assistant.core.headless import run_file
 from assistant.core.model import Tree
 from assistant.core.records import Record
-from assistant.core.render import EXTENSIONS, FORMATS, get_template, render
+from assistant.core.render import EXTENSIONS, render
 from assistant.core.result import Outcome
 
 STDOUT = Path("-")  # `-o -`: the note on standard output
@@ -97,7 +90,7 @@ def _many(tree: Tree, inputs: list[Path], fmt: str, output: Path, templates: str
     _BATCH = _Batch(tree, _note_maker(fmt, templates), sources, force, jobs)
     try:
         failed = _report(inputs, [(i, min(i + _CHUNK, len(jobs)))
-                                  for i in range(0, len(jobs), _CHUNK)], fmt, templates)
+                                  for i in range(0, len(jobs), _CHUNK)])
     finally:
         _BATCH = None
     total = len(inputs)
@@ -109,15 +102,14 @@ def _many(tree: Tree, inputs: list[Path], fmt: str, output: Path, templates: str
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 
 
-def _report(inputs: list[Path], chunks: list[tuple[int, int]], fmt: str,
-            templates: str | None) -> int:
+def _report(inputs: list[Path], chunks: list[tuple[int, int]]) -> int:
     """Make the notes (in worker processes when there are several chunks) and report each
     file in order: its warnings, its error, the progress on a terminal. Returns how many
     failed."""
     failed = 0
     show_progress = sys.stderr.isatty()
     total = len(inputs)
-    with _workers(len(chunks), fmt, templates) as pool:
+    with _workers(len(chunks)) as pool:
         done = pool.imap(_make_notes, chunks) if pool else map(_make_notes, chunks)
         for index, (source, (error, warnings)) in enumerate(
                 zip(inputs, (item for chunk in done for item in chunk), strict=True), 1):
@@ -184,11 +176,12 @@ def _make_notes(span: tuple[int, int]) -> list[tuple[str | None, list[str]]]:
 
 
 @contextlib.contextmanager
-def _workers(chunks: int, fmt: str, templates: str | None) -> Iterator[Any]:
+def _workers(chunks: int) -> Iterator[Any]:
     """A process per core for a batch of several chunks (notes are made independently: on
-    two cores a batch takes about half the time), forked once PyYAML, Jinja2 and the
-    compiled template are loaded here (each worker would load them again); None (make them
-    here) for one chunk, one core, or a system without fork."""
+    two cores a batch takes about half the time), forked so that each has the tree
+    already (each loads PyYAML and Jinja2 itself, at the same time as the other: loading
+    them here first made a batch slower); None (make them here) for one chunk, one core,
+    or a system without fork."""
     count = min(os.cpu_count() or 1, chunks, _MAX_WORKERS)
     if count < 2:
         yield None
@@ -198,18 +191,10 @@ def _workers(chunks: int, fmt: str, templates: str | None) -> Iterator[Any]:
     if "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    import assistant.core.yamlio  # noqa: F401 - loaded once, before the fork
-
-    with contextlib.suppress(SpineAssistError):  # a bad template: each note reports it
-        get_template(FORMATS.get(fmt, FORMATS["md"]), templates)
-    gc.freeze()  # the collector leaves what the workers inherit alone: no page copied for it
-    try:
-        with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
-            yield pool
-            pool.close()  # every note made: the workers finish on their own, no signal sent
-            pool.join()
-    finally:
-        gc.unfreeze()
+    with multiprocessing.get_context("fork").Pool(count, _worker_signals) as pool:
+        yield pool
+        pool.close()  # every note made: the workers finish on their own, no signal sent
+        pool.join()
 
 
 def _worker_signals() -> None:
