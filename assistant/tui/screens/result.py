@@ -34,7 +34,7 @@ class ResultScreen(Screen[None]):
                 id="what-if"),
         Binding("a,escape", "change", "Change answer", key_display="a",
                 tooltip="Review and change the answers", id="change"),
-        Binding("n", "new", "New", tooltip="Start a new consultation", id="new"),
+        Binding("n", "app.restart", "New", tooltip="Start a new consultation", id="new"),
         Binding("q", "app.quit", "Quit", show=False, id="quit-result"),
     ]
 
@@ -109,9 +109,6 @@ class ResultScreen(Screen[None]):
         from assistant.tui.screens.review import ReviewScreen
 
         self.app.switch_screen(ReviewScreen())
-
-    async def action_new(self) -> None:
-        await self.app.run_action("app.restart")
 
 
 def headline(outcome: Outcome) -> Text:
