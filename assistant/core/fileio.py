@@ -224,8 +224,10 @@ def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable
     if not overwrite and os.path.lexists(target):
         raise _exists(target)
     folder = target.parent
-    fd, tmp = _create_temporary(target, 0o666 if mode is None else mode)
+    named: list[str] = []  # the temporary file's name, kept before it is made (see below)
     try:
+        fd = _create_temporary(target, 0o666 if mode is None else mode, named)
+        tmp = named[-1]
         try:
             if mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)
@@ -239,8 +241,9 @@ def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable
         else:
             _link_new(tmp, target)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if named:
+            with contextlib.suppress(OSError):
+                os.unlink(named[-1])
         if isinstance(exc, FileExistsError):
             raise _exists(target) from None
         if isinstance(exc, OSError):
@@ -257,8 +260,11 @@ def _exists(target: Path) -> InputError:
                       "use --force to overwrite it")
 
 
-def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
-    """A new, empty temporary file beside the target (the folder made if need be).
+def _create_temporary(target: Path, mode: int, named: list[str]) -> int:
+    """A new, empty temporary file beside the target (the folder made if need be), open for
+    writing; its name is appended to `named` before it is made, so that the caller can
+    remove it whatever interrupts (a SIGTERM that stops a batch worker is raised as soon as
+    `os.open` returns: a file made but not yet returned was left behind).
 
     The name keeps at most 40 characters of the target's, so a target of any valid length
     has a valid temporary name.
@@ -269,9 +275,11 @@ def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
     made_folder = False
     while True:
         tmp = os.path.join(folder, f".{target.name[:40]}.{os.getpid()}.{next(_NAMES)}.tmp")
+        named.append(tmp)
         try:
-            return os.open(tmp, flags, mode), tmp  # less the umask, as open() gives
+            return os.open(tmp, flags, mode)  # less the umask, as open() gives
         except FileExistsError:  # a leftover of a process that had our id: the next name
+            named.pop()
             continue
         except FileNotFoundError as exc:
             if made_folder:
