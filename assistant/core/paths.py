@@ -2,10 +2,8 @@
 
 The default trees and templates travel inside the package (`assistant/_shipped/`, mapped
 from the repository's top-level `trees/` and `templates/` when the wheel is built) and are
-found beside this package's own files: a wheel unpacks to real files (zip imports are not
-supported), and importlib.resources cost every command about 6 ms of imports (zipfile and
-its readers) to answer the same path. A developer's editable install has no `_shipped/`, so
-the checkout's own folders are used. Environment variables override both, which is also how the
+found through importlib.resources. A developer's editable install has no `_shipped/`, so the
+checkout's own folders are used. Environment variables override both, which is also how the
 tests and the browser server point everything at a folder of their own.
 """
 
@@ -13,6 +11,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -22,12 +21,14 @@ ROOT = PACKAGE.parent
 @cache
 def _shipped(name: str) -> Path:
     """The installed copy of a shipped folder, else the checkout's (editable install)."""
-    installed = PACKAGE / "_shipped" / name
-    return installed if installed.is_dir() else ROOT / name
+    installed = files("assistant") / "_shipped" / name
+    if installed.is_dir():
+        return Path(str(installed))  # a wheel unpacks to real files; zip imports are unsupported
+    return ROOT / name
 
 
 def schema_file() -> Path:
-    return PACKAGE / "data" / "tree.schema.json"
+    return Path(str(files("assistant") / "data" / "tree.schema.json"))
 
 
 def trees_dir() -> Path:
