@@ -199,10 +199,9 @@ class SpineAssistApp(OrderedKeysApp[int]):
             if question_id == getattr(self.consultation.current, "id", None):
                 self.consultation.skip()
             else:  # un-answer an optional question on the path
-                known = dict(self.consultation.known)
-                known[question_id] = SKIPPED
-                remembered = dict(self.consultation.remembered)
-                self.consultation = Consultation(self.decision_tree, known)
+                remembered = self.consultation.remembered
+                self.consultation = Consultation(
+                    self.decision_tree, {**self.consultation.known, question_id: SKIPPED})
                 self.consultation.remembered.update(remembered)
         else:
             self.consultation.answer(value, question_id)
