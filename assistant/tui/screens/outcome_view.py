@@ -29,9 +29,9 @@ FAVORS = {"OSS": "favors open surgery (OSS)", "MISS": "favors minimally invasive
           "caution": "caution (does not change the outcome)"}
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
+def plural(count: int, word: str) -> str:
     """`1 caution`, `2 cautions`, `0 factors`."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
+    return f"{count} {word if count == 1 else word + 's'}"
 
 
 def safe(text: Any, style: str = "") -> Text:
