@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.core.errors import terminal_safe
+from assistant.tui.widgets.side_panel import hanging
 
 HEADLINES = {
     "MISS": "Minimally invasive spine surgery (MISS)",
@@ -61,14 +62,9 @@ def banner(context: dict[str, Any]) -> Text:
     return text
 
 
-def bullets(items: Iterable[Text], mark: str = "•") -> Table:
-    """A list whose wrapped lines keep their indent (a grid: mark, text)."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=len(mark), no_wrap=True)
-    grid.add_column(ratio=1)
-    for item in items:
-        grid.add_row(Text(mark, style="dim"), item)
-    return grid
+def bullets(items: Iterable[Text]) -> Table:
+    """A list whose wrapped lines keep their indent."""
+    return hanging((Text("•", style="dim"), item) for item in items)
 
 
 def heading(title: str) -> Text:

@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,17 +24,15 @@ from assistant.core.machine import SKIPPED, Consultation
 from assistant.tui.protocol import host
 from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.scores import completed_scores
+from assistant.tui.widgets.side_panel import hanging
 
 RESULT_ID = "__result__"
 
 
 def answer_prompt(prompt: str, answer: Text) -> RenderableType:
     """The question, then its answer under it; wrapped lines keep their indent."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, width=1)
-    grid.add_column(ratio=1)
-    grid.add_row(Text("➜", style="dim"), answer)
-    return Padding(Group(Text(terminal_safe(prompt)), grid), (0, 0, 0, 2))
+    arrow = Text("➜", style="dim")
+    return Padding(Group(Text(terminal_safe(prompt)), hanging([(arrow, answer)])), (0, 0, 0, 2))
 
 
 def answer_text(consultation: Consultation, qid: str) -> Text:

@@ -8,6 +8,8 @@ column, so a wrapped line keeps its indent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -22,14 +24,19 @@ FAVOR_TITLES = (("OSS", "Favor open surgery (OSS)"), ("MISS", "Favor MISS"),
                 ("nonoperative", "Favor nonoperative care"), ("caution", "Cautions"))
 
 
-def hanging(rows: list[tuple[str, str, str]]) -> Table:
-    """(mark, text, style) rows: the text wraps under itself, not under the mark."""
+def hanging(rows: Iterable[tuple[Text, Text]]) -> Table:
+    """(mark, text) rows: the text wraps under itself, not under the mark. The one grid of
+    every list with marks (this panel, the review, the result)."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
-    for mark, text, style in rows:
-        grid.add_row(Text(mark, style=style), Text(terminal_safe(text), style=style))
+    for mark, text in rows:
+        grid.add_row(mark, text)
     return grid
+
+
+def _marked(mark: str, text: str, style: str = "") -> tuple[Text, Text]:
+    return Text(mark, style=style), Text(terminal_safe(text), style=style)
 
 
 def panel_renderable(consultation: Consultation) -> RenderableType:
@@ -46,11 +53,11 @@ def panel_renderable(consultation: Consultation) -> RenderableType:
             mark, style = "▸", "bold"
         else:
             mark, style = "·", "dim"
-        sections.append((mark, section.title, style))
+        sections.append(_marked(mark, section.title, style))
     parts: list[RenderableType] = [Text("Sections", style="bold"), hanging(sections)]
     scores = list(score_lines(consultation).values())
     if scores:
-        parts += [Text("\nScores", style="bold"), hanging([("•", s, "") for s in scores])]
+        parts += [Text("\nScores", style="bold"), hanging(_marked("•", s) for s in scores)]
     evaluation = consultation.evaluation()
     parts.append(Text("\nFactors so far", style="bold"))
     if not evaluation.factors:
@@ -59,7 +66,7 @@ def panel_renderable(consultation: Consultation) -> RenderableType:
         factors = evaluation.favoring(favors)
         if factors:
             parts.append(Text(title, style="underline"))
-            parts.append(hanging([("•", factor_title(f), "") for f in factors]))
+            parts.append(hanging(_marked("•", factor_title(f)) for f in factors))
     return Group(*parts)
 
 
