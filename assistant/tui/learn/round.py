@@ -80,9 +80,8 @@ class RoundScreen(AnswerTarget, Screen[None]):
             assert question is not None
             done = self.round.step
             total = len(self.round.case.questions)
-            section = self.round.tree.sections.get(question.section)
-            box.show(question, title=section.title if section else "", allow_skip=False,
-                     progress=f"question {done + 1} of {total}")
+            box.show(question, title=self.round.tree.sections[question.section].title,
+                     allow_skip=False, progress=f"question {done + 1} of {total}")
         elif phase == "predict":
             box.show(prediction_question(self.round.outcome_choices), title="Prediction",
                      allow_skip=False)

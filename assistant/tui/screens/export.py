@@ -47,7 +47,7 @@ class Document:
     render: Callable[[str], str]
 
     def default_path(self, fmt: str) -> Path:
-        return paths.notes_dir() / f"{self.stem}{EXTENSIONS.get(fmt, '.' + fmt)}"
+        return paths.notes_dir() / f"{self.stem}{EXTENSIONS[fmt]}"
 
 
 def _slug(text: str) -> str:
@@ -116,7 +116,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
             box.border_title = self.document.title
             with RadioSet(id="export-format"):
                 for index, fmt in enumerate(self.document.formats):
-                    yield RadioButton(FORMAT_LABELS.get(fmt, fmt), value=index == 0,
+                    yield RadioButton(FORMAT_LABELS[fmt], value=index == 0,
                                       name=fmt)
             yield Static("Name of the download (Enter downloads it):" if self.web else
                          "File (Enter writes it):", classes="label")
@@ -139,7 +139,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
         else:
             name = Path(field.value).name.split(".")[0]
             field.value = str(Path(field.value).with_name(
-                name + EXTENSIONS.get(self.fmt, "." + self.fmt)))
+                name + EXTENSIONS[self.fmt]))
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self, event: Input.Changed) -> None:
