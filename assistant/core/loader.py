@@ -1,7 +1,7 @@
 """Tree files to `Tree` models: schema check, then references, then graph soundness.
 
-Every problem is a `TreeError` located at the offending line and column. Loading is cached
-per content hash in the process, so the TUI, `run` and `check` never parse a tree twice.
+Every problem is a `TreeError` located at the offending line and column. A tree is cached by
+its content hash (in the process and on disk); `check` proves it afresh every time.
 """
 
 from __future__ import annotations
@@ -58,8 +58,7 @@ def load_tree(path: Path | str, *, cached: bool = True) -> Tree:
 
     tree = cache.load(digest, str(file)) if cached else None
     if tree is None:
-        # Parsing and proving are needed only for a tree the cache has not seen: a
-        # consultation that starts from the cache never imports PyYAML or the schema.
+        # Only a tree the cache has not seen is parsed and proved (PyYAML, schema imported).
         from assistant.core.lint import check_graph
         from assistant.core.schema import validate_schema
         from assistant.core.yamlio import load_data
