@@ -340,7 +340,7 @@ def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
         question = tree.questions.get(qid)
         if question is None:
             warnings.append("an answer to a question this tree no longer has "
-                            f"(id '{terminal_safe(qid)}') was dropped")
+                            f"(id '{terminal_safe(str(qid))}') was dropped")
             continue
         if value is SKIPPED:
             if question.optional:
