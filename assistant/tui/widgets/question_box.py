@@ -167,17 +167,22 @@ class QuestionBox(Vertical):
         _update(self.progress, progress)
 
     def on_resize(self, event: events.Resize) -> None:
-        """The box grew or shrank (a complaint, a suggestion, another question): the field
-        may have moved, and Input places the terminal's cursor only when its own
-        selection changes or it takes the focus."""
-        width, height = event.size
-        if self.steady and width != self._steady_size[0]:  # another width: start again
+        """The box grew or shrank (a complaint, a suggestion, another question): a steady
+        box keeps its tallest height, and the field may have moved (Input places the
+        terminal's cursor only when its own selection changes or it takes the focus)."""
+        if self.steady:
+            self._keep_tallest(event.size.width, event.size.height)
+        self.call_after_refresh(self._place_cursor)
+
+    def _keep_tallest(self, width: int, height: int) -> None:
+        """At least as tall as the tallest question so far at this width; another width
+        (the terminal resized) starts again from the next question's own height."""
+        if width != self._steady_size[0]:
             self._steady_size = (width, 0)
             self.styles.min_height = None
-        elif self.steady and height > self._steady_size[1]:
+        elif height > self._steady_size[1]:
             self._steady_size = (width, height)
             self.styles.min_height = height
-        self.call_after_refresh(self._place_cursor)
 
     def _place_cursor(self) -> None:
         if self.field.has_focus:
