@@ -125,9 +125,10 @@ class Session:
         try:
             tree = data["tree"]
             known_values = dict(data["known"])
-            skipped = set(data.get("skipped", []))
+            # Ids are text, as in any JSON object's keys (a hand-edited list may hold null).
+            skipped = {str(qid) for qid in data.get("skipped", [])}
             # In the saved order; an id the order list lost goes after it.
-            order = dict.fromkeys([*data.get("order", []), *known_values, *skipped])
+            order = dict.fromkeys([*map(str, data.get("order", [])), *known_values, *skipped])
             known = {qid: known_values.get(qid, SKIPPED) for qid in order
                      if qid in known_values or qid in skipped}
             return cls(
@@ -340,7 +341,7 @@ def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
         question = tree.questions.get(qid)
         if question is None:
             warnings.append("an answer to a question this tree no longer has "
-                            f"(id '{terminal_safe(str(qid))}') was dropped")
+                            f"(id '{terminal_safe(qid)}') was dropped")
             continue
         if value is SKIPPED:
             if question.optional:
