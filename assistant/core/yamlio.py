@@ -7,6 +7,7 @@ from. Here PyYAML's own composer runs over libyaml's events with a YAML 1.2 core
 resolver; every tag is refused; nodes are counted while composing (nesting, alias expansion
 and plain size all have limits, so memory is bounded by nodes, not only by bytes); then one
 builder makes dicts and lists that remember the line and column of every key and item.
+PyYAML's own errors are worded by yaml_errors.
 """
 
 from __future__ import annotations
@@ -27,9 +28,15 @@ from assistant.core.source import (  # noqa: F401 - re-exported: located reading
     loc_of,
     read_text,
 )
+from assistant.core.yaml_errors import (
+    MAX_DEPTH,
+    bad_character,
+    composer_error,
+    mark_loc,
+    syntax_error,
+)
 
 MAX_NODES = 200_000  # values in one file, aliases expanded: an answer file has about 30
-MAX_DEPTH = 64
 
 _INT, _FLOAT, _BOOL, _NULL = (
     f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
@@ -81,14 +88,14 @@ def load_data(text: str, name: str, max_nodes: int = MAX_NODES) -> Any:
     try:
         node = reader.get_single_node()
     except _Refused as exc:
-        raise InputError(exc.message, _mark_loc(name, _node_mark(text, reader.made)),
+        raise InputError(exc.message, mark_loc(name, _node_mark(text, reader.made)),
                          exc.allowed) from None
     except yaml.composer.ComposerError as exc:
-        raise _composer_error(exc, text, name) from None
+        raise composer_error(exc, text, name) from None
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, text, name) from None
+        raise syntax_error(exc, text, name) from None
     except yaml.reader.ReaderError as exc:
-        raise _bad_character(exc, text, name) from None
+        raise bad_character(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", Location(name)) from None
     finally:
@@ -120,10 +127,6 @@ def _check_json(text: str, name: str) -> None:
 def shown_tag(tag: str) -> str:
     """`!!int` for `tag:yaml.org,2002:int`: a tag as the person wrote it."""
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-def _mark_loc(name: str, mark: Any) -> Location:
-    return Location(name, mark.line + 1, mark.column + 1)
 
 
 class _Refused(Exception):
@@ -186,31 +189,6 @@ def _node_mark(text: str, number: int) -> Any:
 
 
 _TAG_FIRST = re.compile(r"(?:&\S+\s+)?!")  # at a node's start: its tag (after an anchor)
-_NAME_AT = re.compile(r"[&*]([^\s,\[\]{}]+)")
-
-
-def _name_at(text: str, mark: Any) -> str:
-    """The anchor or alias name written at a mark (`&x` or `*x` there), for a message."""
-    lines = text.splitlines()
-    found = _NAME_AT.search(lines[mark.line], mark.column) if mark.line < len(lines) else None
-    return found.group(1) if found else "?"
-
-
-def _composer_error(exc: yaml.composer.ComposerError, text: str, name: str) -> InputError:
-    """PyYAML's composer errors in our words: aliases, anchors, documents."""
-    mark = exc.problem_mark
-    where = _mark_loc(name, mark) if mark else Location(name)
-    if exc.problem == "found undefined alias":
-        return InputError(f"unknown alias '*{terminal_safe(_name_at(text, mark))}'", where,
-                          "an alias must follow its '&anchor'")
-    if exc.context == "found duplicate anchor; first occurrence" and exc.context_mark:
-        return InputError(f"the anchor '&{terminal_safe(_name_at(text, mark))}' is defined "
-                          f"twice (first at line {exc.context_mark.line + 1})", where,
-                          "each anchor once")
-    if exc.context == "expected a single document in the stream":
-        return InputError("more than one YAML document in the file", where,
-                          "one document, no '---' after it")
-    return _syntax_error(exc, text, name)
 
 
 class _ValueBuilder:
@@ -233,7 +211,7 @@ class _ValueBuilder:
             key = id(node)
             if key in sizes:
                 return sizes[key]
-            where = _mark_loc(self.name, node.start_mark)
+            where = mark_loc(self.name, node.start_mark)
             if key in open_nodes:
                 raise InputError("an alias is inside its own anchor", where,
                                  "an alias repeats a finished value")
@@ -272,7 +250,7 @@ class _ValueBuilder:
                 return _scalar(node)
             tag = "!"
         raise InputError(f"unsupported YAML tag '{terminal_safe(shown_tag(tag))}'",
-                         _mark_loc(self.name, node.start_mark),
+                         mark_loc(self.name, node.start_mark),
                          "plain text, numbers, lists and mappings only; tags are never run")
 
     def _tagged(self, mark: Any) -> bool:
@@ -287,17 +265,17 @@ class _ValueBuilder:
         for key_node, value_node in node.value:
             if key_node.value == "<<" and key_node.tag is _STR and not key_node.style:
                 raise InputError("merge keys (<<) are not supported",
-                                 _mark_loc(self.name, key_node.start_mark),
+                                 mark_loc(self.name, key_node.start_mark),
                                  "write the keys out in full")
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("a key must be a plain value",
-                                 _mark_loc(self.name, key_node.start_mark))
+                                 mark_loc(self.name, key_node.start_mark))
             key = build(key_node)
             if key in out:
                 raise InputError(
                     f"duplicate key '{terminal_safe(str(key))}' (first at line "
                     f"{out.key_loc(key).line})",
-                    _mark_loc(self.name, key_node.start_mark), "each key once per mapping")
+                    mark_loc(self.name, key_node.start_mark), "each key once per mapping")
             out[key] = build(value_node)
             key_marks[key] = key_node.start_mark
             value_marks[key] = value_node.start_mark
@@ -319,78 +297,3 @@ def _scalar(node: yaml.Node) -> Any:
     if tag == _BOOL:
         return text in ("true", "True", "TRUE")
     return None
-
-
-_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _bad_character(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
-    """A control character (NUL, bell, ...) in the text: locate it ourselves, since libyaml
-    counts bytes and the pure-Python reader counts characters."""
-    found = _NOT_YAML.search(text)
-    index = found.start() if found else 0
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    code = ord(text[index]) if found else exc.character
-    return InputError(f"a control character (U+{code:04X}) is not allowed in YAML",
-                      Location(name, line, column), "remove it: YAML allows printable text only")
-
-
-_QUOTE_HINTS = {
-    "did not find expected key": "check the indentation and any unclosed quote above",
-    "mapping values are not allowed here": "put quotes around text that contains ': '",
-    "could not find expected ':'": "each key needs ': ' after it",
-    "found unexpected end of stream": "a quote or bracket is not closed",
-    "did not find expected node content": "a value is missing here",
-    "did not find expected ',' or ']'": "a list opened with '[' must close with ']'",
-    "did not find expected ',' or '}'": "a mapping opened with '{' must close with '}'",
-}
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError:
-    """One located line for a parser error: the problem, and a hint at the usual cause."""
-    mark = exc.problem_mark or exc.context_mark
-    problem = (exc.problem or exc.context or "YAML syntax error").strip()
-    loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
-    if "nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
-        return InputError("nesting too deep", loc, f"at most {MAX_DEPTH} levels")
-    hint = _QUOTE_HINTS.get(problem)
-    if mark is not None and _tab_near(text, mark.line, mark.column):
-        problem = "a tab character: YAML indentation must use spaces, not tabs"
-        hint = None
-    quote = _unclosed_quote(text, mark.line if mark else 0)
-    if quote is not None and problem in _QUOTE_HINTS:
-        hint = f"is the quote at line {quote[0]}, column {quote[1]} closed?"
-    return InputError(f"YAML syntax error: {problem}", loc, hint)
-
-
-def _tab_near(text: str, line: int, column: int) -> bool:
-    lines = text.splitlines()
-    if not 0 <= line < len(lines):
-        return False
-    here = lines[line]
-    return (0 <= column < len(here) and here[column] == "\t") or here[:column + 1].lstrip(
-        " ").startswith("\t")
-
-
-_OPENING_QUOTE = re.compile(r'(?:^\s*(?:- )*|: |[\[{,]\s*)"')
-
-
-def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
-    """The first double-quoted value that opens but does not close on its line (line, col)."""
-    for number, line in enumerate(text.splitlines()[: upto + 1], 1):
-        if line.lstrip().startswith("#"):
-            continue
-        for match in _OPENING_QUOTE.finditer(line):
-            index = match.end()
-            while index < len(line):
-                if line[index] == "\\":
-                    index += 2
-                    continue
-                if line[index] == '"':
-                    break
-                index += 1
-            else:
-                return number, match.end()
-    return None
-
