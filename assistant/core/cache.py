@@ -32,8 +32,9 @@ from assistant import __version__
 _FORMAT = 2  # bump when the entry layout changes (2: JSON, was pickle)
 _MAX_ENTRY_BYTES = 256 * 1024 * 1024
 # Modules whose behaviour decides what a loaded tree looks like (and so whether it is sound).
-_ENGINE = ("yamlio.py", "source.py", "conditions.py", "model.py", "loader.py",
-           "tree_builder.py", "schema.py", "fastschema.py", "lint.py", "errors.py", "records.py")
+_ENGINE = ("yamlio.py", "yaml_errors.py", "source.py", "conditions.py", "model.py",
+           "loader.py", "tree_builder.py", "schema.py", "fastschema.py", "lint.py", "errors.py",
+           "records.py")
 
 
 @contextlib.contextmanager
