@@ -15,36 +15,11 @@ from assistant.core.model import END, Tree
 
 
 def check_graph(tree: Tree, data: Any = None) -> None:
-    """No cycle, no unreachable question; iterative so 50,000 questions are fine."""
+    """No cycle, no unreachable question."""
     locs = {q["id"]: q.loc for q in data["questions"]} if isinstance(data, dict) else {}
-    state: dict[str, int] = {}
-    stack: list[tuple[str, int]] = [(tree.start, 0)]
-    trail: list[str] = []
-    while stack:
-        node, index = stack.pop()
-        if index == 0:
-            if state.get(node) == 2:
-                continue
-            state[node] = 1
-            trail.append(node)
-        targets = [b.goto for b in tree.questions[node].next if b.goto != END]
-        if index < len(targets):
-            stack.append((node, index + 1))
-            target = targets[index]
-            if state.get(target) == 1:
-                cycle = [*trail[trail.index(target):], target]
-                raise TreeError(
-                    "circular reference: " + " -> ".join(cycle),
-                    locs.get(node, Location(tree.path)),
-                    "branches must lead forward to a later question or 'end'",
-                )
-            if state.get(target) != 2:
-                stack.append((target, 0))
-        else:
-            state[node] = 2
-            trail.pop()
+    reached = set(postorder(tree, locs))
     for qid in tree.questions:
-        if qid not in state:
+        if qid not in reached:
             raise TreeError(
                 f"question '{qid}' is unreachable: no branch leads to it",
                 locs.get(qid, Location(tree.path)),
@@ -52,22 +27,36 @@ def check_graph(tree: Tree, data: Any = None) -> None:
             )
 
 
-def postorder(tree: Tree) -> list[str]:
-    """Questions reachable from the start, each after all its successors (iterative DFS)."""
+def postorder(tree: Tree, locs: dict[str, Location] | None = None) -> list[str]:
+    """Questions reachable from the start, each after all its successors; a cycle is a
+    TreeError (located by `locs`). Iterative, so 50,000 questions are fine."""
     order: list[str] = []
-    seen: set[str] = set()
-    stack = [(tree.start, False)]
+    state: dict[str, bool] = {}  # True: on the trail (being explored), False: done
+    trail: list[str] = []  # the path being explored, start first
+    stack: list[tuple[str, int]] = [(tree.start, 0)]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
+        node, index = stack.pop()
+        if index == 0:
+            if node in state:
+                continue
+            state[node] = True
+            trail.append(node)
+        # the last branch first (the FHIR export's order of questions comes from here)
+        targets = [b.goto for b in reversed(tree.questions[node].next) if b.goto != END]
+        if index < len(targets):
+            stack.append((node, index + 1))
+            target = targets[index]
+            if state.get(target):
+                raise TreeError(
+                    "circular reference: " + " -> ".join([*trail[trail.index(target):], target]),
+                    (locs or {}).get(node, Location(tree.path)),
+                    "branches must lead forward to a later question or 'end'",
+                )
+            stack.append((target, 0))
+        else:
+            state[node] = False
+            trail.pop()
             order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((b.goto, False) for b in tree.questions[node].next
-                     if b.goto != END and b.goto not in seen)
     return order
 
 
@@ -75,8 +64,8 @@ def count_paths(tree: Tree) -> int:
     """Distinct question sequences from the start to the end, counted bottom-up (linear)."""
     counts: dict[str, int] = {}
     for node in postorder(tree):  # successors first
-        counts[node] = sum(1 if b.goto == END else counts[b.goto]
-                           for b in _distinct_targets(tree, node))
+        targets = dict.fromkeys(b.goto for b in tree.questions[node].next)
+        counts[node] = sum(1 if target == END else counts[target] for target in targets)
     return counts[tree.start]
 
 
@@ -85,16 +74,6 @@ def format_count(count: int) -> str:
     if count < 10**15:
         return f"{count:,}"
     return f"about 10^{count.bit_length() * 30103 // 100000}"
-
-
-def _distinct_targets(tree: Tree, node: str) -> list[Any]:
-    seen: set[str] = set()
-    out = []
-    for branch in tree.questions[node].next:
-        if branch.goto not in seen:
-            seen.add(branch.goto)
-            out.append(branch)
-    return out
 
 
 def sample_answers(tree: Tree) -> dict[str, Any]:

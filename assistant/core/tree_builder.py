@@ -6,7 +6,7 @@ the line and column of the value that causes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import Any
 
 from assistant.core.conditions import ConditionParser, NameInfo, pattern_problem
@@ -69,7 +69,7 @@ class TreeBuilder:
         questions = {}
         for index, q in enumerate(raw_questions):
             following = question_ids[index + 1] if index + 1 < len(question_ids) else END
-            questions[q["id"]] = self._question(q, parser, following, question_ids)
+            questions[q["id"]] = self._question(q, parser, following)
         scores = tuple(
             self._score(s, questions) for s in self._unique(d.get("scores", []), "score")
         )
@@ -95,11 +95,8 @@ class TreeBuilder:
         )
         start = d.get("start", question_ids[0])
         if start not in questions:
-            raise TreeError(
-                f"start names unknown question '{start}'{did_you_mean(start, questions)}",
-                d.value_loc("start"),
-                one_of(questions),
-            )
+            raise _unknown(f"start names unknown question '{start}'", start, questions,
+                           d.value_loc("start"))
         return Tree(
             id=d["id"], title=d["title"], version=str(d["version"]),
             description=d.get("description", ""), sources=self.sources, sections=sections,
@@ -124,16 +121,10 @@ class TreeBuilder:
             seen[ident] = item.value_loc("id")
         return items
 
-    def _ref(self, item: LocDict, key: str, allowed: Iterable[str], what: str) -> str:
-        value = item[key]
-        allowed = tuple(allowed)
-        if value not in allowed:
-            raise TreeError(
-                f"unknown {what} '{value}'{did_you_mean(value, allowed)}",
-                item.value_loc(key),
-                one_of(allowed),
-            )
-        return value
+    def _ref(self, item: LocDict, key: str, allowed: Collection[str], what: str) -> None:
+        if item[key] not in allowed:
+            raise _unknown(f"unknown {what} '{item[key]}'", item[key], allowed,
+                           item.value_loc(key))
 
     def _cite(self, item: LocDict, key: str) -> Cite | None:
         raw = item.get(key)
@@ -141,11 +132,8 @@ class TreeBuilder:
             return None
         source = raw["source"]
         if source not in self.sources:
-            raise TreeError(
-                f"cites unknown source '{source}'{did_you_mean(source, self.sources)}",
-                raw.value_loc("source"),
-                one_of(self.sources),
-            )
+            raise _unknown(f"cites unknown source '{source}'", source, self.sources,
+                           raw.value_loc("source"))
         return Cite(source, raw.get("section"), raw.get("passage"))
 
     def _names(self, questions: list, scores: list) -> dict[str, NameInfo]:
@@ -174,9 +162,7 @@ class TreeBuilder:
         value = choice["id"]
         return str(value).lower() if isinstance(value, bool) else str(value)
 
-    def _question(
-        self, q: LocDict, parser: ConditionParser, following: str, question_ids: list[str]
-    ) -> Question:
+    def _question(self, q: LocDict, parser: ConditionParser, following: str) -> Question:
         qid, kind = q["id"], q["kind"]
         choices: tuple[Choice, ...] = ()
         if kind in ("single", "multi"):
@@ -199,9 +185,8 @@ class TreeBuilder:
                 raise TreeError("'exclusive' is for several-choice questions",
                                 q.key_loc("exclusive"))
             if x not in seen:
-                raise TreeError(f"exclusive choice '{x}' is not a choice of '{qid}'"
-                                f"{did_you_mean(x, seen)}",
-                                loc_of(q["exclusive"], i), one_of(seen))
+                raise _unknown(f"exclusive choice '{x}' is not a choice of '{qid}'", x, seen,
+                               loc_of(q["exclusive"], i))
         minimum, maximum = q.get("min"), q.get("max")
         if kind != "integer" and (minimum is not None or maximum is not None):
             raise TreeError("'min' and 'max' are for whole-number questions",
@@ -215,7 +200,7 @@ class TreeBuilder:
             problem = pattern_problem(pattern)
             if problem:
                 raise TreeError(problem[0], q.value_loc("pattern"), problem[1])
-        branches = self._branches(q, parser, following, question_ids)
+        branches = self._branches(q, parser, following)
         suggestions = []
         for s in q.get("suggest", []):
             value = s["value"]
@@ -227,9 +212,8 @@ class TreeBuilder:
                                     s.value_loc("value"), one_of(seen))
                 value = [str(v) for v in value]
             elif choices and str(value) not in seen:
-                raise TreeError(f"suggested value '{value}' is not a choice of '{qid}'"
-                                f"{did_you_mean(str(value), seen)}",
-                                s.value_loc("value"), one_of(seen))
+                raise _unknown(f"suggested value '{value}' is not a choice of '{qid}'",
+                               str(value), seen, s.value_loc("value"))
             suggestions.append(Suggestion(
                 str(value) if choices and not isinstance(value, list) else value,
                 parser.parse(s["when"], s.value_loc("when")), s.get("reason", ""),
@@ -243,19 +227,17 @@ class TreeBuilder:
             unit=q.get("unit", ""), next=branches, suggest=tuple(suggestions),
         )
 
-    def _branches(
-        self, q: LocDict, parser: ConditionParser, following: str, question_ids: list[str]
-    ) -> tuple[Branch, ...]:
+    def _branches(self, q: LocDict, parser: ConditionParser, following: str
+                  ) -> tuple[Branch, ...]:
         raw = q.get("next")
-        targets = self.targets
         if raw is None:
             return (Branch(following),)
         if isinstance(raw, str):
-            self._target(raw, q.value_loc("next"), targets)
+            self._target(raw, q.value_loc("next"))
             return (Branch(raw),)
         branches = []
         for i, b in enumerate(raw):
-            self._target(b["goto"], b.value_loc("goto"), targets)
+            self._target(b["goto"], b.value_loc("goto"))
             branches.append(Branch(b["goto"], parser.parse(b.get("when"), b.value_loc("when"))))
             if "when" not in b and i != len(raw) - 1:
                 raise TreeError("a branch without 'when' must be the last one",
@@ -268,12 +250,10 @@ class TreeBuilder:
             )
         return tuple(branches)
 
-    def _target(self, target: str, where: Location, targets: dict[str, None]) -> None:
-        if target not in targets:
-            raise TreeError(
-                f"goto names unknown question '{target}'{did_you_mean(target, targets)}",
-                where, f"a question id or '{END}'",
-            )
+    def _target(self, target: str, where: Location) -> None:
+        if target not in self.targets:
+            raise _unknown(f"goto names unknown question '{target}'", target, self.targets,
+                           where, f"a question id or '{END}'")
 
     def _score(self, s: LocDict, questions: dict[str, Question]) -> Score:
         terms: dict[str, dict[str, int]] = {}
@@ -287,11 +267,8 @@ class TreeBuilder:
                 )
             for choice in points:
                 if str(choice) not in question.choice_ids:
-                    raise TreeError(
-                        f"'{choice}' is not a choice of '{qid}'"
-                        f"{did_you_mean(str(choice), question.choice_ids)}",
-                        points.key_loc(choice), one_of(question.choice_ids),
-                    )
+                    raise _unknown(f"'{choice}' is not a choice of '{qid}'", str(choice),
+                                   question.choice_ids, points.key_loc(choice))
             missing = [c for c in question.choice_ids if c not in map(str, points)]
             if missing:
                 raise TreeError(f"score term '{qid}' gives no points for '{missing[0]}'",
@@ -344,6 +321,12 @@ class TreeBuilder:
                 "end 'outcomes' with one that has no 'when'",
             )
         return tuple(out)
+
+
+def _unknown(message: str, name: str, known: Collection[str], where: Location | None,
+             allowed: str | None = None) -> TreeError:
+    """A name that is not defined: `message`, a did-you-mean, and what is (`allowed`)."""
+    return TreeError(f"{message}{did_you_mean(name, known)}", where, allowed or one_of(known))
 
 
 def _ordered_names(data: Any) -> list[str]:
