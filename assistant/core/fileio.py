@@ -39,7 +39,6 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISDIR, "a directory"),
 )
 
 
@@ -50,7 +49,8 @@ def _reason(exc: OSError) -> str:
 
 
 def kind_of(mode: int) -> str:
-    """`a named pipe (FIFO)`, `a character device`...: what a non-regular file is."""
+    """`a named pipe (FIFO)`, `a character device`...: what a file that is neither a regular
+    file nor a folder is."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
@@ -87,9 +87,6 @@ def read_regular_file(path: Path | str, limit: int, what: str = "file", *,
         raise InputError(f"{what} not found{near_miss(Path(name))}", where) from None
     except PermissionError:
         raise InputError(f"{what} cannot be read (permission denied)", where) from None
-    except IsADirectoryError:
-        raise InputError(f"{what} is a directory, not a file", where,
-                         "a YAML or JSON file") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
             raise InputError(f"{what} is a symbolic link, not a regular file", where,
@@ -97,12 +94,14 @@ def read_regular_file(path: Path | str, limit: int, what: str = "file", *,
         raise InputError(f"{what} cannot be read ({_reason(exc)})", where) from None
 
 
-def _require_regular(mode: int, what: str, where: Location) -> None:
+def _require_regular(mode: int, what: str, where: Location, *,
+                     folder_hint: str = "a YAML or JSON file",
+                     other_hint: str = "a regular file") -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise InputError(f"{what} is a directory, not a file", where, "a YAML or JSON file")
-    raise InputError(f"{what} is {kind_of(mode)}, not a regular file", where, "a regular file")
+        raise InputError(f"{what} is a directory, not a file", where, folder_hint)
+    raise InputError(f"{what} is {kind_of(mode)}, not a regular file", where, other_hint)
 
 
 def _too_large(what: str, where: Location, limit: int, size: int | None) -> InputError:
@@ -111,15 +110,10 @@ def _too_large(what: str, where: Location, limit: int, size: int | None) -> Inpu
 
 
 def _read_up_to(fd: int, count: int) -> bytes:
-    chunks = []
-    got = 0
-    while got < count:
-        chunk = os.read(fd, count - got)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+    data = b""  # one read in the usual case (`b"" + chunk` is the chunk itself, no copy)
+    while len(data) < count and (chunk := os.read(fd, count - len(data))):
+        data += chunk
+    return data
 
 
 def near_miss(path: Path) -> str:
@@ -201,12 +195,9 @@ def check_output(path: Path | str) -> None:
         info = os.stat(name)  # a link is judged by what it points at
     except OSError:
         return  # nothing there (or nothing we can see): the write says what is wrong
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError("the output is a directory, not a file", Location(str(name)),
-                         "a file name, e.g. note.md")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"the output is {kind_of(info.st_mode)}, not a regular file",
-                         Location(str(name)), "a new or regular file; `-o -` for standard output")
+    _require_regular(info.st_mode, "the output", Location(str(name)),
+                     folder_hint="a file name, e.g. note.md",
+                     other_hint="a new or regular file; `-o -` for standard output")
 
 
 def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable: bool = True,
@@ -223,7 +214,6 @@ def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable
     check_output(target)
     if not overwrite and os.path.lexists(target):
         raise _exists(target)
-    folder = target.parent
     named: list[str] = []  # the temporary file's name, kept before it is made (see below)
     try:
         fd = _create_temporary(target, 0o666 if mode is None else mode, named)
@@ -251,7 +241,7 @@ def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable
                              _ADVICE.get(exc.errno or 0)) from None
         raise
     if durable:
-        _sync_folder(folder)
+        _sync_folder(target.parent)
     return target
 
 
@@ -280,7 +270,6 @@ def _create_temporary(target: Path, mode: int, named: list[str]) -> int:
             return os.open(tmp, flags, mode)  # less the umask, as open() gives
         except FileExistsError:  # a leftover of a process that had our id: the next name
             named.pop()
-            continue
         except FileNotFoundError as exc:
             if made_folder:
                 raise _folder_error(folder, exc) from None
@@ -308,11 +297,9 @@ def _folder_error(folder: Path, exc: OSError) -> InputError:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    done = os.write(fd, data)
-    if done < len(data):  # a write may take part of it
-        view = memoryview(data)
-        while done < len(data):
-            done += os.write(fd, view[done:])
+    view = memoryview(data)
+    while view:  # a write may take part of it
+        view = view[os.write(fd, view):]
 
 
 def _link_new(tmp: str, path: Path) -> None:

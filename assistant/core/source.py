@@ -34,13 +34,13 @@ class LocDict(dict):
 
     @property
     def loc(self) -> Location:
-        return _location(self._file, self._mark)
+        return mark_loc(self._file, self._mark)
 
     def key_loc(self, key: Any) -> Location:
-        return _location(self._file, self._key_marks.get(key, self._mark))
+        return mark_loc(self._file, self._key_marks.get(key, self._mark))
 
     def value_loc(self, key: Any) -> Location:
-        return _location(self._file, self._value_marks.get(key, self._mark))
+        return mark_loc(self._file, self._value_marks.get(key, self._mark))
 
 
 class LocList(list):
@@ -56,14 +56,15 @@ class LocList(list):
 
     @property
     def loc(self) -> Location:
-        return _location(self._file, self._mark)
+        return mark_loc(self._file, self._mark)
 
     def item_loc(self, index: int) -> Location:
         marks = self._item_marks
-        return _location(self._file, marks[index] if 0 <= index < len(marks) else self._mark)
+        return mark_loc(self._file, marks[index] if 0 <= index < len(marks) else self._mark)
 
 
-def _location(file: str, mark: Any) -> Location:
+def mark_loc(file: str, mark: Any) -> Location:
+    """A parser's mark (0-based) as a Location (1-based, as editors count)."""
     return Location(file, mark.line + 1, mark.column + 1)
 
 

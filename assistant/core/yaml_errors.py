@@ -14,12 +14,9 @@ from typing import Any
 import yaml
 
 from assistant.core.errors import InputError, Location, terminal_safe
+from assistant.core.source import mark_loc
 
 MAX_DEPTH = 64  # nesting levels in one file (PyYAML >= 6.0.4 has a limit of its own too)
-
-
-def mark_loc(name: str, mark: Any) -> Location:
-    return Location(name, mark.line + 1, mark.column + 1)
 
 
 _NAME_AT = re.compile(r"[&*]([^\s,\[\]{}]+)")
@@ -79,7 +76,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError:
     """One located line for a parser error: the problem, and a hint at the usual cause."""
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "YAML syntax error").strip()
-    loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+    loc = mark_loc(name, mark) if mark else Location(name)
     if "nesting depth" in problem:  # PyYAML >= 6.0.4 has a depth limit of its own
         return InputError("nesting too deep", loc, f"at most {MAX_DEPTH} levels")
     hint = _QUOTE_HINTS.get(problem)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,13 +25,13 @@ from assistant.core.source import (  # noqa: F401 - re-exported: located reading
     LocDict,
     LocList,
     loc_of,
+    mark_loc,
     read_text,
 )
 from assistant.core.yaml_errors import (
     MAX_DEPTH,
     bad_character,
     composer_error,
-    mark_loc,
     syntax_error,
 )
 
@@ -51,7 +50,52 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _BaseLoader = yaml.SafeLoader
 
 
-class CoreSchemaLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Refused(Exception):
+    """A limit broken while composing (located afterwards: the hooks get no mark)."""
+
+    def __init__(self, message: str, allowed: str) -> None:
+        super().__init__(message)
+        self.message, self.allowed = message, allowed
+
+
+class LimitedComposing:
+    """The limits held while PyYAML composes (libyaml's composer, in C, when the loader is
+    a CSafeLoader): these are the hooks it calls for every node it makes. Nesting within
+    MAX_DEPTH and at most `max_nodes` nodes (a 30 MB list stops after that many items);
+    aliases make no node (what they repeat is counted before building)."""
+
+    max_nodes = MAX_NODES
+    made = 0  # nodes made so far: the one that broke a limit is found by its number
+    depth = 0
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]]
+
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        self.made = made = self.made + 1
+        self.depth += 1
+        if made > self.max_nodes:
+            raise _Refused("too many values in the file", f"at most {self.max_nodes} values")
+
+    def ascend_resolver(self) -> None:
+        self.depth -= 1
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        # A tag the resolver gives is one of its own strings: an explicit tag (`!!int`,
+        # `!custom`) is a string the parser made, and the builder refuses it (`is`).
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # plain: PyYAML's own resolution, without path resolvers
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+                return _STR
+            return _STR if implicit[1] else "!"  # quoted, or a `!` tag
+        if self.depth > MAX_DEPTH:
+            raise _Refused("nesting too deep", f"at most {MAX_DEPTH} levels")
+        if not implicit:
+            return "!"
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+class CoreSchemaLoader(LimitedComposing, _BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader with YAML 1.2's core schema: decimal numbers, true/false, null; a
     leading zero (`020`), `1:10`, `0x1F`, `yes`, `on`, `.inf` and dates stay text."""
 
@@ -69,8 +113,6 @@ for _tag, _pattern, _first in (
 ):
     CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(rf"^(?:{_pattern})\Z"), list(_first))
 
-
-
 def load_file(path: Path, what: str = "file", max_nodes: int = MAX_NODES,
               max_bytes: int = MAX_FILE_BYTES) -> Any:
     """Read and parse one file: the single way trees and answer files come in."""
@@ -83,7 +125,7 @@ def load_data(text: str, name: str, max_nodes: int = MAX_NODES) -> Any:
         raise InputError("the file is empty", Location(name, 1, 1), "a YAML or JSON mapping")
     if name.endswith(".json"):
         _check_json(text, name)
-    reader = _limited(CoreSchemaLoader)(text)
+    reader = CoreSchemaLoader(text)
     reader.max_nodes = max_nodes
     try:
         node = reader.get_single_node()
@@ -127,54 +169,6 @@ def _check_json(text: str, name: str) -> None:
 def shown_tag(tag: str) -> str:
     """`!!int` for `tag:yaml.org,2002:int`: a tag as the person wrote it."""
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-class _Refused(Exception):
-    """A limit broken while composing (located afterwards: the hooks get no mark)."""
-
-    def __init__(self, message: str, allowed: str) -> None:
-        super().__init__(message)
-        self.message, self.allowed = message, allowed
-
-
-@cache
-def _limited(loader: type) -> type:
-    """`loader` with the limits held while PyYAML composes (libyaml's composer, in C, when
-    the loader is a CSafeLoader): these are the hooks it calls for every node it makes.
-    Nesting within MAX_DEPTH and at most `max_nodes` nodes (a 30 MB list stops after that
-    many items); aliases make no node (what they repeat is counted before building)."""
-
-    class Limited(loader):  # type: ignore[misc, valid-type]
-        max_nodes = MAX_NODES
-        made = 0  # nodes made so far: the one that broke a limit is found by its number
-        depth = 0
-
-        def descend_resolver(self, parent: Any, index: Any) -> None:
-            self.made = made = self.made + 1
-            self.depth += 1
-            if made > self.max_nodes:
-                raise _Refused("too many values in the file", f"at most {self.max_nodes} values")
-
-        def ascend_resolver(self) -> None:
-            self.depth -= 1
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            # A tag the resolver gives is one of its own strings: an explicit tag (`!!int`,
-            # `!custom`) is a string the parser made, and the builder refuses it (`is`).
-            if kind is yaml.ScalarNode:
-                if implicit[0]:  # plain: PyYAML's own resolution, without path resolvers
-                    for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
-                        if pattern.match(value):
-                            return tag  # type: ignore[no-any-return]
-                    return _STR
-                return _STR if implicit[1] else "!"  # quoted, or a `!` tag
-            if self.depth > MAX_DEPTH:
-                raise _Refused("nesting too deep", f"at most {MAX_DEPTH} levels")
-            if not implicit:
-                return "!"
-            return _SEQ if kind is yaml.SequenceNode else _MAP
-
-    return Limited
 
 
 def _node_mark(text: str, number: int) -> Any:

@@ -193,7 +193,7 @@ def test_the_c_loader_is_used_when_libyaml_is_present() -> None:
 
 
 def _pure_python_loader() -> type:
-    class Loader(yaml.SafeLoader):
+    class Loader(yamlio.LimitedComposing, yaml.SafeLoader):
         pass
 
     Loader.yaml_implicit_resolvers = yamlio.CoreSchemaLoader.yaml_implicit_resolvers
