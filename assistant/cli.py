@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from assistant import __version__
-from assistant.core.errors import ExitCode, SpineAssistError, terminal_safe
+from assistant.core.errors import ExitCode, InputError, Location, SpineAssistError, terminal_safe
 
 if TYPE_CHECKING:  # argparse itself is imported only when there are arguments to parse
     import argparse
@@ -54,13 +55,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     if wanted("consult"):
         consult = sub.add_parser("consult", help="consultation in the terminal (the default)")
         _add_tree(consult)
-        consult.set_defaults(handler=cmd_consult)
+        consult.set_defaults(handler="cmd_consult")
 
     if wanted("resume"):
         resume = sub.add_parser("resume", help="list saved sessions and resume one")
         resume.add_argument("session", nargs="?", help="a session id (default: the latest)")
         resume.add_argument("--list", action="store_true", help="only list the saved sessions")
-        resume.set_defaults(handler=cmd_resume)
+        resume.set_defaults(handler="cmd_resume")
 
     if wanted("run"):
         run = sub.add_parser("run", help="answer files (YAML or JSON) to notes, headless")
@@ -72,25 +73,25 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                          help="a file for one input ('-': standard output), a folder for several")
         run.add_argument("--templates", metavar="DIR", help="a site's own template folder")
         run.add_argument("--force", action="store_true", help="overwrite existing notes")
-        run.set_defaults(handler=cmd_run)
+        run.set_defaults(handler="cmd_run")
 
     if wanted("check"):
         check = sub.add_parser("check", help="validate trees and their templates")
         check.add_argument("trees", nargs="*", metavar="TREE")
         check.add_argument("--templates", metavar="DIR",
                            help="also validate a site template folder")
-        check.set_defaults(handler=cmd_check)
+        check.set_defaults(handler="check:cmd_check")
 
     if wanted("graph"):
         graph = sub.add_parser("graph", help="the tree as a Mermaid or DOT diagram")
         _add_tree(graph)
         graph.add_argument("--answers", metavar="F", help="highlight the path of this answer file")
         graph.add_argument("--format", "-f", default="mermaid", choices=("mermaid", "dot"))
-        graph.set_defaults(handler=cmd_graph)
+        graph.set_defaults(handler="cmd_graph")
 
     if wanted("trees"):
         trees = sub.add_parser("trees", help="list the trees available")
-        trees.set_defaults(handler=cmd_trees)
+        trees.set_defaults(handler="cmd_trees")
 
     if wanted("export-fhir"):
         fhir = sub.add_parser(
@@ -105,7 +106,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         fhir.add_argument("--output", "-o", metavar="PATH",
                           help="write to this file (default, or '-': standard output)")
         fhir.add_argument("--force", action="store_true", help="overwrite an existing file")
-        fhir.set_defaults(handler=cmd_export_fhir)
+        fhir.set_defaults(handler="fhir:cmd_export_fhir")
 
     if wanted("train"):
         train = sub.add_parser("train", help="practise on clinical vignettes (trainee mode)")
@@ -115,12 +116,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         train.add_argument("--count", type=int, metavar="N", default=None,
                            help="how many vignettes (default 10)")
         train.add_argument("--list", action="store_true", help="list the vignettes and exit")
-        train.set_defaults(handler=cmd_train)
+        train.set_defaults(handler="learn:cmd_train")
 
     if wanted("map"):
         map_ = sub.add_parser("map", help="the decision map (the review's Table) as Markdown")
         _add_tree(map_)
-        map_.set_defaults(handler=cmd_map)
+        map_.set_defaults(handler="learn:cmd_map")
 
     if wanted("serve"):
         serve = sub.add_parser("serve", help="the consultation in a web browser (textual-serve)")
@@ -133,14 +134,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                            help="a secret every browser must present (made up when not local)")
         serve.add_argument("--max-sessions", type=int, metavar="N", default=None,
                            help="at most this many consultations at once")
-        serve.set_defaults(handler=cmd_serve)
+        serve.set_defaults(handler="cmd_serve")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:  # the everyday start: `consult`, without building the whole parser
-        args: Any = SimpleNamespace(command="consult", tree=None, handler=cmd_consult)
+        args: Any = SimpleNamespace(command="consult", tree=None, handler="cmd_consult")
     else:
         if args_list[0] == "--tree" or args_list[0].startswith("--tree="):
             args_list.insert(0, "consult")  # `spine-assist --tree T` consults on T
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from assistant.core.clock import now_utc
 
             now_utc()  # a bad value is refused here, before any work or the terminal
-        return int(args.handler(args))
+        return int(_handler(args.handler)(args))
     except SpineAssistError as exc:
         _error(str(exc))
         return ExitCode.BAD_INPUT
@@ -176,6 +177,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ---------------------------------------------------------------------------- handlers
+def _handler(name: str) -> Callable[[argparse.Namespace], int]:
+    """`cmd_x` in this module, or `module:function` in assistant.commands: a command's
+    module is imported only when it runs."""
+    module, _, function = name.rpartition(":")
+    if not module:
+        return globals()[function]
+    return getattr(importlib.import_module(f"assistant.commands.{module}"), function)
+
+
 def cmd_consult(args: argparse.Namespace) -> int:
     from assistant.tui import startup
 
@@ -217,12 +227,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from assistant.commands.check import check_command
-
-    return check_command(args.trees, templates=args.templates)
-
-
 def cmd_graph(args: argparse.Namespace) -> int:
     from assistant.core.catalog import open_tree
     from assistant.core.graph import render_graph
@@ -241,7 +245,6 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_trees(args: argparse.Namespace) -> int:
     from assistant.core.catalog import tree_files
-    from assistant.core.errors import InputError
     from assistant.core.loader import load_tree
 
     status = ExitCode.OK
@@ -257,24 +260,6 @@ def cmd_trees(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_export_fhir(args: argparse.Namespace) -> int:
-    from assistant.commands.fhir import cmd_export_fhir as export
-
-    return export(args)
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    from assistant.commands.learn import cmd_train as train
-
-    return train(args)
-
-
-def cmd_map(args: argparse.Namespace) -> int:
-    from assistant.commands.learn import cmd_map as decision_map
-
-    return decision_map(args)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """`spine-assist serve`: Textual, textual-serve and aiohttp are imported only here."""
     try:
@@ -282,8 +267,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name not in ("assistant.web", "assistant.web.server", "textual_serve", "aiohttp"):
             raise
-        from assistant.core.errors import InputError, Location
-
         raise InputError(f"the browser server is not available ({exc.name} is missing)",
                          Location("serve"), "install spine-assist with its web extra") from None
     return int(serve(args))

@@ -7,8 +7,8 @@ once passed on an install that shipped none.
 
 from __future__ import annotations
 
+import argparse
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +40,9 @@ def check_tree(path: Path, templates: str | None = None) -> Report:
         return Report(tree, count_paths(tree), len(tree.questions))
 
 
-def check_command(names: Sequence[str], templates: str | None = None) -> int:
-    files = [resolve_tree_path(n) for n in names] if names else tree_files()
+def cmd_check(args: argparse.Namespace) -> int:
+    templates: str | None = args.templates
+    files = [resolve_tree_path(n) for n in args.trees] if args.trees else tree_files()
     if templates is not None and not Path(templates).is_dir():
         raise TemplateError("the template folder does not exist", Location(templates))
     if not files:

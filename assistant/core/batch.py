@@ -30,12 +30,6 @@ _CHUNK = 32  # notes made between two collections of cyclic garbage; a worker's 
 _MAX_WORKERS = 8
 
 
-def note_for(tree: Tree, answers: Path, fmt: str, templates: str | None) -> tuple[str, list[str]]:
-    """Render one answer file; returns the note and its warnings."""
-    result = run_file(tree, answers)
-    return _note_maker(fmt, templates)(result.outcome), result.warnings
-
-
 def run_batch(
     inputs: list[Path], *, tree_name: str | None, fmt: str, output: Path | None,
     templates: str | None, force: bool,
@@ -65,8 +59,9 @@ def _one(tree: Tree, source: Path, fmt: str, output: Path | None, templates: str
         key = _identity(source)
         _refuse_input_as_output(output, {key: source} if key else {})
         check_output(output)
-    note, warnings = note_for(tree, source, fmt, templates)
-    for warning in warnings:
+    result = run_file(tree, source)
+    note = _note_maker(fmt, templates)(result.outcome)
+    for warning in result.warnings:
         print(terminal_safe(warning), file=sys.stderr)
     if output is None:
         sys.stdout.write(note)
@@ -93,11 +88,10 @@ def _many(tree: Tree, inputs: list[Path], fmt: str, output: Path, templates: str
                                   for i in range(0, len(jobs), _CHUNK)])
     finally:
         _BATCH = None
-    total = len(inputs)
-    if total - failed:
+    written = len(inputs) - failed
+    if written:
         sync_folder(output)
-    written = total - failed
-    print(terminal_safe(f"{written} of {total} notes written to {output}") +
+    print(terminal_safe(f"{written} of {len(inputs)} notes written to {output}") +
           (f"; {failed} failed" if failed else ""), file=sys.stderr)
     return ExitCode.BAD_INPUT if failed else ExitCode.OK
 

@@ -104,22 +104,20 @@ def _md_inline(text: str) -> str:  # called per value per note, mostly on the tr
     return _MD_LINE_START.sub(r"\1\2\\\3", escaped)
 
 
-def md_block(text: str) -> str:
-    """User text as Markdown paragraphs: blank-line breaks kept, everything else inline."""
-    paragraphs = re.split(r"\n\s*\n", clean_text(str(text)).strip())
-    return "\n\n".join(md_inline(p) for p in paragraphs if p.strip())
-
-
 def paragraphs(text: str) -> list[str]:
     """Free text as a list of one-line paragraphs (split on blank lines)."""
     parts = re.split(r"\n\s*\n", clean_text(str(text)).strip())
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
+def md_block(text: str) -> str:
+    """User text as Markdown paragraphs: blank-line breaks kept, everything else inline."""
+    return "\n\n".join(md_inline(p) for p in paragraphs(text))
+
+
 def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
     """Wrap free text for the plain-text note, keeping its paragraphs."""
-    paragraphs = re.split(r"\n\s*\n", clean_text(str(text)).strip())
-    return "\n\n".join(_wrap(p, width, indent) for p in paragraphs if p.strip())
+    return "\n\n".join(_wrap(p, width, indent) for p in paragraphs(text))
 
 
 @cache
@@ -177,31 +175,22 @@ def _template_error(
         return TemplateError(f"template syntax error: {message}",
                              Location(file, exc.lineno, 1))
     inner, line = _template_place(exc)
-    if inner:
-        file = inner
+    where = Location(inner or file, line, 1 if line else None)
     if isinstance(exc, UndefinedError):
-        message = (exc.message or "").rstrip(".")
-        undefined = re.fullmatch(r"'([^']+)' is undefined", message)
+        detail = (exc.message or "").rstrip(".")
+        message = f"template uses an undefined variable: {detail}"
+        undefined = re.fullmatch(r"'([^']+)' is undefined", detail)
         if undefined and context is not None:
-            return TemplateError(
-                f"template uses an undefined variable: {message}"
-                f"{did_you_mean(undefined.group(1), context)}",
-                Location(file, line, 1 if line else None),
-                one_of(sorted(context), limit=40),
-            )
-        return TemplateError(f"template uses an undefined variable: {message}",
-                             Location(file, line, 1 if line else None),
-                             "see the context documented in templates/README.md")
+            return TemplateError(message + did_you_mean(undefined.group(1), context), where,
+                                 one_of(sorted(context), limit=40))
+        return TemplateError(message, where, "see the context documented in templates/README.md")
     if isinstance(exc, TemplateLimit):
-        return TemplateError(f"template went past a limit: {exc}",
-                             Location(file, line, 1 if line else None),
+        return TemplateError(f"template went past a limit: {exc}", where,
                              "limits are in assistant/core/sandbox.py")
     if isinstance(exc, SecurityError):
-        return TemplateError(f"template refused by the sandbox: {str(exc).rstrip('.')}",
-                             Location(file, line, 1 if line else None),
+        return TemplateError(f"template refused by the sandbox: {str(exc).rstrip('.')}", where,
                              "templates may not reach Python internals")
-    return TemplateError(f"template failed: {type(exc).__name__}: {exc}",
-                         Location(file, line, 1 if line else None))
+    return TemplateError(f"template failed: {type(exc).__name__}: {exc}", where)
 
 
 def _template_place(exc: Exception) -> tuple[str | None, int | None]:
