@@ -198,11 +198,9 @@ class Compare(Condition):
     def describe(self) -> str:
         if self.op == "answered":
             return f"{self.name} {'answered' if self.operand else 'not answered'}"
-        operand = (
-            "{" + ", ".join(map(str, self.operand)) + "}"
-            if isinstance(self.operand, (tuple, frozenset))
-            else self.operand
-        )
+        operand = self.operand
+        if isinstance(operand, tuple):  # in, not_in
+            operand = "{" + ", ".join(map(str, operand)) + "}"
         return f"{self.name} {SYMBOLS[self.op]} {operand}"
 
 
@@ -257,20 +255,15 @@ class ConditionParser:
             return Not(self.parse(value, where))
         if key in ("factor", "favoring"):
             if not self.allow_factors:
-                raise TreeError(
-                    f"'{key}' can only be used in outcome and advice rules", key_where
-                )
-            if key == "factor":
-                if value not in self.factor_ids:
-                    raise TreeError(
-                        f"unknown factor '{value}'{did_you_mean(value, self.factor_ids)}",
-                        where,
-                        one_of(self.factor_ids),
-                    )
-                return FactorRaised(str(value))
-            if value not in self.favors:
-                raise TreeError(f"unknown favors value '{value}'", where, one_of(self.favors))
-            return Favoring(str(value))
+                raise TreeError(f"'{key}' can only be used in outcome and advice rules",
+                                key_where)
+            factor = key == "factor"
+            known = self.factor_ids if factor else self.favors
+            if value not in known:
+                what = "factor" if factor else "favors value"
+                raise TreeError(f"unknown {what} '{value}'{did_you_mean(str(value), known)}",
+                                where, one_of(known))
+            return FactorRaised(str(value)) if factor else Favoring(str(value))
         name = str(key)
         info = self.names.get(name)
         if info is None:

@@ -8,7 +8,7 @@ generated from the factor rules, so it cannot drift from the logic the engine ap
 from __future__ import annotations
 
 from assistant.core.conditions import NUMERIC, SYMBOLS, All, AnyOf, Compare, Condition, Not
-from assistant.core.model import FactorRule, Question, Tree
+from assistant.core.model import FactorRule, OutcomeRule, Tree
 from assistant.core.records import Record
 
 COLUMNS = (
@@ -72,33 +72,28 @@ def describe_condition(tree: Tree, condition: Condition) -> str:
         if op in NUMERIC:
             unit = f" {question.unit}" if question and question.unit else ""
             return f"{name} {SYMBOLS[op]} {operand}{unit}"
-        label = _labels(question, operand)
+        values = operand if isinstance(operand, tuple) else (operand,)
+        labels = " or ".join(question.label_of(v) if question else str(v) for v in values)
         verb = {"eq": "is", "ne": "is not", "in": "is", "not_in": "is not"}[op]
-        return f"{name} {verb} {label}"
+        return f"{name} {verb} {labels}"
     return condition.describe()
 
 
-def _labels(question: Question | None, operand: object) -> str:
-    values = list(operand) if isinstance(operand, (tuple, list, frozenset)) else [operand]
-    shown = [question.label_of(v) if question else str(v) for v in values]
-    return " or ".join(shown)
+def outcome_rule(tree: Tree, outcome: OutcomeRule) -> str:
+    """When an outcome rule holds, in words: "otherwise" for a rule that always does."""
+    rule = describe_condition(tree, outcome.when)
+    return "otherwise" if rule == "always" else rule.replace("a factor favors",
+                                                             "some factor favors")
 
 
 def factor_source(tree: Tree, rule: FactorRule) -> tuple[str, str]:
     """(citation, passage) for a factor: its own passage, else the cited passage of the
-    question it reads when that question cites the same source and section (a factor that
-    cites the Table row itself gets no borrowed passage)."""
-    passage = rule.cite.passage or ""
-    if not passage:
-        names = [rule.question] if rule.question else []
-        names += sorted(n for n in rule.when.names() if n not in names)
-        for name in names:
-            question = tree.questions.get(name or "")
-            if question and question.cite and question.cite.passage and \
-                    question.cite.source == rule.cite.source and \
-                    question.cite.section == rule.cite.section:
-                passage = question.cite.passage
-                break
+    first question it reads that cites the same source and section (a factor that cites the
+    Table row itself gets no borrowed passage)."""
+    same = (rule.cite.source, rule.cite.section)
+    borrowed = (q.cite.passage for q in map(tree.questions.get, rule.reads)
+                if q and q.cite and q.cite.passage and (q.cite.source, q.cite.section) == same)
+    passage = rule.cite.passage or next(borrowed, "")
     return tree.cite_text(rule.cite), " ".join(passage.split())
 
 
@@ -172,10 +167,7 @@ def to_markdown(tree: Tree) -> str:
                 lines.append("")
     lines += ["", "## Outcome rules (first that holds)", ""]
     for outcome in tree.outcomes:
-        rule = describe_condition(tree, outcome.when)
-        rule = "otherwise" if rule == "always" else rule
-        rule = rule.replace("a factor favors", "some factor favors")
-        lines.append(f"1. **{outcome.id}** ({outcome.title}): {rule}. "
+        lines.append(f"1. **{outcome.id}** ({outcome.title}): {outcome_rule(tree, outcome)}. "
                      f"Source: {tree.cite_text(outcome.cite)}.")
     lines += ["", f"*{' '.join(tree.disclaimer.split())}*", ""]
     return "\n".join(lines)

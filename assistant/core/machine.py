@@ -135,6 +135,12 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
     return Evaluation(outcome.id, provisional, raised, scores, advice, dict(values))
 
 
+def derive(tree: Tree, answers: Mapping[str, Any]) -> tuple[Walk, Evaluation]:
+    """Replay answers (optional questions without an answer are skipped) and evaluate."""
+    walk = replay(tree, answers, skip_missing_optional=True)
+    return walk, evaluate(tree, walk.values)
+
+
 # --------------------------------------------------------------------------- progress
 def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
     """Questions a whole consultation would ask: the path so far, then a likely rest.

@@ -105,6 +105,12 @@ class FactorRule(Record):
     provisional: bool = False
     added_rule: bool = False  # a rule outside the review's Table, labelled as such
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The questions and values the rule reads: the one it reports first, then by name."""
+        first = [self.question] if self.question else []
+        return tuple(dict.fromkeys([*first, *sorted(self.when.names())]))
+
 
 class Band(Record):
     maximum: int

@@ -356,12 +356,9 @@ def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
     consultation = Consultation(tree, known)
     for qid, value in session.remembered.items():
         question = tree.questions.get(qid)
-        if question is None:
-            continue
-        try:
-            consultation.remembered[qid] = parse_answer(question, value)
-        except AnswerError:
-            continue
+        if question is not None:
+            with contextlib.suppress(AnswerError):  # a preselection that no longer fits goes
+                consultation.remembered[qid] = parse_answer(question, value)
     return consultation, warnings
 
 

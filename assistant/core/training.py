@@ -20,9 +20,10 @@ from assistant.core.clock import now_utc
 from assistant.core.decision_map import factor_source
 from assistant.core.errors import InputError, did_you_mean, one_of
 from assistant.core.fileio import atomic_write
+from assistant.core.machine import derive
 from assistant.core.model import Question, Tree
 from assistant.core.records import Record
-from assistant.core.vignettes import Vignette, derive
+from assistant.core.vignettes import Vignette
 
 DEFAULT_COUNT = 10
 PREDICTION_POINTS = 3  # a right prediction weighs as much as three right answers
@@ -177,9 +178,7 @@ class Round:
         right = {a.question for a in result.answers if a.correct}
         for raised in evaluation.factors:
             rule = raised.rule
-            reads = tuple(n for n in ([rule.question] if rule.question else []) +
-                          sorted(rule.when.names()) if n in self.case.answers)
-            reads = tuple(dict.fromkeys(reads))
+            reads = tuple(n for n in rule.reads if n in self.case.answers)
             cite, passage = factor_source(self.tree, rule)
             result.factors.append(FactorFeedback(
                 rule.id, rule.title or rule.id.replace("_", " "), rule.favors,

@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.core.answers import allowed_text, parse_answer
 from assistant.core.errors import AnswerError, InputError, Location, did_you_mean, one_of
-from assistant.core.machine import Evaluation, Walk, evaluate, replay
+from assistant.core.machine import derive
 from assistant.core.model import Tree
 from assistant.core.records import Record
 from assistant.core.yamlio import LocDict, LocList, load_file, loc_of
@@ -51,12 +51,6 @@ def vignettes_file(tree_file: Path | str) -> Path:
     """`trees/x.yaml` -> `trees/x.vignettes.yaml` (the file `check` looks for)."""
     file = Path(tree_file)
     return file.with_name(file.stem + SUFFIX)
-
-
-def derive(tree: Tree, answers: dict[str, Any]) -> tuple[Walk, Evaluation]:
-    """Replay answers (optional questions without an answer are skipped) and evaluate."""
-    walk = replay(tree, answers, skip_missing_optional=True)
-    return walk, evaluate(tree, walk.values)
 
 
 def load_vignettes(tree: Tree, path: Path | str) -> list[Vignette]:

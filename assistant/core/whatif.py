@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.core.answers import parse_answer
 from assistant.core.errors import AnswerError
-from assistant.core.machine import Evaluation, RaisedFactor, Walk, evaluate, replay
+from assistant.core.machine import Evaluation, RaisedFactor, Walk, derive
 from assistant.core.model import Question, Tree
 from assistant.core.records import Record
 
@@ -93,12 +93,8 @@ def what_if(tree: Tree, known: Mapping[str, Any], question_id: str, raw: Any) ->
     if question is None:
         raise AnswerError(f"unknown question id '{question_id}'")
     new = parse_answer(question, raw)
-    before_walk = replay(tree, known, skip_missing_optional=True)
-    before = evaluate(tree, before_walk.values)
-    changed = dict(known)
-    changed[question_id] = new
-    walk = replay(tree, changed, skip_missing_optional=True)
-    after = evaluate(tree, walk.values) if walk.complete else None
+    before_walk, before = derive(tree, known)
+    walk, after = derive(tree, {**known, question_id: new})
     needs = tree.questions[walk.current] if walk.current else None
-    return WhatIf(question, before_walk.values.get(question_id), new, before, walk, after,
-                  needs)
+    return WhatIf(question, before_walk.values.get(question_id), new, before, walk,
+                  after if walk.complete else None, needs)
