@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from functools import cache
 from typing import Any
 
@@ -30,22 +30,16 @@ class Unsupported(Exception):
     """The schema uses something this compiler does not know: always use jsonschema."""
 
 
-def _is_type(value: Any, name: str) -> bool:
-    if name == "object":
-        return isinstance(value, dict)
-    if name == "array":
-        return isinstance(value, list)
-    if name == "string":
-        return isinstance(value, str)
-    if name == "boolean":
-        return isinstance(value, bool)
-    if name == "integer":  # strict: 1.0 is an integer to jsonschema, here it goes the slow way
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "null":
-        return value is None
-    if name == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    raise Unsupported(name)
+_TYPES: dict[str, Check] = {  # a type not here is a KeyError: the schema goes to jsonschema
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    # strict: 1.0 is an integer to jsonschema, here it goes the slow way
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+}
 
 
 class _Compiler:
@@ -77,13 +71,10 @@ class _Compiler:
     def _keyword(self, keyword: str, arg: Any, schema: dict[str, Any]) -> Check:
         """One keyword as a check at least as strict as JSON Schema's (see the module doc)."""
         if keyword == "type":
-            names = tuple(arg if isinstance(arg, list) else [arg])
-            for name in names:
-                _is_type(None, name)  # raises Unsupported early
-            if names in (("object",), ("array",), ("string",)):  # most values: one isinstance
-                kind: type = {"object": dict, "array": list, "string": str}[names[0]]
-                return lambda v: isinstance(v, kind)
-            return lambda v: any(_is_type(v, n) for n in names)
+            types = tuple(_TYPES[name] for name in (arg if isinstance(arg, list) else [arg]))
+            if len(types) == 1:  # most values: one isinstance
+                return types[0]
+            return lambda v: any(is_type(v) for is_type in types)
         if keyword == "$ref":
             return self.ref(arg)
         if keyword == "enum":
@@ -97,7 +88,7 @@ class _Compiler:
         if keyword in _SIZES:
             kind, limit, at_most = _SIZES[keyword], int(arg), keyword.startswith("max")
             return lambda v: not isinstance(v, kind) or (
-                _size(v) <= limit if at_most else _size(v) >= limit)
+                len(v) <= limit if at_most else len(v) >= limit)
         if keyword == "required":
             required = tuple(arg)
             return lambda v: not isinstance(v, dict) or all(n in v for n in required)
@@ -141,12 +132,8 @@ class _Compiler:
         raise Unsupported(keyword)
 
 
-_SIZES: dict[str, type] = {"minLength": str, "maxLength": str, "minItems": list,
+_SIZES: dict[str, type[Sized]] = {"minLength": str, "maxLength": str, "minItems": list,
                            "minProperties": dict}
-
-
-def _size(value: Any) -> int:
-    return len(value)
 
 
 def _anything(value: Any) -> bool:

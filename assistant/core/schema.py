@@ -60,14 +60,12 @@ def _locate(data: Any, parts: Iterable[Any]) -> tuple[Any, Any]:
 
 
 def _error_line(data: Any, error: Any) -> int:
-    container, key = _locate(data, error.absolute_path)
-    loc = loc_of(container, key) if key is not None else loc_of(container)
+    loc = loc_of(*_locate(data, error.absolute_path))
     return (loc.line or 0) if loc else 0
 
 
 def _schema_error(data: Any, error: Any, name: str) -> TreeError:
-    container, key = _locate(data, error.absolute_path)
-    where = (loc_of(container, key) if key is not None else loc_of(container)) or Location(name)
+    where = loc_of(*_locate(data, error.absolute_path)) or Location(name)
     field = ".".join(str(p) for p in error.absolute_path) or "the tree"
     validator = error.validator
     schema = error.schema
