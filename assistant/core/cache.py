@@ -118,7 +118,7 @@ def _entry(digest: str) -> Path | None:
 def load(digest: str, path: str) -> Any:
     """The cached Tree for this content, with `path` set to where it was read; else None."""
     entry = _entry(digest)
-    if entry is None:
+    if entry is None or not entry.exists():  # the usual miss: no error built, no "did you mean"
         return None
     from assistant.core.fileio import read_regular_file
     from assistant.core.model import Tree
