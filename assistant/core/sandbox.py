@@ -177,12 +177,6 @@ def _modulo(left: Any, right: Any) -> Any:
     return _checked(left % right)
 
 
-def _plus(left: Any, right: Any) -> Any:
-    if _size(left) + _size(right) > MAX_TEXT:
-        raise TemplateLimit(f"a value longer than {MAX_TEXT:,} characters or items")
-    return left + right
-
-
 # str methods that build a string from a width or from their arguments: a size checked first
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
@@ -332,9 +326,10 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     code_generator_class = _LimitedCode
     template_class = LimitedTemplate
+    # `+` is intercepted for the size check after it (it at most doubles a checked value)
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     _ops: ClassVar[dict[str, Callable[[Any, Any], Any]]] = {
-        "*": _times, "**": _power, "%": _modulo, "+": _plus,
+        "*": _times, "**": _power, "%": _modulo,
     }
 
     def __init__(self, **options: Any) -> None:

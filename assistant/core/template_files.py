@@ -92,21 +92,18 @@ class PrivateBytecodeCache(FileSystemBytecodeCache):
     """Jinja2's compiled templates, read and written only in a folder that is surely ours
     (`cache.private_dir`: made 0700, a real folder, this user's), each file checked too."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
-        self.folder = folder
-
-    def _private(self) -> bool:
+    def _private(self, bucket: Bucket) -> bool:
         from assistant.core.cache import private_dir
 
-        return private_dir(self.folder) is not None
+        return private_dir(Path(self.directory)) is not None and \
+            _ours(self._get_cache_filename(bucket))
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        if self._private() and _ours(self._get_cache_filename(bucket)):
+        if self._private(bucket):
             super().load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        if self._private() and _ours(self._get_cache_filename(bucket)):
+        if self._private(bucket):
             super().dump_bytecode(bucket)
 
 
@@ -127,4 +124,4 @@ def bytecode_cache() -> PrivateBytecodeCache | None:
     except OSError:
         return None
     key = hashlib.sha256(f"{engine_fingerprint()}:{stats}".encode()).hexdigest()[:16]
-    return PrivateBytecodeCache(folder / f"templates-{key}")
+    return PrivateBytecodeCache(str(folder / f"templates-{key}"))
