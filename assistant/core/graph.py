@@ -10,6 +10,7 @@ either language (Mermaid's `end`, DOT's `node`, `edge`, `graph`...).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from assistant.core.errors import InputError, terminal_safe
 from assistant.core.model import END, Tree
@@ -88,13 +89,12 @@ def taken(
     """(node ids, edge indexes) on the path; the edge from the end to `outcome` too."""
     if not path:
         return set(), set()
-    steps = list(zip([node_id(p) for p in path], [node_id(p) for p in [*path[1:], END]],
-                     strict=True))
-    nodes = {node_id(p) for p in path} | {END_NODE}
+    ids = [node_id(p) for p in (*path, END)]
+    nodes = set(ids)
     first: dict[tuple[str, str], int] = {}  # the first edge a -> b (branches may share one)
     for index, edge in enumerate(graph.edges):
         first.setdefault((edge.source, edge.target), index)
-    edges = {first[step] for step in steps if step in first}
+    edges = {first[step] for step in pairwise(ids) if step in first}
     if outcome is not None:
         oid = outcome_node(outcome)
         nodes.add(oid)

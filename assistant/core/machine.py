@@ -10,6 +10,7 @@ path returns to them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from assistant.core.answers import parse_answer
@@ -19,18 +20,14 @@ from assistant.core.model import END, Advice, FactorRule, Question, Tree
 from assistant.core.records import Record
 
 
-class _Skipped:
-    """An optional question the user chose to skip (kept so replay moves past it). One
-    instance: a copy or a pickle of it is SKIPPED itself (`__reduce__`)."""
+class _Skip(Enum):
+    """An optional question the user chose to skip (kept so replay moves past it); an enum
+    member, so a copy or a pickle of it is SKIPPED itself."""
 
-    def __repr__(self) -> str:
-        return "SKIPPED"
-
-    def __reduce__(self) -> str:
-        return "SKIPPED"
+    SKIPPED = "SKIPPED"
 
 
-SKIPPED = _Skipped()
+SKIPPED = _Skip.SKIPPED
 
 
 class Walk(Record):

@@ -75,16 +75,14 @@ def _question_item(tree: Tree, question: Question,
     if kind == "multi":
         item["repeats"] = True
     if kind == "integer":
-        if question.minimum is not None:
-            extensions.append({"url": EXT + "minValue", "valueInteger": question.minimum})
-        if question.maximum is not None:
-            extensions.append({"url": EXT + "maxValue", "valueInteger": question.maximum})
+        for bound, value in (("minValue", question.minimum), ("maxValue", question.maximum)):
+            if value is not None:
+                extensions.append({"url": EXT + bound, "valueInteger": value})
         if question.unit:
-            unit = {"display": question.unit}
-            if question.unit in UCUM:
-                unit = {"system": "http://unitsofmeasure.org", "code": UCUM[question.unit],
-                        "display": question.unit}
-            extensions.append({"url": EXT + "questionnaire-unit", "valueCoding": unit})
+            ucum = ({"system": "http://unitsofmeasure.org", "code": UCUM[question.unit]}
+                    if question.unit in UCUM else {})
+            extensions.append({"url": EXT + "questionnaire-unit",
+                               "valueCoding": {**ucum, "display": question.unit}})
     if kind == "text":
         item["maxLength"] = MAX_TEXT
         if question.pattern:
