@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # argparse itself is imported only when there are arguments t
 
 # Short-lived commands run with the cyclic collector off: it would walk every object they
 # import and build (~5 ms of a warm `run`, ~14 ms with the tree cache cold) and find none to
-# free (a batch collects after a chunk in which a note failed).
-HEADLESS = frozenset({"run", "check", "graph", "trees", "export-fhir", "map"})
+# free (a batch collects after a chunk in which a note failed). The consultation starts with
+# it off too, and turns it on after its first frame (assistant/tui/startup.py says why).
+GC_OFF = frozenset({"run", "check", "graph", "trees", "export-fhir", "map", "consult", "resume"})
 
 
 def _error(message: str) -> None:
@@ -151,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return ExitCode.BAD_INPUT
     collecting = gc.isenabled()
-    if args.command in HEADLESS:
+    if args.command in GC_OFF:
         gc.disable()
     try:
         if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
@@ -187,18 +188,12 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
 
 
 def cmd_consult(args: argparse.Namespace) -> int:
-    from assistant.tui import startup
+    from assistant.core.catalog import open_tree
 
-    startup.pause()
-    try:
-        from assistant.core.catalog import open_tree
+    tree = open_tree(args.tree)  # bad trees fail here, before the terminal is taken over
+    from assistant.tui.launch import run_app
 
-        tree = open_tree(args.tree)  # bad trees fail here, before the terminal is taken over
-        from assistant.tui.launch import run_app
-
-        return run_app(tree)
-    finally:
-        startup.resume()
+    return run_app(tree)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -206,15 +201,9 @@ def cmd_resume(args: argparse.Namespace) -> int:
         from assistant.commands.resume import list_sessions
 
         return list_sessions()
-    from assistant.tui import startup
+    from assistant.tui.launch import run_resume
 
-    startup.pause()
-    try:
-        from assistant.tui.launch import run_resume
-
-        return run_resume(args.session)
-    finally:
-        startup.resume()
+    return run_resume(args.session)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -165,7 +165,7 @@ def _make_notes(span: tuple[int, int]) -> list[tuple[str | None, list[str]]]:
                 continue
             out.append((None, warnings))
     if any(error for error, _ in out):
-        gc.collect()  # the collector may be off for the whole command (cli.HEADLESS)
+        gc.collect()  # the collector may be off for the whole command (cli.GC_OFF)
     return out
 
 
