@@ -46,10 +46,9 @@ class TreeBuilder:
 
     def build(self) -> Tree:
         d = self.data
-        sources = self._unique(d["sources"], "source")
         self.sources = {
             s["id"]: Source(s["id"], s["short"], s["citation"], s.get("doi"), s.get("url"))
-            for s in sources
+            for s in self._unique(d["sources"], "source")
         }
         sections = {
             s["id"]: Section(s["id"], s["title"], self._cite(s, "cite"), s.get("intro", ""))
@@ -76,15 +75,13 @@ class TreeBuilder:
         factor_data = self._unique(d.get("factors", []), "factor")
         reported = [*questions, *(s.id for s in scores)]  # a factor reports a question or a score
         factors = tuple(self._factor(f, parser, reported) for f in factor_data)
-        rule_parser = ConditionParser(
-            names, factor_ids=[f.id for f in factors], favors=FAVORS, allow_factors=True
-        )
+        factor_ids = [f.id for f in factors]
+        rule_parser = ConditionParser(names, factor_ids=factor_ids, favors=FAVORS,
+                                      allow_factors=True)
         outcomes = self._outcomes(d["outcomes"], rule_parser)
-        outcome_names = dict(names)
-        outcome_names["outcome"] = NameInfo(choices=tuple(o.id for o in outcomes), kind="outcome")
-        advice_parser = ConditionParser(
-            outcome_names, factor_ids=[f.id for f in factors], favors=FAVORS, allow_factors=True
-        )
+        outcome = NameInfo(choices=tuple(o.id for o in outcomes), kind="outcome")
+        advice_parser = ConditionParser({**names, "outcome": outcome}, factor_ids=factor_ids,
+                                        favors=FAVORS, allow_factors=True)
         advice = tuple(
             Advice(
                 a["id"], a["kind"], a["title"], a["text"],
@@ -108,17 +105,13 @@ class TreeBuilder:
 
     # -- helpers -------------------------------------------------------------------------
     def _unique(self, items: list, what: str) -> list:
-        seen: dict[str, Location | None] = {}
+        seen: dict[str, LocDict] = {}
         for item in items:
-            ident = str(item["id"])
-            if ident in seen:
-                first = seen[ident]
-                raise TreeError(
-                    f"duplicate {what} id '{ident}' (first at line {first.line if first else '?'})",
-                    item.value_loc("id"),
-                    f"each {what} id once",
-                )
-            seen[ident] = item.value_loc("id")
+            first = seen.setdefault(str(item["id"]), item)
+            if first is not item:
+                raise TreeError(f"duplicate {what} id '{item['id']}' (first at line "
+                                f"{first.value_loc('id').line})", item.value_loc("id"),
+                                f"each {what} id once")
         return items
 
     def _ref(self, item: LocDict, key: str, allowed: Collection[str], what: str) -> None:
