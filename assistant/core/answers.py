@@ -31,9 +31,8 @@ def allowed_text(question: Question) -> str:
         low = question.minimum if question.minimum is not None else "any"
         high = question.maximum if question.maximum is not None else "any"
         return f"a whole number from {low} to {high}"
-    hint = question.pattern_hint or (f"text matching {question.pattern}" if question.pattern
+    return question.pattern_hint or (f"text matching {question.pattern}" if question.pattern
                                      else "text")
-    return hint
 
 
 def parse_answer(question: Question, raw: Any) -> Any:

@@ -125,7 +125,6 @@ class Outcome(Record):
         said = " ".join([f["text"] for f in factors] + [a["text"] for a in advice])
         cited |= {s.id for s in tree.sources.values() if s.short.split(" 20")[0] in said}
         references = _references(tree, cited | {next(iter(tree.sources), "")})
-        meta = self.meta
         return {
             "tree": {"id": tree.id, "title": tree.title, "version": tree.version,
                      "sha256": tree.sha256},
@@ -154,8 +153,8 @@ class Outcome(Record):
             "references": references,
             "sources": [{k: r[k] for k in ("id", "short", "citation", "doi", "url")}
                         for r in _references(tree, set(tree.sources))],
-            "case_label": clean_text(meta["case_label"]) if "case_label" in meta else "",
-            "comments": clean_text(meta["comments"]) if "comments" in meta else "",
+            "case_label": clean_text(self.meta.get("case_label", "")),
+            "comments": clean_text(self.meta.get("comments", "")),
             "generated_at": self.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
             "generated_iso": self.generated_at.isoformat(),
             "disclaimer": " ".join(tree.disclaimer.split()),

@@ -219,12 +219,12 @@ def summary_markdown(round_: Round, generated_at: str = "") -> str:
     points, most = round_.score()
     preds, cases = round_.predictions_right()
     right, total = round_.answers_right()
+    seed = f", seed {round_.seed}" if round_.seed is not None else ""
+    when = f", {generated_at}" if generated_at else ""
     lines = [
         "# Training round: " + tree.title,
         "",
-        f"Tree `{tree.id}` {tree.version}" + (f", seed {round_.seed}" if round_.seed is not None
-                                              else "") + (f", {generated_at}" if generated_at
-                                                          else "") + ".",
+        f"Tree `{tree.id}` {tree.version}{seed}{when}.",
         "",
         f"**Score: {points}/{most}** (predictions {preds}/{cases}, answers {right}/{total}; "
         f"a right prediction counts {PREDICTION_POINTS} points, a right answer 1).",

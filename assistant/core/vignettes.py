@@ -10,6 +10,7 @@ the tree does not derive, and any drift between the two is one located error in 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -68,16 +69,15 @@ def load_vignettes(tree: Tree, path: Path | str) -> list[Vignette]:
     if not isinstance(items, LocList) or not items:
         raise InputError("'vignettes' must be a non-empty list", _at(data, "vignettes"),
                          "a list of vignettes")
-    out: list[Vignette] = []
-    seen: dict[str, Location] = {}
+    out: dict[str, Vignette] = {}
     for index, item in enumerate(items):
         vignette = _vignette(tree, item, items.item_loc(index))
-        if vignette.id in seen:
+        if vignette.id in out:
             raise InputError(f"duplicate vignette id '{vignette.id}' (first at line "
-                             f"{seen[vignette.id].line})", vignette.location, "each id once")
-        seen[vignette.id] = vignette.location
-        out.append(vignette)
-    return out
+                             f"{out[vignette.id].location.line})", vignette.location,
+                             "each id once")
+        out[vignette.id] = vignette
+    return list(out.values())
 
 
 def _only_keys(item: LocDict, allowed: tuple[str, ...], what: str) -> None:
@@ -208,9 +208,7 @@ def check_vignettes(tree: Tree, tree_file: Path | str) -> str | None:
     if not file.exists():
         return None
     vignettes = load_vignettes(tree, file)
-    counts: dict[str, int] = {}
-    for v in vignettes:
-        counts[v.recommendation] = counts.get(v.recommendation, 0) + 1
+    counts = Counter(v.recommendation for v in vignettes)
     spread = ", ".join(f"{counts[o]} {o}" for o in tree.outcome_ids if o in counts)
     return (f"ok: {file}: {len(vignettes)} vignettes ({spread}), each derives its expected "
             "outcome and factors")

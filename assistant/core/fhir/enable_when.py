@@ -232,13 +232,9 @@ class _Reach:
         """`question` is surely answered when these comparisons hold: it is compared (an
         answer means the item was enabled) or it is required and dominates one compared."""
         required = not self.tree.questions[question].optional
-        for atom in atoms:
-            if atom.operator == "exists" and atom.answer is False:
-                continue
-            if atom.question == question or (required and
-                                              self.dom.dominates(question, atom.question)):
-                return True
-        return False
+        return any(atom.question == question or (required and
+                                                 self.dom.dominates(question, atom.question))
+                   for atom in atoms if not (atom.operator == "exists" and atom.answer is False))
 
     def _clean_term(self, term: Term) -> Term | None:
         atoms = set(term)
