@@ -10,34 +10,24 @@ from typing import Any
 from assistant.core.fhir.questionnaire import XHTML, answer_value, questionnaire_url
 from assistant.core.result import Outcome, clean_text
 
-# --------------------------------------------------------------------------- response
 _DROP = {"script", "style", "head", "meta", "link", "base", "form", "input", "button",
          "iframe", "object", "embed", "textarea", "select", "title"}
 _AS_DIV = {"main", "header", "footer", "section", "article", "nav", "aside", "figure"}
 _KEEP_ATTRS = {"class", "id", "title", "lang", "dir", "style", "href", "name", "colspan",
                "rowspan", "scope", "src", "alt", "{http://www.w3.org/XML/1998/namespace}lang"}
-
-
-_SAFE_SCHEMES = ("http:", "https:", "mailto:", "#")
-_URL_ATTRS = {"href", "src"}
+_SCHEMES = {"href": ("http:", "https:", "mailto:", "#"), "src": ("http:", "https:", "#")}
 _BLANKS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
 
-def safe_url(url: str, attribute: str = "href") -> bool:
-    """A link a narrative may keep: http(s), mailto (links only) or a fragment.
-
-    Browsers ignore blanks and control characters inside a scheme (`java\tscript:`), so
-    they are dropped before looking; anything else (javascript:, data:, vbscript:, file:, a
-    relative path) is removed from the narrative.
-    """
-    bare = _BLANKS.sub("", url).lower()
-    allowed = _SAFE_SCHEMES if attribute == "href" else ("http:", "https:", "#")
-    return bare.startswith(allowed)
-
-
-def _safe_style(style: str) -> bool:
-    bare = _BLANKS.sub("", style).lower()
-    return not any(word in bare for word in ("url(", "expression(", "javascript:", "@import"))
+def _harmless(attribute: str, value: str) -> bool:
+    """A link a narrative may keep is http(s), mailto (href only) or a fragment; a style
+    loads nothing. Browsers ignore blanks and control characters inside a scheme
+    (`java\tscript:`), so they are dropped before looking; anything else (javascript:,
+    data:, vbscript:, file:, a relative path) is removed from the narrative."""
+    bare = _BLANKS.sub("", value).lower()
+    if attribute == "style":
+        return not any(word in bare for word in ("url(", "expression(", "javascript:", "@import"))
+    return bare.startswith(_SCHEMES[attribute]) if attribute in _SCHEMES else True
 
 
 def narrative_div(html: str, fallback_text: str) -> str:
@@ -83,9 +73,7 @@ def _sanitize(element: Any) -> None:
         elif not child.tag.startswith("{"):
             child.tag = f"{{{XHTML}}}{name}"
         for attr, value in list(child.attrib.items()):
-            if attr not in _KEEP_ATTRS or \
-                    (attr in _URL_ATTRS and not safe_url(value, attr)) or \
-                    (attr == "style" and not _safe_style(value)):
+            if attr not in _KEEP_ATTRS or not _harmless(attr, value):
                 del child.attrib[attr]
         _sanitize(child)
 
