@@ -149,7 +149,7 @@ def parse_json(raw: bytes, where: Location, error: type[InputError] = InputError
         raise error(str(exc), where, "finite numbers of at most 18 digits") from None
     except RecursionError:
         raise error("nested too deeply", where, f"at most {max_depth} levels") from None
-    if _depth(data, max_depth) > max_depth:
+    if _too_deep(data, max_depth):
         raise error("nested too deeply", where, f"at most {max_depth} levels")
     return data
 
@@ -171,18 +171,12 @@ def _short_int(text: str) -> int:
     return int(text)
 
 
-def _depth(data: Any, max_depth: int) -> int:
-    deepest = 0
-    stack = [(data, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level <= max_depth:
-                values = item.values() if isinstance(item, dict) else item
-                stack.extend((value, level + 1) for value in values)
-    return deepest
-
+def _too_deep(data: Any, levels: int) -> bool:
+    """More than `levels` levels of lists and mappings (recursing at most that deep)."""
+    if not isinstance(data, dict | list):
+        return False
+    items = data.values() if isinstance(data, dict) else data
+    return levels == 0 or any(_too_deep(item, levels - 1) for item in items)
 
 
 # --------------------------------------------------------------------------- writing

@@ -84,13 +84,16 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            Location(str(path), line, col),
-            "save the file as UTF-8",
-        ) from None
+        raise not_utf8(data, exc, str(path)) from None
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError, file: str, what: str = "",
+             error: type[InputError] = InputError) -> InputError:
+    """`{what}not valid UTF-8`, located at the first byte that is not."""
+    line = data[: exc.start].count(b"\n") + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return error(f"{what}not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                 Location(file, line, column), "save the file as UTF-8")
 
 
 def shown(value: Any, quoted: bool = False) -> str:

@@ -22,6 +22,7 @@ from jinja2.loaders import split_template_path
 
 from assistant.core.errors import InputError, Location, TemplateError
 from assistant.core.fileio import read_regular_file
+from assistant.core.source import not_utf8
 
 MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
 
@@ -61,11 +62,7 @@ class FolderLoader(BaseLoader):
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise TemplateError(f"template is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                                Location(str(path), line, column), "save the file as UTF-8"
-                                ) from None
+            raise not_utf8(data, exc, str(path), "template is ", TemplateError) from None
 
         def uptodate() -> bool:
             try:

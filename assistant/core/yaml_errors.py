@@ -99,6 +99,7 @@ def _tab_near(text: str, line: int, column: int) -> bool:
 
 
 _OPENING_QUOTE = re.compile(r'(?:^\s*(?:- )*|: |[\[{,]\s*)"')
+_CLOSED_QUOTE = re.compile(r'(?:[^"\\]|\\.)*"')  # a backslash escapes the next character
 
 
 def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
@@ -107,15 +108,7 @@ def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
         if line.lstrip().startswith("#"):
             continue
         for match in _OPENING_QUOTE.finditer(line):
-            index = match.end()
-            while index < len(line):
-                if line[index] == "\\":
-                    index += 2
-                    continue
-                if line[index] == '"':
-                    break
-                index += 1
-            else:
+            if not _CLOSED_QUOTE.match(line, match.end()):
                 return number, match.end()
     return None
 

@@ -113,6 +113,7 @@ for _tag, _pattern, _first in (
 ):
     CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(rf"^(?:{_pattern})\Z"), list(_first))
 
+
 def load_file(path: Path, what: str = "file", max_nodes: int = MAX_NODES,
               max_bytes: int = MAX_FILE_BYTES) -> Any:
     """Read and parse one file: the single way trees and answer files come in."""
