@@ -10,24 +10,18 @@ import sys
 
 from assistant.core.catalog import open_tree, resolve_tree_path
 from assistant.core.errors import InputError, Location, terminal_safe
-from assistant.core.model import Tree
-from assistant.core.vignettes import Vignette, load_vignettes, vignettes_file
-
-
-def load_round_cases(tree_name: str | None) -> tuple[Tree, list[Vignette]]:
-    """The tree and its checked vignettes (an InputError when there are none)."""
-    tree = open_tree(tree_name)
-    file = vignettes_file(resolve_tree_path(tree_name))
-    if not file.exists():
-        raise InputError(f"tree '{tree.id}' has no vignettes", Location(str(file)),
-                         "write them in this file")
-    return tree, load_vignettes(tree, file)
+from assistant.core.vignettes import load_vignettes, vignettes_file
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from assistant.core.training import DEFAULT_COUNT, pick
 
-    tree, vignettes = load_round_cases(args.tree)
+    tree = open_tree(args.tree)
+    file = vignettes_file(resolve_tree_path(args.tree))
+    if not file.exists():
+        raise InputError(f"tree '{tree.id}' has no vignettes", Location(str(file)),
+                         "write them in this file")
+    vignettes = load_vignettes(tree, file)
     if args.list:
         for v in vignettes:  # never the expected answer: the list is what a trainee sees
             print(f"{terminal_safe(v.id)}\t{terminal_safe(v.title)}")

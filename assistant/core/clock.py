@@ -17,14 +17,9 @@ LATEST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime 
 
 def now_utc() -> dt.datetime:
     """Now, to the second; SOURCE_DATE_EPOCH, when set, is now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.strip():
-        return _from_epoch(epoch)
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-
-
-def _from_epoch(epoch: str) -> dt.datetime:
-    text = epoch.strip()
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
     if text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= LATEST_EPOCH:
         return dt.datetime.fromtimestamp(int(text), tz=dt.UTC)
     shown = text if len(text) <= 40 else f"{text[:40]}..."

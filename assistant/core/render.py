@@ -145,12 +145,10 @@ def environment(folder: str | None = None) -> Any:
         auto_reload=False,  # a template is read once per process: no stat on every note
         bytecode_cache=bytecode_cache(),
     )
-    env.filters["wrap"] = _wrap
-    env.filters["wrap_paragraphs"] = _wrap_paragraphs
-    env.filters["md"] = md_inline
-    env.filters["paragraphs"] = paragraphs
-    env.filters["md_block"] = md_block
-    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, ensure_ascii=False)
+    env.filters.update(
+        wrap=_wrap, wrap_paragraphs=_wrap_paragraphs, md=md_inline, paragraphs=paragraphs,
+        md_block=md_block, tojson_pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False),
+    )
     return env
 
 
