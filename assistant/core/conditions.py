@@ -212,6 +212,11 @@ class NameInfo(Record):
     kind: str = "value"
 
 
+def _all_of(parts: list[Condition]) -> Condition:
+    """Conditions that must all hold (one alone is itself)."""
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
 class ConditionParser:
     """Parses YAML condition data against the names a tree defines, with located errors."""
 
@@ -231,25 +236,22 @@ class ConditionParser:
         if data is None or data is True:
             return ALWAYS
         if isinstance(data, list):
-            return All(tuple(self.parse(item, loc_of(data, i) or where)
-                             for i, item in enumerate(data)))
+            return All(self._items(data, where))
         if not isinstance(data, dict) or not data:
-            raise TreeError(
-                f"a condition must be a mapping, found {shown(data)}",
-                where,
-                "e.g. {bone_quality: hypersclerotic} or {all: [...]}",
-            )
-        parts = [self._one(key, value, loc_of(data, key) or where, data)
-                 for key, value in data.items()]
-        return parts[0] if len(parts) == 1 else All(tuple(parts))
+            raise TreeError(f"a condition must be a mapping, found {shown(data)}", where,
+                            "e.g. {bone_quality: hypersclerotic} or {all: [...]}")
+        return _all_of([self._one(key, value, loc_of(data, key) or where, data)
+                        for key, value in data.items()])
+
+    def _items(self, data: list[Any], where: Location | None) -> tuple[Condition, ...]:
+        return tuple(self.parse(item, loc_of(data, i) or where) for i, item in enumerate(data))
 
     def _one(self, key: Any, value: Any, where: Location | None, parent: Any) -> Condition:
         key_where = parent.key_loc(key) if hasattr(parent, "key_loc") else where
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
                 raise TreeError(f"'{key}' needs a non-empty list of conditions", where)
-            items = tuple(self.parse(item, loc_of(value, i) or where)
-                          for i, item in enumerate(value))
+            items = self._items(value, where)
             return All(items) if key == "all" else AnyOf(items)
         if key == "not":
             return Not(self.parse(value, where))
@@ -276,10 +278,9 @@ class ConditionParser:
         if isinstance(value, dict):
             if not value:
                 raise TreeError("an empty comparison", where, one_of(COMPARISONS))
-            parts = [self._compare(name, info, op, operand, loc_of(value, op) or where,
-                                   value.key_loc(op) if hasattr(value, "key_loc") else where)
-                     for op, operand in value.items()]
-            return parts[0] if len(parts) == 1 else All(tuple(parts))
+            return _all_of([self._compare(name, info, op, operand, loc_of(value, op) or where,
+                                          value.key_loc(op) if hasattr(value, "key_loc") else where)
+                            for op, operand in value.items()])
         if isinstance(value, list):
             return self._compare(name, info, "in", value, where, key_where)
         return self._compare(name, info, "eq", value, where, key_where)
@@ -289,11 +290,8 @@ class ConditionParser:
         where: Location | None, op_where: Location | None,
     ) -> Compare:
         if op not in COMPARISONS:
-            raise TreeError(
-                f"unknown comparison '{op}'{did_you_mean(op, COMPARISONS)}",
-                op_where,
-                one_of(COMPARISONS),
-            )
+            raise TreeError(f"unknown comparison '{op}'{did_you_mean(op, COMPARISONS)}",
+                            op_where, one_of(COMPARISONS))
         if op == "answered":
             if not isinstance(operand, bool):
                 raise TreeError("'answered' takes true or false", where)
