@@ -114,12 +114,9 @@ def build_map(tree: Tree) -> list[MapSection]:
 
 
 def _cell(entries: list[MapEntry]) -> str:
-    if not entries:
-        return "-"
-    return "<br>".join(
-        f"[{e.title}](#{e.anchor}){ADDED_MARK if e.added_rule else ''} (`{e.factor}`)"
-        for e in entries
-    )
+    links = (f"[{e.title}](#{e.anchor}){ADDED_MARK if e.added_rule else ''} (`{e.factor}`)"
+             for e in entries)
+    return "<br>".join(links) or "-"
 
 
 def to_markdown(tree: Tree) -> str:

@@ -64,13 +64,11 @@ def build_graph(tree: Tree) -> Graph:
         label = q.id + (" (optional)" if q.optional else "")
         nodes[nid] = Node(nid, f"{label}\n{q.prompt}", "question")
         members[q.section].append(nid)
-    nodes[END_NODE] = Node(END_NODE, "end: outcome rules, first that holds", "end")
-    for q in tree.questions.values():
-        several = len(q.next) > 1
-        for branch in q.next:
+        for branch in q.next:  # labelled only where there is a choice
             text = branch.when.describe()
-            label = ("otherwise" if text == "always" else text) if several else ""
-            edges.append(Edge(node_id(q.id), node_id(branch.goto), label))
+            label = ("otherwise" if text == "always" else text) if len(q.next) > 1 else ""
+            edges.append(Edge(nid, node_id(branch.goto), label))
+    nodes[END_NODE] = Node(END_NODE, "end: outcome rules, first that holds", "end")
     for outcome in tree.outcomes:
         oid = outcome_node(outcome.id)
         nodes[oid] = Node(oid, f"{outcome.id}\n{outcome.title}", "outcome")

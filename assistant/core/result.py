@@ -117,7 +117,6 @@ class Outcome(Record):
             advice_by_kind.setdefault(a["kind"], []).append(a)
         outcome = tree.outcome(self.recommendation)
         answers_by_id = {a["id"]: a for a in answers}
-        provisional = [f for f in factors if f["provisional"]]
         cites: list[Cite | None] = [f.rule.cite for f in self.evaluation.factors]
         cites += [a.cite for a in self.evaluation.advice] + [outcome.cite]
         cites += [s.cite for s in tree.scores if s.id in self.evaluation.scores]
@@ -134,7 +133,7 @@ class Outcome(Record):
                         "cite": tree.cite_text(outcome.cite)},
             "subject": _subject(answers_by_id),
             "provisional": self.evaluation.provisional,
-            "provisional_factors": provisional,
+            "provisional_factors": [f for f in factors if f["provisional"]],
             "can_change": self.evaluation.provisional and self.recommendation == "MISS",
             "factors": factors,
             "deciding": favoring.get(self.recommendation, []),
