@@ -146,12 +146,11 @@ def questionnaire(tree: Tree) -> dict[str, Any]:
                  for q in tree.questions.values() if q.section == section.id]
         if not items:
             continue
-        group: dict[str, Any] = {"linkId": section.id, "type": "group", "text": section.title}
         text = _with_source(tree, section.intro, section.cite)
         if text:
             items.insert(0, {"linkId": f"{section.id}.intro", "type": "display", "text": text})
-        group["item"] = items
-        groups.append(group)
+        groups.append({"linkId": section.id, "type": "group", "text": section.title,
+                       "item": items})
     return {
         "resourceType": "Questionnaire",
         "id": tree.id,
