@@ -28,13 +28,9 @@ MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
 
 
 class FolderLoader(BaseLoader):
-    """Templates from one folder: regular files inside it only, each at most 1 MiB.
-
-    A name that is not there raises TemplateNotFound (a site folder falls back to the
-    shipped templates); a name that is there but is not a regular file inside the folder
-    (a FIFO, a device, a folder, a symlink leading out or to nothing) is refused in one
-    line, never replaced by the shipped one and never opened (a FIFO would block).
-    """
+    """Templates from one folder, as the module says: a name that is not there raises
+    TemplateNotFound (a site folder falls back to the shipped templates); one that is there
+    but refused is a TemplateError, never replaced by the shipped one and never opened."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
