@@ -44,10 +44,8 @@ class Walk(Record):
 
 def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False, *,
            guess: bool = False) -> Walk:
-    """Walk the tree from the start, taking known answers, until one is missing or the end.
-
-    With `guess`, a missing answer is a likely one (`_likely`) and the walk goes to the end.
-    """
+    """Walk the tree from the start, taking known answers, until one is missing or the end
+    (with `guess`, a missing answer is a likely one and the walk goes to the end)."""
     path: list[str] = []
     values: dict[str, Any] = {}
     ctx = EvalContext(values)
@@ -140,11 +138,8 @@ def derive(tree: Tree, answers: Mapping[str, Any]) -> tuple[Walk, Evaluation]:
 
 # --------------------------------------------------------------------------- progress
 def estimate_total(tree: Tree, known: Mapping[str, Any]) -> int:
-    """Questions a whole consultation would ask: the path so far, then a likely rest.
-
-    Unanswered questions are guessed (`_likely`); answers given count whether required or
-    optional, skipped ones do not.
-    """
+    """Questions a whole consultation would ask: the path so far, then a likely rest
+    (`_likely`); answers given count, whether required or optional; skips do not."""
     return len(replay(tree, known, guess=True).values)
 
 

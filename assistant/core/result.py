@@ -73,10 +73,8 @@ class Outcome(Record):
                 "components": dict(score.components)}
 
     def to_json(self, note: str, factors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The machine-readable result, exactly as the contract lays it out.
-
-        `factors`: this outcome's `factor_dicts()` when the caller has them already.
-        """
+        """The machine-readable result, exactly as the contract lays it out (`factors`: this
+        outcome's `factor_dicts()` when the caller has them already)."""
         return {
             "tree": {"id": self.tree.id, "version": self.tree.version,
                      "sha256": self.tree.sha256},

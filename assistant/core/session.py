@@ -195,11 +195,8 @@ def record(session: Session, consultation: Consultation, *, finished: bool = Fal
 
 # --------------------------------------------------------------------------- files
 def save_session(session: Session, *, durable: bool = False) -> Path:
-    """Write the session atomically; return its path.
-
-    A failure is a SessionError whose text is one plain, located sentence (`...: cannot
-    write the file: no space left on device (free some space...)`), whatever the cause.
-    """
+    """Write the session atomically; return its path. A failure is a SessionError of one
+    plain, located sentence (`...: cannot write the file: no space left on device...`)."""
     target = session.path
     text = json.dumps(session.to_json(), indent=1, ensure_ascii=False) + "\n"
     try:
@@ -211,11 +208,9 @@ def save_session(session: Session, *, durable: bool = False) -> Path:
 
 
 def load_session(path: Path | str) -> Session:
-    """Read one session file; SessionError when it is not a whole, valid session.
-
-    Only a regular file is read (a symbolic link to /dev/zero, a FIFO are refused unopened),
-    at most MAX_SESSION_BYTES of it, and parsed with bounded numbers and depth.
-    """
+    """Read one session file; SessionError when it is not a whole, valid session. Only a
+    regular file is read (a link to /dev/zero, a FIFO are refused unopened), at most
+    MAX_SESSION_BYTES of it, parsed with bounded numbers and depth."""
     file = Path(path)
     where = Location(str(file))
     try:
@@ -329,12 +324,8 @@ def copy_session(session: Session) -> Session:
 
 
 def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
-    """A Consultation from a session; answers the tree no longer accepts are dropped.
-
-    Returns the consultation and one warning per dropped answer (a tree that changed
-    since the session was saved), naming the question by its prompt: the warnings are
-    shown to the person.
-    """
+    """A Consultation from a session, and one warning per answer dropped because the tree
+    changed since (shown to the person, so naming the question by its prompt)."""
     warnings: list[str] = []
     known: dict[str, Any] = {}
     for qid, value in session.known.items():
