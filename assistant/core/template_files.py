@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ class FolderLoader(BaseLoader):
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
 
-    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, None]:
         path = self.folder.joinpath(*split_template_path(template))
         if not os.path.lexists(path):
             raise TemplateNotFound(template)
@@ -47,26 +46,15 @@ class FolderLoader(BaseLoader):
                                 "a template folder may include only files inside it")
         try:  # never opens a FIFO or device; at most MAX_TEMPLATE_BYTES
             data = read_regular_file(real, MAX_TEMPLATE_BYTES, "template")
-            mtime = os.stat(real).st_mtime_ns
         except InputError as exc:
             sized = exc.allowed is not None and "bytes" in exc.allowed
             raise TemplateError(exc.message, where, exc.allowed if sized else
                                 "a template is a regular text file") from None
-        except OSError as exc:
-            raise TemplateError(f"template cannot be read ({exc.strerror or exc})", where
-                                ) from None
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise not_utf8(data, exc, str(path), "template is ", TemplateError) from None
-
-        def uptodate() -> bool:
-            try:
-                return os.stat(real).st_mtime_ns == mtime
-            except OSError:
-                return False
-
-        return source, str(path), uptodate
+        return source, str(path), None  # no up-to-date check: render.py reads a template once
 
 
 def _ours(path: str) -> bool:
