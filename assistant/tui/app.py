@@ -14,18 +14,21 @@ make (quitting asks first).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from assistant.core import session as sessions
 from assistant.core.errors import SpineAssistError, terminal_safe
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.core.model import Tree
-from assistant.tui.commands import ConsultCommands
+from assistant.tui.commands import COMMANDS
 from assistant.tui.keyorder import OrderedKeysApp
 from assistant.tui.saving import crash_message, save_failure
 
@@ -44,7 +47,6 @@ class SpineAssistApp(OrderedKeysApp[int]):
     # The conversation is the base screen (see get_default_screen), whose CSS Textual does
     # not load by itself: it is read with the app's.
     CSS_PATH: ClassVar = ["app.tcss", "screens/consult.tcss"]
-    COMMANDS: ClassVar = OrderedKeysApp.COMMANDS | {ConsultCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit spine-assist", id="quit"),
         Binding("ctrl+s", "keep_answers", "Keep answers",
@@ -115,12 +117,8 @@ class SpineAssistApp(OrderedKeysApp[int]):
         without saving; anything else starts afresh (the saved session stays)."""
         if choice not in ("resume", "copy", "read"):
             return
-        consultation, warnings = sessions.restore(self.decision_tree, saved)
-        self.consultation = consultation
-        if choice == "copy":
-            self.session = sessions.copy_session(saved)
-        else:
-            self.session = saved
+        self.consultation, warnings = sessions.restore(self.decision_tree, saved)
+        self.session = sessions.copy_session(saved) if choice == "copy" else saved
         for warning in warnings:
             self.notify(terminal_safe(warning), title="Resumed with changes",
                         severity="warning", timeout=10, markup=False)
@@ -251,6 +249,14 @@ class SpineAssistApp(OrderedKeysApp[int]):
             self.push_screen(ResultScreen())
 
     # -- actions shared by bindings and the command palette ---------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
+        """Textual's own palette commands, then ours that the screen or the app allows now."""
+        yield from super().get_system_commands(screen)
+        for title, action, where, help_text in COMMANDS:
+            target: DOMNode = screen if where == "screen" else self
+            if hasattr(target, f"action_{action}") and target.check_action(action, ()):
+                yield SystemCommand(title, help_text, partial(self.run_action, action, target))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "keep_answers":
             return self.save_problem is not None and bool(self.consultation.known)

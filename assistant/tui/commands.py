@@ -1,18 +1,12 @@
 """The command palette: every action of the app, named "area: what it does".
 
-Commands are found on the screen the palette was opened from (its `action_*` methods,
-kept only when `check_action` allows them) and on the app, so the palette never offers
-something that would do nothing.
+Offered through Textual's own system commands (`SpineAssistApp.get_system_commands`),
+found on the screen the palette was opened from (its `action_*` methods, kept only when
+`check_action` allows them) and on the app, so the palette never offers something that
+would do nothing.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterator
-from functools import partial
-from typing import Any
-
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
 
 # (title, action, where, help): where is "screen" (the screen's action) or "app".
 COMMANDS: tuple[tuple[str, str, str, str], ...] = (
@@ -39,26 +33,3 @@ COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("learn: tree outline (current path)", "tree_outline", "app",
      "The whole tree as an outline, this consultation's path marked"),
 )
-
-
-class ConsultCommands(Provider):
-    """Actions of the consultation, offered where they apply."""
-
-    def _available(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
-        """(title, what runs it, help) of each command its screen or the app allows now."""
-        for title, action, where, help_text in COMMANDS:
-            target: DOMNode = self.screen if where == "screen" else self.app
-            if hasattr(target, f"action_{action}") and \
-                    target.check_action(action, ()) is True:
-                yield title, partial(self.app.run_action, action, target), help_text
-
-    async def discover(self) -> Hits:
-        for title, run, help_text in self._available():
-            yield DiscoveryHit(title, run, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, run, help_text in self._available():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), run, help=help_text)

@@ -13,7 +13,6 @@ from assistant.core.machine import SKIPPED
 from assistant.core.model import Tree
 from assistant.core.render import render
 from assistant.tui.app import SpineAssistApp
-from assistant.tui.commands import ConsultCommands
 from assistant.tui.launch import make_app, make_resume_app
 from assistant.tui.screens.consult import ConsultScreen
 from assistant.tui.screens.edit import EditAnswerScreen
@@ -393,11 +392,10 @@ async def test_command_palette_offers_what_applies_here(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        titles = [t for t, *_ in ConsultCommands(app.screen)._available()]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "consult: why this matters" not in titles  # the case label is asked first
         await pass_label(pilot)
-        provider = ConsultCommands(app.screen)
-        titles = [t for t, *_ in provider._available()]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "consult: why this matters" in titles
         assert "consult: restart" in titles
         assert "consult: switch tree" in titles
@@ -405,7 +403,7 @@ async def test_command_palette_offers_what_applies_here(tree: Tree):
         assert "result: export the note" not in titles
         values = fixture_values(tree, "miss.yaml")
         await to_result(pilot, values)
-        titles = [t for t, *_ in ConsultCommands(app.screen)._available()]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         assert {"result: export the note", "result: what if...",
                 "result: copy the note"} <= set(titles)
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 from assistant.core.model import Tree
-from assistant.tui.commands import ConsultCommands
 from assistant.tui.launch import make_app
 from assistant.tui.screens.consult import ConsultScreen
 from tests.tui.drive import keys_for, pass_label
@@ -30,7 +29,7 @@ async def test_decision_map_from_the_palette(tree: Tree):
     app = make_app(tree)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        titles = [t for t, *_ in ConsultCommands(app.screen)._available()]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "learn: decision map" in titles
         await _run_command(pilot, "learn: decision map")
         assert isinstance(app.screen, DecisionMapScreen)
