@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -36,12 +35,10 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Static(Text(terminal_safe(self.question)), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning",
+                             action="screen.dismiss(True)")
+                yield Button(f"{self.no} (n)", id="no", variant="primary",
+                             action="screen.dismiss(False)")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")

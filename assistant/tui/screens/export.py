@@ -124,8 +124,8 @@ class ExportScreen(ModalScreen[Path | str | None]):
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button("Download" if self.web else "Export", id="export",
-                             variant="primary")
-                yield Button("Cancel", id="cancel")
+                             variant="primary", action="screen.export")
+                yield Button("Cancel", id="cancel", action="screen.dismiss")
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
@@ -151,13 +151,6 @@ class ExportScreen(ModalScreen[Path | str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_export()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "export":
-            self.action_export()
-        else:
-            self.dismiss(None)
 
     def action_export(self) -> None:
         from assistant.tui.screens.confirm import ConfirmScreen

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -67,24 +66,18 @@ class ResumeScreen(ModalScreen[str | None]):
                          id="resume-text")
             with Horizontal(id="resume-buttons"):
                 if self.busy:
-                    yield Button("Read-only (o)", id="read", variant="primary")
-                    yield Button("Copy (c)", id="copy")
+                    yield Button("Read-only (o)", id="read", variant="primary",
+                                 action="screen.dismiss('read')")
+                    yield Button("Copy (c)", id="copy", action="screen.dismiss('copy')")
                 else:
-                    yield Button("Resume (r)", id="resume", variant="primary")
-                yield Button("Start new (n)", id="new")
+                    yield Button("Resume (r)", id="resume", variant="primary",
+                                 action="screen.dismiss('resume')")
+                yield Button("Start new (n)", id="new", action="screen.dismiss")
 
     def on_mount(self) -> None:
         self.query_one("#read" if self.busy else "#resume", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "dismiss" and parameters:
-            choice = parameters[0]
-            if choice == "resume":
-                return not self.busy
-            if choice in ("read", "copy"):
-                return self.busy
+        if action == "dismiss" and parameters:  # resume a free session; read or copy a held one
+            return self.busy == (parameters[0] != "resume")
         return True
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(None if event.button.id == "new" else event.button.id)
