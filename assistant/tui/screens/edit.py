@@ -1,14 +1,13 @@
 """Change one earlier answer: the question again, the answer given preselected.
 
-Esc cancels the edit and nothing else: the key is stopped here, so no screen below sees
-it (below, Esc goes back a question and takes back an answer).
+Esc cancels the edit and nothing else: a modal screen's bindings hide those of the screens
+below (there, Esc goes back a question and takes back an answer).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
@@ -31,7 +30,6 @@ class EditAnswerScreen(AnswerTarget, ModalScreen[Any]):
         super().__init__()
         self.question = question
         self.given = None if given is SKIPPED else given
-        self._dismissed = False
 
     def compose(self) -> ComposeResult:
         yield QuestionBox(id="edit-question")
@@ -43,9 +41,8 @@ class EditAnswerScreen(AnswerTarget, ModalScreen[Any]):
         )
 
     def _close(self, value: Any) -> None:
-        """Dismiss once: a second key before the dialog is gone changes nothing more."""
-        if not self._dismissed:
-            self._dismissed = True
+        """Dismiss once: a key still on its way once the dialog is gone changes nothing."""
+        if self.is_current:
             self.dismiss(value)
 
     def answer_given(self, question: Question, value: Any) -> None:
@@ -53,12 +50,6 @@ class EditAnswerScreen(AnswerTarget, ModalScreen[Any]):
 
     def answer_skipped(self, question: Question) -> None:
         self._close(SKIPPED)
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "escape":
-            event.stop()
-            event.prevent_default()
-            self.action_cancel()
 
     def action_cancel(self) -> None:
         self._close(None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -109,8 +108,3 @@ class ResultScreen(Screen[None]):
         from assistant.tui.screens.review import ReviewScreen
 
         self.app.switch_screen(ReviewScreen())
-
-
-def headline(outcome: Outcome) -> Text:
-    """The banner of an outcome (for tests and the bench: what the screen heads with)."""
-    return banner(outcome.context())

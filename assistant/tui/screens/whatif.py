@@ -28,10 +28,6 @@ from assistant.tui.widgets.question_box import QuestionBox
 from assistant.tui.widgets.side_panel import FAVOR_TITLES
 
 
-def outcome_title(tree: Tree, outcome_id: str) -> str:
-    return next((o.title for o in tree.outcomes if o.id == outcome_id), outcome_id)
-
-
 def change_sentence(tree: Tree, change: WhatIf) -> str:
     """One sentence in the question's words: the change and the recommendation's fate."""
     question = change.question
@@ -46,8 +42,8 @@ def change_sentence(tree: Tree, change: WhatIf) -> str:
     if change.after is None:
         needs = change.needs.prompt if change.needs else "another question"
         return f"{said} leads to a question not answered yet: {needs}"
-    before = outcome_title(tree, change.before.recommendation)
-    after = outcome_title(tree, change.after.recommendation)
+    before = tree.outcome(change.before.recommendation).title
+    after = tree.outcome(change.after.recommendation).title
     verdict = f"turns {before} into {after}" if after != before else f"keeps {after}"
     if change.after.provisional != change.before.provisional:
         verdict += " (now provisional)" if change.after.provisional else \
@@ -60,8 +56,8 @@ def diff_text(tree: Tree, change: WhatIf) -> Text:
     if change.after is None:
         text.append(change_sentence(tree, change), style="italic")
         return text
-    before = outcome_title(tree, change.before.recommendation)
-    after = outcome_title(tree, change.after.recommendation)
+    before = tree.outcome(change.before.recommendation).title
+    after = tree.outcome(change.after.recommendation).title
     text.append("Recommendation: ", style="bold")
     text.append(before)
     if after != before:
@@ -100,7 +96,6 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
         super().__init__()
         self.qid: str | None = None  # the answer being looked at (None: choosing one)
         self.change: WhatIf | None = None
-        self._applied = False
         self.answers = OptionList(id="whatif-answers")
         self.question_box = QuestionBox(id="whatif-question", preview=True)
         self.diff = Static(id="whatif-diff")
@@ -183,11 +178,10 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
         self.question_box.confirm()
 
     def answer_given(self, question: Question, value: Any) -> None:
-        if self._applied:
+        if not self.is_current:
             return  # a second Enter before the screen is gone changes nothing more
         self.preview(value)
         change = self.change
-        self._applied = True
         if change is None or change.unchanged:
             self.dismiss(None)
             return
