@@ -41,7 +41,8 @@ def asking_label(app: Any) -> bool:
     from assistant.tui.screens.consult import LABEL_QUESTION, ConsultScreen
 
     screen = app.screen
-    return isinstance(screen, ConsultScreen) and screen.question_box.question is LABEL_QUESTION
+    return isinstance(screen, ConsultScreen) and \
+        getattr(screen.question_box, "question", None) is LABEL_QUESTION  # None: never shown
 
 
 async def pass_label(pilot: Pilot, label: str = "") -> None:

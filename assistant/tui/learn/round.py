@@ -118,8 +118,6 @@ class RoundScreen(AnswerTarget, Screen[None]):
         return True
 
     def action_next_case(self) -> None:
-        if self.round.phase != "reveal":
-            return
         if self.round.next_case():
             self.show_case()
         else:

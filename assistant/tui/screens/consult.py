@@ -249,8 +249,8 @@ class ConsultScreen(AnswerTarget, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         consultation = host(self).consultation
         typing = isinstance(self.focused, Input)
-        # True: enabled; None: shown greyed out; False: hidden. A letter key is typed into
-        # a text field, so it is not offered there.
+        # True: enabled; None: shown greyed out; False: hidden (Textual runs an action only
+        # on True). A letter key is typed into a text field, so it is not offered there.
         if action == "back":
             return True if consultation.can_go_back else None
         if action == "edit":
@@ -262,8 +262,6 @@ class ConsultScreen(AnswerTarget, Screen[None]):
         return True
 
     def action_back(self) -> None:
-        if not host(self).consultation.can_go_back:
-            return
         host(self).go_back()
         self.refresh_view()
         self.question_box.focus_answer()

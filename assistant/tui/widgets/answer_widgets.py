@@ -69,7 +69,7 @@ class _ListKeys(OptionList):
     """The keys both lists share: digits, Enter, and `s` where a question may be skipped."""
 
     allow_skip = False
-    asker: Asker | None = None
+    asker: Asker  # the question box around it sets it
     _wrapped_width = 0
 
     def on_resize(self, event: events.Resize) -> None:
@@ -82,16 +82,13 @@ class _ListKeys(OptionList):
         self._wrapped_width = event.size.width
 
     def action_digit(self, number: int) -> None:
-        if self.asker is not None:
-            self.asker.digit(number)
+        self.asker.digit(number)
 
     def action_skip(self) -> None:
-        if self.asker is not None:
-            self.asker.skip()
+        self.asker.skip()
 
     def action_confirm(self) -> None:
-        if self.asker is not None:
-            self.asker.confirm()
+        self.asker.confirm()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.allow_skip if action == "skip" else True
@@ -205,15 +202,12 @@ def typed_problem(question: Question, text: str) -> str:
 class AnswerField(Input):
     """A number or a short text; Enter answers (the box checks the text)."""
 
-    asker: Asker | None = None
+    asker: Asker  # the question box around it sets it
 
     async def action_submit(self) -> None:
         """Enter: the box checks and answers now (Input's own posts Submitted, handled
         only after the keys typed next were handed to this field)."""
-        if self.asker is not None:
-            self.asker.submit(self.value)
-        else:
-            await super().action_submit()
+        self.asker.submit(self.value)
 
     @property
     def cursor_screen_offset(self) -> Offset:

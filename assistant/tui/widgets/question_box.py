@@ -9,7 +9,7 @@ Keys mean the same everywhere.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import events, on
@@ -69,7 +69,6 @@ class QuestionBox(Vertical):
         #q-progress { width: auto; }
     }
     """
-    KINDS: ClassVar[tuple[str, ...]] = ("single", "multi", "value")
 
     def __init__(self, *, preview: bool = False, steady: bool = False,
                  id: str | None = None, classes: str | None = None) -> None:
@@ -79,7 +78,7 @@ class QuestionBox(Vertical):
         # the conversation above does not jump, nor is laid out again, with every question.
         self.steady = steady
         self._steady_size = (0, 0)  # (width, tallest height at that width)
-        self.question: Question | None = None
+        self.question: Question  # set by show(), before any of its widgets has a choice or text
         self.kind = ""
         self.allow_skip = False
         self._reason = ""
@@ -117,8 +116,6 @@ class QuestionBox(Vertical):
     @property
     def ticked(self) -> list[str]:
         """The ticked choices, in the question's order."""
-        if self.question is None:
-            return []
         chosen = set(self.checks.selected)
         return [c for c in self.question.choice_ids if c in chosen]
 
@@ -153,9 +150,8 @@ class QuestionBox(Vertical):
             self.checks.show(question, default, allow_skip=self.allow_skip)
         else:
             self.field.show(question, default, allow_skip=self.allow_skip)
-        for kind, widget in zip(self.KINDS, (self.choices, self.checks, self.field),
-                                strict=True):
-            widget.display = kind == self.kind
+        for widget in (self.choices, self.checks, self.field):
+            widget.display = widget is self.widget
         _update(self.hint, hint_for(self.kind, self.allow_skip, self.preview))
         self.set_progress(progress)
         self.border_title = title or None
@@ -206,35 +202,26 @@ class QuestionBox(Vertical):
             self.complaint.display = bool(message)
 
     # -- what the person did -------------------------------------------------------------
-    def _target(self) -> AnswerTarget | None:
-        return next((node for node in self.ancestors if isinstance(node, AnswerTarget)),
-                    None)
+    @property
+    def _target(self) -> AnswerTarget:
+        """The screen (or app) holding this box: it decides what an answer does."""
+        return next(node for node in self.ancestors if isinstance(node, AnswerTarget))
 
     def _answer(self, value: Any) -> None:
-        target = self._target()
-        if self.question is not None and target is not None:
-            target.answer_given(self.question, value)
+        self._target.answer_given(self.question, value)
 
     def skip(self) -> None:
-        """Skip an optional question, or say that this one needs an answer."""
-        target = self._target()
-        if self.question is None or target is None:
-            return
-        if self.allow_skip:
-            target.answer_skipped(self.question)
-        else:
-            self.set_error("This question needs an answer.")
+        """Skip this optional question: `s`, the skip row and an empty field offer it only
+        where the question allows it."""
+        self._target.answer_skipped(self.question)
 
     def _propose(self, value: Any) -> None:
-        target = self._target()
-        if self.preview and self.question is not None and target is not None:
-            target.answer_proposed(self.question, value)
+        if self.preview:
+            self._target.answer_proposed(self.question, value)
 
     def digit(self, number: int) -> None:
         """A digit on a list: pick (or in a preview, show) or tick that choice."""
         question = self.question
-        if question is None:
-            return
         count = len(question.choices)
         if number > count:
             self.set_error(f"There is no choice {number}: press 1 to {count}.")
@@ -254,7 +241,7 @@ class QuestionBox(Vertical):
             option = self.choices.highlighted_option
             if option is not None:
                 self._chosen(option.id)
-        elif self.kind == "multi" and self.question is not None:
+        elif self.kind == "multi":
             ticked = self.ticked
             if not ticked:
                 self.set_error("Tick at least one (Space or a digit), then Enter.")
@@ -290,12 +277,9 @@ class QuestionBox(Vertical):
     def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
         """The exclusive choice (`none`) clears the others; any other clears it."""
         event.stop()
-        question = self.question
-        if question is None:
-            return
         choice = str(event.selection.value)
         if choice in self.checks.selected:
-            exclusive = question.exclusive
+            exclusive = self.question.exclusive
             for other in list(self.checks.selected):
                 if other != choice and (choice in exclusive or other in exclusive):
                     self.checks.deselect(other)
@@ -311,7 +295,7 @@ class QuestionBox(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         """Check the text as it is typed: the complaint says what is wrong at once."""
         event.stop()
-        if self.question is None or self.kind != "value":
+        if self.kind != "value":
             return
         problem = typed_problem(self.question, event.value) if event.value.strip() else ""
         self.set_error(problem)
@@ -321,8 +305,6 @@ class QuestionBox(Vertical):
     def submit(self, text: str) -> None:
         """Enter in the field: answer with the text, skip when empty, or say why not."""
         question = self.question
-        if question is None:
-            return
         if not text.strip() and self.allow_skip:
             self.skip()
             return

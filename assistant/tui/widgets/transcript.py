@@ -87,23 +87,19 @@ class Transcript(OptionList):
             return
         for index in range(self.option_count - 1, FIRST + keep - 1, -1):
             self.remove_option_at_index(index)
-        self.add_options(self._options_for(entries[keep:],
-                                           entries[keep - 1].section if keep else None))
+        previous = entries[keep - 1].section if keep else None
+        options = []
+        for entry in entries[keep:]:
+            options.append(Option(exchange_text(entry, entry.section != previous),
+                                  id=entry.qid))
+            previous = entry.section
+        self.add_options(options)
         self.entries = list(entries)
         if self.is_mounted:
             self.anchor()  # the next layout scrolls to the end, in the same frame
 
     def on_mount(self) -> None:
         self.anchor()
-
-    @staticmethod
-    def _options_for(entries: list[Entry], previous: str | None) -> list[Option]:
-        options = []
-        for entry in entries:
-            options.append(Option(exchange_text(entry, entry.section != previous),
-                                  id=entry.qid))
-            previous = entry.section
-        return options
 
     # -- focus and keys --------------------------------------------------------------
     @property
@@ -114,13 +110,11 @@ class Transcript(OptionList):
             return None
         return self.entries[index - FIRST]
 
-    def focus_last(self) -> bool:
-        """Focus the last answer (the `e` key); False when there is none yet."""
-        if not self.entries:
-            return False
-        self.highlighted = self.option_count - 1
-        self.focus()
-        return True
+    def focus_last(self) -> None:
+        """Focus the last answer (the `e` key), if there is one yet."""
+        if self.entries:
+            self.highlighted = self.option_count - 1
+            self.focus()
 
     def action_cursor_down(self) -> None:
         """Down from the last answer goes on to the current question."""
