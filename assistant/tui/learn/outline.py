@@ -35,12 +35,12 @@ class TreeOutlineScreen(Screen[None]):
         self.decision_tree = tree
         self.path = [p for p in path if p in tree.questions]
         self.next_on_path = dict(pairwise(self.path))  # question -> the next one
-        self.question_nodes: dict[str, TreeNode[str]] = {}
+        self.question_nodes: dict[str, TreeNode[None]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("▶ marks the current path. Enter opens or closes a node.", id="outline-help")
-        yield TreeWidget(Text(self.decision_tree.title, style="bold"), data="root", id="outline")
+        yield TreeWidget(Text(self.decision_tree.title, style="bold"), id="outline")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,7 +54,7 @@ class TreeOutlineScreen(Screen[None]):
         widget.focus()
 
     # -- building ----------------------------------------------------------------------
-    def _build(self, root: TreeNode[str]) -> None:
+    def _build(self, root: TreeNode[None]) -> None:
         tree = self.decision_tree
         on_path = set(self.path)
         for section in tree.sections.values():
@@ -62,46 +62,42 @@ class TreeOutlineScreen(Screen[None]):
             label = Text(section.title, style="bold")
             if any(q.id in on_path for q in questions):
                 label.append("  ▶", style=ON_PATH)
-            node = root.add(label, data=f"section:{section.id}")
+            node = root.add(label)
             for question in questions:
                 self._question(node, question, question.id in on_path)
             factors = [f for f in tree.factors if f.section == section.id]
             if factors:
-                group = node.add(Text("factors raised here", style="italic"),
-                                 data=f"factors:{section.id}")
+                group = node.add(Text("factors raised here", style="italic"))
                 for f in factors:
                     text = Text(f"{f.title or f.id} ")
                     text.append(f"favors {f.favors}", style="bold")
                     text.append(f"  when {f.when.describe()}", style="dim")
-                    group.add_leaf(text, data=f"factor:{f.id}")
-        outcomes = root.add(Text("Outcome rules (first that holds)", style="bold"),
-                            data="outcomes")
+                    group.add_leaf(text)
+        outcomes = root.add(Text("Outcome rules (first that holds)", style="bold"))
         for outcome in tree.outcomes:
             rule = outcome.when.describe()
-            outcomes.add_leaf(Text(f"{outcome.id}: {'otherwise' if rule == 'always' else rule}"),
-                              data=f"outcome:{outcome.id}")
+            outcomes.add_leaf(Text(f"{outcome.id}: {'otherwise' if rule == 'always' else rule}"))
 
-    def _question(self, parent: TreeNode[str], question: Question, on_path: bool) -> None:
+    def _question(self, parent: TreeNode[None], question: Question, on_path: bool) -> None:
         label = Text()
         label.append("▶ " if on_path else "  ", style=ON_PATH)
         label.append(question.id, style=ON_PATH if on_path else "bold")
         if question.optional:
             label.append(" (optional)", style="dim")
         label.append(f"  {question.prompt}")
-        node = parent.add(label, data=f"question:{question.id}")
+        node = parent.add(label)
         self.question_nodes[question.id] = node
         for choice in question.choices:
-            node.add_leaf(Text(f"· {choice.id}: {choice.label}"), data=f"choice:{choice.id}")
+            node.add_leaf(Text(f"· {choice.id}: {choice.label}"))
         if question.kind in ("integer", "text"):
-            node.add_leaf(Text(f"· {question.kind}", style="dim"), data="kind")
+            node.add_leaf(Text(f"· {question.kind}", style="dim"))
         several = len(question.next) > 1
         for branch in question.next:
             rule = branch.when.describe()
             when = ("otherwise" if rule == "always" else f"if {rule}") if several else "then"
             target = "end" if branch.goto == END else branch.goto
             taken = self.next_on_path.get(question.id) == branch.goto
-            node.add_leaf(Text(f"→ {when}: {target}", style=ON_PATH if taken else "dim"),
-                          data=f"branch:{branch.goto}")
+            node.add_leaf(Text(f"→ {when}: {target}", style=ON_PATH if taken else "dim"))
 
     # -- actions -----------------------------------------------------------------------
     def action_expand_all(self) -> None:
