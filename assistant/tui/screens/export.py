@@ -102,28 +102,23 @@ class ExportScreen(ModalScreen[Path | str | None]):
         self.fmt = document.formats[0]
         self._auto_name = True
 
-    @property
-    def web(self) -> bool:
-        """In a browser the note is a download, named here; no path on this machine."""
-        return self.app.is_web
-
     def _default(self) -> str:
+        """In a browser the file is a download, named here: no path on this machine."""
         path = self.document.default_path(self.fmt)
-        return path.name if self.web else str(path)
+        return path.name if self.app.is_web else str(path)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
             box.border_title = self.document.title
             with RadioSet(id="export-format"):
                 for index, fmt in enumerate(self.document.formats):
-                    yield RadioButton(FORMAT_LABELS[fmt], value=index == 0,
-                                      name=fmt)
-            yield Static("Name of the download (Enter downloads it):" if self.web else
+                    yield RadioButton(FORMAT_LABELS[fmt], value=index == 0, name=fmt)
+            yield Static("Name of the download (Enter downloads it):" if self.app.is_web else
                          "File (Enter writes it):", classes="label")
             yield Input(self._default(), id="export-path")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
-                yield Button("Download" if self.web else "Export", id="export",
+                yield Button("Download" if self.app.is_web else "Export", id="export",
                              variant="primary", action="screen.export")
                 yield Button("Cancel", id="cancel", action="screen.dismiss")
 
@@ -164,7 +159,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
         except InputError as exc:
             self._error(str(exc))
             return
-        if self.web:
+        if self.app.is_web:
             self._deliver(Path(raw).name or self.document.default_path(self.fmt).name, text)
             return
         target = Path(raw).expanduser()

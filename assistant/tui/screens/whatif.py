@@ -17,11 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.core.errors import AnswerError
+from assistant.core.errors import AnswerError, terminal_safe
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Question, Tree
 from assistant.core.whatif import WhatIf, factor_title, what_if
 from assistant.tui.protocol import host
+from assistant.tui.screens.review import answer_text
 from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.question_box import QuestionBox
@@ -114,12 +115,8 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
         consultation = host(self).consultation
         tree = consultation.tree
         for qid in consultation.walk.path:
-            question = tree.questions[qid]
-            value = consultation.known.get(qid)
-            line = Text(question.prompt)
-            line.append("  ➜ ", style="dim")
-            line.append("skipped" if value is SKIPPED else question.label_of(value),
-                        style="bold")
+            line = Text.assemble(terminal_safe(tree.questions[qid].prompt), ("  ➜ ", "dim"),
+                                 answer_text(consultation, qid))  # as the review shows it
             self.answers.add_option(Option(line, id=qid))
         self._show(choosing=True)
 
