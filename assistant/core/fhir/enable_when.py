@@ -192,10 +192,6 @@ class _Reach:
         self.guards[pred] = out
         return out
 
-    def always_reaches(self, source: str, target: str) -> bool:
-        """Every path from `source` passes `target` before the end."""
-        return source != target and self.postdom.dominates(target, source)
-
     def answered(self, node: str) -> Dnf:
         """Past `node`: answered (required) or reached (optional, may be skipped)."""
         if self.tree.questions[node].optional:
@@ -209,17 +205,15 @@ class _Reach:
             result: Dnf = TRUE
         else:
             dominator = self.dom.parent.get(node)
-            if dominator is not None and self.always_reaches(dominator, node):
+            # every path through the dominator goes on to `node`: being past it says it all
+            if dominator is not None and self.postdom.dominates(node, dominator):
                 result = self.answered(dominator)
-            else:
-                result = _or(*(self._edge(p, node) for p in self.preds[node]))
+            else:  # past a predecessor, and its first branch that holds leads here
+                result = _or(*(_and(self.answered(p), self._taken(p).get(node, FALSE))
+                               for p in self.preds[node]))
         result = self.simplify(result)
         self.cache[node] = result
         return result
-
-    def _edge(self, pred: str, node: str) -> Dnf:
-        taken = self._taken(pred).get(node, FALSE)
-        return _and(self.answered(pred), taken)
 
     def simplify(self, dnf: Dnf) -> Dnf:
         if dnf is None:
