@@ -29,14 +29,10 @@ def questionnaire_url(tree: Tree) -> str:
     return f"{base_url()}/Questionnaire/{tree.id}"
 
 
-def code_system(tree: Tree, question: Question) -> str:
-    return f"{base_url()}/CodeSystem/{tree.id}/{question.id}"
-
-
 # --------------------------------------------------------------------------- Questionnaire
 def _coding(tree: Tree, question: Question, value: str) -> dict[str, str]:
     choice = question.choice(value)
-    return {"system": code_system(tree, question), "code": value,
+    return {"system": f"{base_url()}/CodeSystem/{tree.id}/{question.id}", "code": value,
             "display": choice.label if choice else value}
 
 
