@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from assistant.core.decision_map import COLUMNS, build_map, to_markdown
+from assistant.core.decision_map import COLUMNS, build_map, outcome_rule, to_markdown
 from assistant.core.model import Tree
 from tests.conftest import ROOT
 
@@ -126,6 +126,19 @@ def test_every_factor_appears_once_with_its_source(tree: Tree) -> None:
     assert f"> {hyper.passage}" in markdown
     pediatric = next(e for e in entries if e.factor == "pediatric_patient")
     assert pediatric.when == "`age_years` < 18 years"
+
+
+def test_outcome_rules_are_listed_in_words_first_that_holds(tree: Tree) -> None:
+    """The last rule (no condition) reads "otherwise"; a rule on the factors raised reads
+    "some factor favors ..."; each is listed in tree order with its source."""
+    rules = [outcome_rule(tree, outcome) for outcome in tree.outcomes]
+    assert rules[-1] == "otherwise"
+    assert "some factor favors OSS" in rules
+    assert "`fit_for_surgery` is No" in rules[0] and "factor noms_radiotherapy" in rules[0]
+    markdown = to_markdown(tree)
+    listed = markdown.split("## Outcome rules (first that holds)")[1]
+    for outcome, rule in zip(tree.outcomes, rules, strict=True):
+        assert f"1. **{outcome.id}** ({outcome.title}): {rule}. Source: " in listed
 
 
 def test_the_map_follows_the_tree(tree: Tree, tmp_path: Path) -> None:
