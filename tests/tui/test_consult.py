@@ -75,7 +75,7 @@ async def test_back_is_greyed_on_the_first_question_and_escape_goes_back(tree: T
         assert app.consultation.current.id == "escc_grade"
         # the answer taken back is preselected
         view = screen.query_one(QuestionBox)
-        assert view.highlighted == 0  # "0" is the first choice
+        assert view.widget.highlighted == 0  # "0" is the first choice
         transcript = screen.query_one(Transcript)
         assert [e.qid for e in transcript.entries] == \
             ["fit_for_surgery", "sins_location", "surgical_indications", "neurological_deficit"]
@@ -97,15 +97,15 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await pilot.press("e")  # focus the last answer in the transcript
         await pilot.pause()
         assert isinstance(app.focused, Transcript)
-        assert app.focused.focused_entry.qid == "escc_grade"
+        assert app.focused.highlighted_option.id == "escc_grade"
         await pilot.press("up", "up", "up", "up")
-        assert app.focused.focused_entry.qid == "fit_for_surgery"
+        assert app.focused.highlighted_option.id == "fit_for_surgery"
         await pilot.press("up")  # the intro above it is not an answer
-        assert app.focused.focused_entry.qid == "fit_for_surgery"
+        assert app.focused.highlighted_option.id == "fit_for_surgery"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)
-        assert app.screen.query_one(QuestionBox).highlighted == 0  # "yes" given
+        assert app.screen.query_one(QuestionBox).widget.highlighted == 0  # "yes" given
         await pilot.press("2")  # not fit: the path ends at once
         await pilot.pause()
         assert app.consultation.walk.path == ("fit_for_surgery",)
@@ -116,7 +116,7 @@ async def test_edit_an_earlier_answer_rederives_and_answers_come_back(tree: Tree
         await pilot.press("down", "enter")  # from "See the recommendation" to the answer
         await pilot.pause()
         assert isinstance(app.screen, EditAnswerScreen)
-        assert app.screen.query_one(QuestionBox).highlighted == 1  # "no" given
+        assert app.screen.query_one(QuestionBox).widget.highlighted == 1  # "no" given
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, ConsultScreen)
@@ -168,7 +168,7 @@ async def test_invalid_numbers_are_refused_inline(tree: Tree):
         await pilot.pause()
         assert app.consultation.current.id == "age_years"
         await pilot.press("a", "b")  # an integer field takes no letters
-        assert view.text == ""
+        assert view.field.value == ""
         await pilot.press("5", "8", "enter")
         await pilot.pause()
         assert app.consultation.answers["age_years"] == 58
@@ -217,7 +217,7 @@ async def test_suggestion_is_preselected_with_its_reason(tree: Tree):
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all_partial(pilot, answers, stop_at="hypervascular")
         view = app.screen.query_one(QuestionBox)
-        assert view.highlighted == 0  # "yes"
+        assert view.widget.highlighted == 0  # "yes"
         assert "suggested: Renal cell" in view.suggestion
         assert "suggested: Renal cell" in screen_text(app)
 

@@ -57,9 +57,9 @@ async def test_down_down_enter_picks_the_third_choice(tree: Tree):
     question = tree.questions["primary_histology"]
     app = Host(question)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert app.box.highlighted == 0
+        assert app.box.widget.highlighted == 0
         await pilot.press("down", "down")
-        assert app.box.highlighted == 2
+        assert app.box.widget.highlighted == 2
         assert app.told == []  # moving is not answering
         await pilot.press("enter")
         await pilot.pause()
@@ -130,7 +130,7 @@ async def test_the_default_is_highlighted_and_long_choices_wrap_whole(tree: Tree
     question = tree.questions["fit_for_surgery"]
     app = Host(question, "no")
     async with app.run_test(size=(50, 24)):
-        assert app.box.highlighted == 1
+        assert app.box.widget.highlighted == 1
         shown = region_text(app, app.box)
         for choice in question.choices:
             assert " ".join(f"{choice.label} — {choice.explain}".split()) in shown
@@ -220,7 +220,7 @@ async def test_the_terminal_cursor_sits_at_the_insertion_point(tree: Tree):
         assert app.box.field.cursor_position == 1
         assert cursor_cell(app) == 1
         await pilot.press("-")
-        assert app.box.text == "T-11"
+        assert app.box.field.value == "T-11"
         assert cursor_cell(app) == 2
         assert app.cursor_position.y == app.box.field.content_region.y
 
@@ -232,10 +232,10 @@ async def test_chinese_text_typed_and_pasted_is_edited_by_cell(tree: Tree):
         app.box.field.post_message(__import__("textual.events", fromlist=["Paste"])
                                    .Paste("转移\nsecond line"))
         await pilot.pause()
-        assert app.box.text == "脊柱转移"  # a field is one line: the first line of a paste
+        assert app.box.field.value == "脊柱转移"  # a field is one line: the first line of a paste
         assert cursor_cell(app) == 8  # four wide characters, two cells each
         await pilot.press("left", "backspace")
-        assert app.box.text == "脊柱移"
+        assert app.box.field.value == "脊柱移"
         assert cursor_cell(app) == 4
 
 
@@ -248,11 +248,11 @@ async def test_paste_goes_in_at_the_cursor_and_replaces_a_selection(tree: Tree):
         await pilot.press("left", "left")
         app.box.field.post_message(Paste("11-"))
         await pilot.pause()
-        assert app.box.text == "T11-L1"
+        assert app.box.field.value == "T11-L1"
         await pilot.press("shift+home")
         app.box.field.post_message(Paste("T12"))
         await pilot.pause()
-        assert app.box.text == "T12L1"
+        assert app.box.field.value == "T12L1"
 
 
 async def test_word_moves_selection_and_word_deletion_behave_as_in_input(tree: Tree):
@@ -266,16 +266,16 @@ async def test_word_moves_selection_and_word_deletion_behave_as_in_input(tree: T
         await pilot.press("ctrl+right", "shift+end")
         assert app.box.field.selected_text == "to L1"
         await pilot.press("-", " ", "L", "1")  # typing replaces the selection
-        assert app.box.text == "T11 - L1"
+        assert app.box.field.value == "T11 - L1"
         await pilot.press("ctrl+w")  # deletes the word before the cursor
-        assert app.box.text == "T11 - "
+        assert app.box.field.value == "T11 - "
 
 
 async def test_an_integer_field_refuses_letters_and_a_required_empty_enter(tree: Tree):
     app = Host(tree.questions["age_years"])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a", "b")
-        assert app.box.text == ""
+        assert app.box.field.value == ""
         await pilot.press("enter")
         await pilot.pause()
         assert app.told == []
@@ -304,7 +304,7 @@ async def test_empty_enter_skips_an_optional_field_and_s_is_typed(tree: Tree):
     app = Host(tree.questions["level"])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
-        assert app.box.text == "s"
+        assert app.box.field.value == "s"
         await pilot.press("backspace", "enter")
         await pilot.pause()
         assert app.told == [("skipped", "level")]
@@ -329,7 +329,7 @@ async def test_a_level_field_suggests_levels(tree: Tree):
         await pilot.pause()
         assert "L1" in region_text(app, app.box.field)  # the suggestion, shown dim
         await pilot.press("right")  # accepts it
-        assert app.box.text == "L1"
+        assert app.box.field.value == "L1"
 
 
 # -- a preview box (what-if) ----------------------------------------------------------

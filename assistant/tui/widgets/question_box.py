@@ -110,18 +110,10 @@ class QuestionBox(Vertical):
         return {"single": self.choices, "multi": self.checks}.get(self.kind, self.field)
 
     @property
-    def highlighted(self) -> int | None:
-        return self.choices.highlighted if self.kind == "single" else self.checks.highlighted
-
-    @property
     def ticked(self) -> list[str]:
         """The ticked choices, in the question's order."""
         chosen = set(self.checks.selected)
         return [c for c in self.question.choice_ids if c in chosen]
-
-    @property
-    def text(self) -> str:
-        return self.field.value
 
     @property
     def error(self) -> str:

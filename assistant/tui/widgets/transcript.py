@@ -102,14 +102,6 @@ class Transcript(OptionList):
         self.anchor()
 
     # -- focus and keys --------------------------------------------------------------
-    @property
-    def focused_entry(self) -> Entry | None:
-        """The exchange under the cursor while the transcript has focus."""
-        index = self.highlighted
-        if not self.has_focus or index is None or index < FIRST:
-            return None
-        return self.entries[index - FIRST]
-
     def focus_last(self) -> None:
         """Focus the last answer (the `e` key), if there is one yet."""
         if self.entries:
