@@ -23,7 +23,6 @@ class TrainApp(OrderedKeysApp[int]):
 
     def __init__(self, tree: Tree, cases: Sequence[Vignette], seed: int | None = None) -> None:
         super().__init__()
-        self.decision_tree = tree
         self.round = Round(tree, cases, seed)
 
     def on_mount(self) -> None:

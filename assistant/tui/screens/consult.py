@@ -234,16 +234,12 @@ class ConsultScreen(AnswerTarget, Screen[None]):
         """Change an earlier answer in a dialog, the answer given preselected."""
         from assistant.tui.screens.edit import EditAnswerScreen
 
-        consultation = host(self).consultation
-        question = consultation.tree.questions[qid]
-        given = consultation.known.get(qid)
-
         def changed(value: Any) -> None:
             if value is not None:
                 self._apply(qid, value)
             self.question_box.focus_answer()
 
-        self.app.push_screen(EditAnswerScreen(question, given), changed)
+        self.app.push_screen(EditAnswerScreen(qid), changed)
 
     # -- actions -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 
 from assistant.core.machine import SKIPPED
 from assistant.core.model import Question
+from assistant.tui.protocol import host
 from assistant.tui.widgets.asking import AnswerTarget
 from assistant.tui.widgets.question_box import QuestionBox
 
@@ -26,19 +27,20 @@ class EditAnswerScreen(AnswerTarget, ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel", tooltip="Keep the answer given", id="cancel-edit"),
     ]
 
-    def __init__(self, question: Question, given: Any) -> None:
+    def __init__(self, qid: str) -> None:
         super().__init__()
-        self.question = question
-        self.given = None if given is SKIPPED else given
+        self.qid = qid
 
     def compose(self) -> ComposeResult:
         yield QuestionBox(id="edit-question")
 
     def on_mount(self) -> None:
-        self.query_one(QuestionBox).show(
-            self.question, self.given, title="Change the answer",
-            subtitle="Esc keeps it", current=self.given,
-        )
+        consultation = host(self).consultation
+        given = consultation.known.get(self.qid)
+        given = None if given is SKIPPED else given
+        self.query_one(QuestionBox).show(consultation.tree.questions[self.qid], given,
+                                         title="Change the answer", subtitle="Esc keeps it",
+                                         current=given)
 
     def _close(self, value: Any) -> None:
         """Dismiss once: a key still on its way once the dialog is gone changes nothing."""

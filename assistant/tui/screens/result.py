@@ -39,7 +39,7 @@ class ResultScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.outcome: Outcome | None = None
+        self.outcome: Outcome  # set by show_result, once mounted
         self._note: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -70,21 +70,20 @@ class ResultScreen(Screen[None]):
     @property
     def note(self) -> str:
         """The Markdown note as exported (rendered once, on first copy or export)."""
-        if self._note is None and self.outcome is not None:
+        if self._note is None:
             from assistant.core.render import render
 
             try:
                 self._note = render(self.outcome, "md")
             except InputError as exc:
                 self._note = f"The note could not be rendered: {exc}\n"
-        return self._note or ""
+        return self._note
 
     # -- actions -----------------------------------------------------------------------
     def action_export(self) -> None:
         from assistant.tui.screens.export import ExportScreen, note_document
 
-        if self.outcome is not None:
-            self.app.push_screen(ExportScreen(note_document(self.outcome)))
+        self.app.push_screen(ExportScreen(note_document(self.outcome)))
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.note)

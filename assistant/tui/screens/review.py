@@ -125,7 +125,6 @@ class ReviewScreen(Screen[None]):
         from assistant.tui.screens.edit import EditAnswerScreen
 
         app = host(self)
-        question = app.consultation.tree.questions[qid]
 
         def changed(value: Any) -> None:
             if value is None:
@@ -134,8 +133,7 @@ class ReviewScreen(Screen[None]):
             app.refresh_consultation()
             self.fill()
 
-        self.app.push_screen(EditAnswerScreen(question, app.consultation.known.get(qid)),
-                             changed)
+        self.app.push_screen(EditAnswerScreen(qid), changed)
 
     def action_back(self) -> None:
         if self._leaving:
