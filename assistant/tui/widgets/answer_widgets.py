@@ -104,21 +104,17 @@ class ChoiceList(_ListKeys):
     def show(self, question: Question, default: Any = None, *, allow_skip: bool = False,
              current: Any = None) -> None:
         self.allow_skip = allow_skip
-        self.set_options(choice_options(question, current, allow_skip))
+        # Text, not a grid with a hanging indent: a Rich table per choice cost several
+        # milliseconds per question (benchmark figure 2).
+        options = [Option(numbered_text(n, c.label, c.explain,
+                                        "current" if c.id == current else ""), id=c.id)
+                   for n, c in enumerate(question.choices, 1)]
+        if allow_skip:
+            skip = Text.assemble(("s ", "bold"), ("skip this optional question", "italic"))
+            options.append(Option(skip, id=SKIP_ID))
+        self.set_options(options)
         ids = question.choice_ids
         self.highlighted = ids.index(default) if default in ids else 0
-
-
-def choice_options(question: Question, current: Any, allow_skip: bool) -> list[Option]:
-    # Text, not a grid with a hanging indent: a Rich table per choice cost several
-    # milliseconds per question (benchmark figure 2).
-    options = [Option(numbered_text(n, c.label, c.explain,
-                                    "current" if c.id == current else ""), id=c.id)
-               for n, c in enumerate(question.choices, 1)]
-    if allow_skip:
-        skip = Text.assemble(("s ", "bold"), ("skip this optional question", "italic"))
-        options.append(Option(skip, id=SKIP_ID))
-    return options
 
 
 class CheckList(_ListKeys, SelectionList[str]):
@@ -238,8 +234,3 @@ class AnswerField(Input):
 
 def _asks_level(question: Question) -> bool:
     return "level" in question.id or "level" in question.pattern_hint.lower()
-
-
-def kind_of(question: Question) -> str:
-    """Which widget answers `question`: "single", "multi" or "value"."""
-    return question.kind if question.kind in ("single", "multi") else "value"

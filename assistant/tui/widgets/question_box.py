@@ -26,7 +26,6 @@ from assistant.tui.widgets.answer_widgets import (
     AnswerField,
     CheckList,
     ChoiceList,
-    kind_of,
     typed_problem,
 )
 from assistant.tui.widgets.asking import AnswerTarget
@@ -129,7 +128,8 @@ class QuestionBox(Vertical):
              allow_skip: bool = True, current: Any = None) -> None:
         """Show `question`, `default` preselected or filled in, and focus its widget."""
         self.question = question
-        self.kind = kind_of(question)
+        # which widget answers it: a list for one choice or several, else the text field
+        self.kind = question.kind if question.kind in ("single", "multi") else "value"
         self.allow_skip = allow_skip and question.optional
         self._reason = reason
         self.prompt.update(Text(terminal_safe(question.prompt)))
