@@ -136,33 +136,31 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
 
     def choose(self, qid: str) -> None:
         consultation = host(self).consultation
+        question = consultation.tree.questions[qid]
         given = consultation.known.get(qid)
         given = None if given is SKIPPED else given
         self.qid = qid
         self.change = None
         self._show(choosing=False)
-        self.question_box.show(consultation.tree.questions[qid], given, title="What if",
+        self.question_box.show(question, given, title="What if",
                                subtitle="Enter applies · Esc back", allow_skip=False,
                                current=given)
         if given is not None:
-            self.preview(given)
+            self.answer_proposed(question, given)
         else:
             self.diff.update("")
 
-    def preview(self, value: Any) -> None:
-        if self.qid is None:
-            return
+    def answer_proposed(self, question: Question, value: Any) -> None:
+        """A value looked at (not applied): the diff shows what it would change."""
         app = host(self)
         try:
-            self.change = what_if(app.decision_tree, app.consultation.known, self.qid, value)
+            self.change = what_if(app.decision_tree, app.consultation.known, question.id,
+                                  value)
         except AnswerError:
             self.change = None
             self.diff.update(Text("Not an answer this question accepts."))
             return
         self.diff.update(diff_text(app.decision_tree, self.change))
-
-    def answer_proposed(self, question: Question, value: Any) -> None:
-        self.preview(value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "apply":
@@ -177,7 +175,7 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
     def answer_given(self, question: Question, value: Any) -> None:
         if not self.is_current:
             return  # a second Enter before the screen is gone changes nothing more
-        self.preview(value)
+        self.answer_proposed(question, value)
         change = self.change
         if change is None or change.unchanged:
             self.dismiss(None)
