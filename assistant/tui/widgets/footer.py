@@ -11,7 +11,7 @@ shows now and keeps its widgets when nothing changed. It looks exactly like Text
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, cast
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
@@ -51,28 +51,8 @@ class KeyFooter(Footer):
             yield widget
 
     async def recompose(self) -> None:
-        if not (self._bindings_ready and self.is_attached and self._shown is not None):
-            await super().recompose()
-            return
-        shown = self._signature()
-        if shown == self._shown:
-            return
-        if _without_enabled(shown) == _without_enabled(self._shown):
-            self._set_enabled(shown)  # the same keys, some greyed or restored: no rebuild
-            self._shown = shown
+        """Textual's, skipped while the footer would show just what it shows."""
+        if self._bindings_ready and self.is_attached and self._shown is not None and \
+                self._signature() == self._shown:
             return
         await super().recompose()
-
-    def _set_enabled(self, shown: Hashable) -> None:
-        enabled: dict[str, bool] = {}
-        for entry in shown[2]:  # type: ignore[index]
-            enabled.setdefault(entry[1], entry[6])  # the first binding of an action shows
-        for key in self.query(FooterKey):
-            if key.action in enabled:
-                key._disabled = not enabled[key.action]
-                key.set_class(key._disabled, "-disabled")
-
-
-def _without_enabled(shown: Hashable) -> Hashable:
-    compact, palette, entries = cast("tuple[bool, bool, tuple[tuple[Any, ...], ...]]", shown)
-    return compact, palette, tuple(entry[:6] + entry[7:] for entry in entries)
