@@ -30,11 +30,6 @@ class ConsultationHost(Protocol):
         """The free-text label of this case ("" when none was given)."""
         ...
 
-    @property
-    def save_problem(self) -> str | None:
-        """Why the answers are not being saved (a plain sentence), or None when they are."""
-        ...
-
     def set_case_label(self, label: str) -> None:
         """Label the case (shown in the title, the resume list and the note); saved."""
 
@@ -45,14 +40,11 @@ class ConsultationHost(Protocol):
         """Take back the last answer; saved."""
 
     def save(self, *, finished: bool = False) -> bool:
-        """Save now; False (and the reason in `save_problem`) when it could not."""
+        """Save now; False when it could not (the header then says why)."""
         ...
 
     def refresh_consultation(self) -> None:
         """Bring the conversation screen in line with the consultation."""
-
-    def new_consultation(self) -> None:
-        """Start again on the same tree; the previous session stays saved."""
 
     def show_result(self) -> None:
         """Open the recommendation (the consultation is complete)."""

@@ -231,7 +231,7 @@ def test_the_app_is_what_the_screens_rely_on():
     members = [name for name in dir(ConsultationHost) if not name.startswith("_")]
     for name in members:
         assert hasattr(SpineAssistApp, name) or name in ("decision_tree", "consultation",
-                                                          "session", "save_problem"), name
+                                                          "session"), name
 
 
 async def test_starting_anew_with_unsaved_changes_asks_first(

@@ -171,9 +171,7 @@ class ConsultScreen(AnswerTarget, Screen[None]):
                  progress=progress_of(consultation))
 
     def _panel_visible(self) -> bool:
-        if self._panel_wanted is not None:
-            return self._panel_wanted
-        return self.size.width >= WIDE
+        return self.size.width >= WIDE if self._panel_wanted is None else self._panel_wanted
 
     def _build_panel(self) -> SidePanel:
         self._panel = SidePanel(id="panel")
