@@ -138,7 +138,9 @@ class SpineAssistServer(Server):
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if len(self.running) >= self.max_sessions:
-            return busy(request, self.max_sessions)
+            response = page(request, "busy.html", {"limit": self.max_sessions}, status=503)
+            response.headers["Retry-After"] = "60"
+            return response
         base = self.base_url(request)
         scheme, rest = base.split(":", 1)
         context = {
@@ -222,12 +224,6 @@ class SpineAssistServer(Server):
 
 def refused(request: web.Request, reason: str) -> web.Response:
     return page(request, "refused.html", {"reason": reason}, status=403)
-
-
-def busy(request: web.Request, limit: int) -> web.Response:
-    response = page(request, "busy.html", {"limit": limit}, status=503)
-    response.headers["Retry-After"] = "60"
-    return response
 
 
 def page(request: web.Request, template: str, context: dict[str, Any],

@@ -1,11 +1,6 @@
 """What a question box tells the screen that holds it: an answer, a skip, or a value to
-preview.
-
-Called, not messaged: a message would be handled after the keys the person typed next
-were already on their way to the old question's widget (answering it twice, or lost in a
-list no longer shown). Called at once, the next question is shown and focused before the
-app hands over the next key (see keyorder.py). Calls still go up only: the box knows the
-question and its allowed values, never the consultation.
+preview. Called, not messaged, as the answer widgets call the box (answer_widgets.Asker,
+keyorder.py); calls go up only: the box knows the question, never the consultation.
 """
 
 from __future__ import annotations
