@@ -226,11 +226,8 @@ class AnswerField(Input):
         self.valid_empty = allow_skip
         hint = allowed_text(question)
         self.placeholder = f"{hint} (Enter with nothing to skip)" if allow_skip else hint
+        asks_level = "level" in question.id or "level" in question.pattern_hint.lower()
         self.suggester = SuggestFromList(LEVELS, case_sensitive=False) \
-            if not integer and _asks_level(question) else None
+            if asks_level and not integer else None
         self.value = "" if default is None else str(default)
         self.cursor_position = len(self.value)
-
-
-def _asks_level(question: Question) -> bool:
-    return "level" in question.id or "level" in question.pattern_hint.lower()
