@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import IntEnum
+from functools import cache
 
 from assistant.core.records import Record
 
@@ -12,8 +13,14 @@ from assistant.core.records import Record
 # and paragraph separators, the bidi embeddings/overrides/isolates and marks (they reorder or
 # hide text), and lone surrogates (from undecodable file names; printing one crashes).
 _OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_UNSAFE = re.compile(f"[\x00-\x1f{_OTHERS}]")
-_UNSAFE_KEEPING_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")  # TAB and LF kept
+
+
+@cache  # compiled when first needed: 1-5 ms of every start that text never needs
+def _unsafe(keep_lines: bool) -> re.Pattern[str]:
+    return re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]" if keep_lines  # TAB and LF kept
+                      else f"[\x00-\x1f{_OTHERS}]")
+
+
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -31,10 +38,9 @@ def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
     escaped too: an error is one line that holds no control character. `keep_lines` keeps
     LF and TAB for text shown as lines (a note, a graph); CR is still escaped.
     """
-    pattern = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
-    if pattern.search(text) is None:  # the usual case: no copy
+    if text.isprintable():  # the usual case, no copy: every character above is unprintable
         return text
-    return pattern.sub(_visible, text)
+    return _unsafe(keep_lines).sub(_visible, text)
 
 
 def error_line(error: object) -> str:

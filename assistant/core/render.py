@@ -80,10 +80,10 @@ def md_inline(text: str) -> str:
 
 # What Markdown renderers turn into links without brackets (GFM's autolinks, linkify's
 # fuzzy links): a scheme, `www.`, an e-mail address, a dotted host name.
-# (A scheme is looked for only where a run of scheme characters starts: one pass, linear.)
-_LINKISH = re.compile(
-    r"(?i)(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]*:(?=\S)|www\.|@|[a-z0-9\-]\.[a-z]{2,}"
-)
+# (A scheme is looked for only where a run of scheme characters starts: one pass, linear.
+# ASCII letters spelled out: `(?i)` makes the compile five times slower, ~1.5 ms a start.)
+_LINKISH = re.compile(r"(?<![a-zA-Z0-9+.\-])[a-zA-Z][a-zA-Z0-9+.\-]*:(?=\S)|[wW]{3}\.|@"
+                      r"|[a-zA-Z0-9\-]\.[a-zA-Z]{2,}")
 _WORD = re.compile(r"\S+")
 _LINK_PUNCTUATION = re.compile(r"([.:@])")
 
