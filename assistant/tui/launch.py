@@ -13,12 +13,8 @@ from assistant.core.model import Tree
 from assistant.tui.app import SpineAssistApp
 
 
-def make_app(tree: Tree | None = None, *, resume_offer: bool = True) -> SpineAssistApp:
+def make_app(tree: Tree, *, resume_offer: bool = True) -> SpineAssistApp:
     """The app as `spine-assist consult` builds it (tests use the same factory)."""
-    if tree is None:
-        from assistant.core.catalog import open_tree
-
-        tree = open_tree(None)
     offer, problems = sessions.startup_scan(tree.id)  # never one another app holds
     held = held_elsewhere(tree.id)
     if held is not None and (offer is None or held.updated > offer.updated):
