@@ -77,11 +77,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         return self.session.meta.get("case_label", "")
 
     def set_case_label(self, label: str) -> None:
-        label = " ".join(label.split())
-        if label:
-            self.session.meta["case_label"] = label
-        else:
-            self.session.meta.pop("case_label", None)
+        self.session.meta["case_label"] = " ".join(label.split())
         self._show_title()
         self.save()
 

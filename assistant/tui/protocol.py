@@ -31,7 +31,8 @@ class ConsultationHost(Protocol):
         ...
 
     def set_case_label(self, label: str) -> None:
-        """Label the case (shown in the title, the resume list and the note); saved."""
+        """Label the case (a label given: no label is no call); shown in the title, the
+        resume list and the note; saved."""
 
     def give_answer(self, question_id: str, value: Any) -> None:
         """Answer or change a question (SKIPPED skips an optional one); saved."""
