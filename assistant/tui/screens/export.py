@@ -133,8 +133,7 @@ class ExportScreen(ModalScreen[Path | str | None]):
             field.value = self._default()
         else:
             name = Path(field.value).name.split(".")[0]
-            field.value = str(Path(field.value).with_name(
-                name + EXTENSIONS[self.fmt]))
+            field.value = str(Path(field.value).with_name(name + EXTENSIONS[self.fmt]))
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self, event: Input.Changed) -> None:
@@ -159,8 +158,12 @@ class ExportScreen(ModalScreen[Path | str | None]):
         except InputError as exc:
             self._error(str(exc))
             return
-        if self.app.is_web:
-            self._deliver(Path(raw).name or self.document.default_path(self.fmt).name, text)
+        if self.app.is_web:  # a download: Textual sends the file to the page
+            name = Path(raw).name or self.document.default_path(self.fmt).name
+            self.app.deliver_binary(io.BytesIO(text.encode("utf-8")), save_filename=name,
+                                    mime_type=MIME_TYPES.get(Path(name).suffix))
+            self.app.notify(terminal_safe(name), title="Download started", markup=False)
+            self.dismiss(name)
             return
         target = Path(raw).expanduser()
         if target.is_dir():
@@ -187,13 +190,6 @@ class ExportScreen(ModalScreen[Path | str | None]):
             return
         self.app.notify(terminal_safe(str(written)), title="Exported", markup=False)
         self.dismiss(written)
-
-    def _deliver(self, name: str, text: str) -> None:
-        """In a browser: a download (Textual sends the file to the page)."""
-        self.app.deliver_binary(io.BytesIO(text.encode("utf-8")), save_filename=name,
-                                mime_type=MIME_TYPES.get(Path(name).suffix))
-        self.app.notify(terminal_safe(name), title="Download started", markup=False)
-        self.dismiss(name)
 
     def _error(self, message: str) -> None:
         """Shown literally: a file name may hold `[/]` or control characters."""
