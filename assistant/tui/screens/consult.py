@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header, Input, OptionList
 
 from assistant.core.errors import AnswerError
 from assistant.core.machine import SKIPPED, Consultation
@@ -27,7 +27,7 @@ from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.question_box import QuestionBox
 from assistant.tui.widgets.scores import score_lines
 from assistant.tui.widgets.side_panel import SidePanel
-from assistant.tui.widgets.transcript import EditRequested, Entry, Transcript
+from assistant.tui.widgets.transcript import Entry, Transcript
 
 WIDE = 100  # the side panel shows from this width on
 LABEL_QUESTION = Question(
@@ -223,10 +223,12 @@ class ConsultScreen(AnswerTarget, Screen[None]):
             return
         self.refresh_view(question_first=True)
 
-    @on(EditRequested)
-    def _edit_requested(self, event: EditRequested) -> None:
+    @on(OptionList.OptionSelected, "#transcript")
+    def _edit_requested(self, event: OptionList.OptionSelected) -> None:
+        """Enter or a click on an answer in the transcript (the intro cannot be selected)."""
         event.stop()
-        self.edit(event.qid)
+        if event.option_id:
+            self.edit(event.option_id)
 
     def edit(self, qid: str) -> None:
         """Change an earlier answer in a dialog, the answer given preselected."""

@@ -14,13 +14,11 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from assistant.core.errors import terminal_safe
 
-INTRO_ID = "__intro__"
 FIRST = 1  # the index of the first exchange (the intro is option 0)
 
 
@@ -34,12 +32,6 @@ class Entry:
     answer: str
     skipped: bool = False
     note: str = ""  # what the answer completed (a score), on its own line
-
-
-class EditRequested(Message):
-    def __init__(self, qid: str) -> None:
-        super().__init__()
-        self.qid = qid
 
 
 def exchange_text(entry: Entry, divider: bool) -> Text:
@@ -60,7 +52,7 @@ def exchange_text(entry: Entry, divider: bool) -> Text:
 
 class Transcript(OptionList):
     """The scrolling conversation above the current question; Enter or a click on an
-    answer asks to change it (EditRequested)."""
+    answer selects it (OptionSelected, its id the question's): the screen changes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Change", tooltip="Change this answer", id="edit-answer"),
@@ -74,7 +66,7 @@ class Transcript(OptionList):
         """A new conversation: the intro alone (first, not selectable), no exchange yet."""
         self.entries = []
         self.clear_options()
-        self.add_option(Option(Text.assemble(intro, "\n"), id=INTRO_ID, disabled=True))
+        self.add_option(Option(Text.assemble(intro, "\n"), disabled=True))
 
     def sync(self, entries: list[Entry]) -> None:
         """Show `entries`, touching only what changed after the common prefix."""
@@ -122,12 +114,6 @@ class Transcript(OptionList):
 
     def on_blur(self) -> None:
         self.highlighted = None  # no cursor left behind in the conversation
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option_id and event.option_id != INTRO_ID:
-            self.post_message(EditRequested(event.option_id))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
