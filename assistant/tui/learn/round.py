@@ -78,10 +78,9 @@ class RoundScreen(AnswerTarget, Screen[None]):
         if phase == "answer":
             question = self.round.question
             assert question is not None
-            done = self.round.step
-            total = len(self.round.case.questions)
             box.show(question, title=self.round.tree.sections[question.section].title,
-                     allow_skip=False, progress=f"question {done + 1} of {total}")
+                     allow_skip=False, progress=f"question {self.round.step + 1} of "
+                                                f"{len(self.round.case.questions)}")
         elif phase == "predict":
             box.show(prediction_question(self.round.outcome_choices), title="Prediction",
                      allow_skip=False)
