@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from assistant.core.errors import InputError
-from assistant.core.training import Round, summary_markdown
+from assistant.core.training import Round, export_summary, summary_markdown
 
 
 class SummaryScreen(Screen[None]):
@@ -39,8 +39,6 @@ class SummaryScreen(Screen[None]):
         self.sub_title = f"score {points}/{most}"
 
     def action_export(self) -> None:
-        from assistant.core.training import export_summary
-
         try:
             path = export_summary(self.round)
         except InputError as exc:

@@ -23,6 +23,7 @@ from assistant.core import paths
 from assistant.core.errors import InputError, terminal_safe
 from assistant.core.fileio import atomic_write
 from assistant.core.machine import SKIPPED
+from assistant.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from assistant.core.machine import Consultation
@@ -147,8 +148,6 @@ class ExportScreen(ModalScreen[Path | str | None]):
         self.action_export()
 
     def action_export(self) -> None:
-        from assistant.tui.screens.confirm import ConfirmScreen
-
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             self._error("give a file name")

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from assistant.core.errors import terminal_safe
 from assistant.core.machine import SKIPPED, Consultation
 from assistant.tui.protocol import host
+from assistant.tui.screens.edit import EditAnswerScreen
 from assistant.tui.widgets.footer import KeyFooter
 from assistant.tui.widgets.scores import completed_scores
 from assistant.tui.widgets.side_panel import hanging
@@ -122,8 +123,6 @@ class ReviewScreen(Screen[None]):
             self.change(event.option_id)
 
     def change(self, qid: str) -> None:
-        from assistant.tui.screens.edit import EditAnswerScreen
-
         app = host(self)
 
         def changed(value: Any) -> None:
