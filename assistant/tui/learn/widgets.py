@@ -16,6 +16,8 @@ from assistant.core.training import AnswerFeedback, CaseResult
 
 FAVOR_STYLES = {"OSS": "bold red", "MISS": "bold green", "nonoperative": "bold blue",
                 "caution": "bold yellow"}
+WHY_THIS = {"OSS": "One OSS factor is enough for OSS.",
+            "MISS": "No factor favors OSS, so MISS with early adjuvant RT."}
 
 
 def prediction_question(outcomes: Sequence[tuple[str, str]]) -> Question:
@@ -52,13 +54,8 @@ def reveal_card(result: CaseResult) -> Static:
         text.append(" (provisional: something is still unknown)", style="yellow")
     text.append(f"\nPoints for this case: {result.points}/{result.max_points} "
                 f"(answers {result.answers_right}/{len(result.answers)}).\n")
-    if result.recommendation == "OSS":
-        text.append("One OSS factor is enough for OSS.", style="dim")
-    elif result.recommendation == "MISS":
-        text.append("No factor favors OSS, so MISS with early adjuvant RT.", style="dim")
-    else:
-        text.append("Surgery is off the table: the approach questions are not reached.",
-                    style="dim")
+    text.append(WHY_THIS.get(result.recommendation, "Surgery is off the table: the approach "
+                             "questions are not reached."), style="dim")
     for factor in result.factors:
         text.append("\n\n• ")
         text.append(f"{factor.title}", style="bold")
