@@ -209,7 +209,6 @@ class NameInfo(Record):
 
     choices: tuple[str, ...] | None = None
     numeric: bool = False
-    kind: str = "value"
 
 
 def _all_of(parts: list[Condition]) -> Condition:

@@ -120,7 +120,7 @@ def check_templates(tree: Tree, folder: str | None = None) -> None:
     for outcome in tree.outcomes:
         for provisional in (False, True):
             evaluation = Evaluation(outcome.id, provisional, factors, compute_scores(tree, values),
-                                    tree.advice, values)
+                                    tree.advice)
             result = Outcome(tree, walk, evaluation,
                              {"case_label": "check", "comments": "check"},
                              dt.datetime(2000, 1, 1, tzinfo=dt.UTC))

@@ -92,7 +92,6 @@ class Evaluation(Record):
     factors: tuple[RaisedFactor, ...]
     scores: dict[str, ScoreResult]
     advice: tuple[Advice, ...]
-    values: dict[str, Any]
 
     def favoring(self, favors: str) -> list[RaisedFactor]:
         return [f for f in self.factors if f.rule.favors == favors]
@@ -127,7 +126,7 @@ def evaluate(tree: Tree, values: Mapping[str, Any]) -> Evaluation:
     names["outcome"] = outcome.id
     advice = tuple(a for a in tree.advice if a.when.holds(ctx))
     provisional = any(f.rule.provisional for f in raised)
-    return Evaluation(outcome.id, provisional, raised, scores, advice, dict(values))
+    return Evaluation(outcome.id, provisional, raised, scores, advice)
 
 
 def derive(tree: Tree, answers: Mapping[str, Any]) -> tuple[Walk, Evaluation]:

@@ -79,7 +79,7 @@ class TreeBuilder:
         rule_parser = ConditionParser(names, factor_ids=factor_ids, favors=FAVORS,
                                       allow_factors=True)
         outcomes = self._outcomes(d["outcomes"], rule_parser)
-        outcome = NameInfo(choices=tuple(o.id for o in outcomes), kind="outcome")
+        outcome = NameInfo(choices=tuple(o.id for o in outcomes))
         advice_parser = ConditionParser({**names, "outcome": outcome}, factor_ids=factor_ids,
                                         favors=FAVORS, allow_factors=True)
         advice = tuple(
@@ -138,16 +138,14 @@ class TreeBuilder:
                     raise TreeError(f"question '{q['id']}' ({kind} choice) has no choices",
                                     q.loc, "a list of choices with id and label")
                 choices = tuple(self._choice_id(c) for c in q["choices"])
-                names[q["id"]] = NameInfo(choices=choices, kind="question")
+                names[q["id"]] = NameInfo(choices=choices)
             elif kind == "integer":
-                names[q["id"]] = NameInfo(numeric=True, kind="question")
+                names[q["id"]] = NameInfo(numeric=True)
             else:
-                names[q["id"]] = NameInfo(kind="question")
+                names[q["id"]] = NameInfo()
         for s in scores:
-            names[f"{s['id']}.total"] = NameInfo(numeric=True, kind="score")
-            names[f"{s['id']}.category"] = NameInfo(
-                choices=tuple(b["id"] for b in s["bands"]), kind="score"
-            )
+            names[f"{s['id']}.total"] = NameInfo(numeric=True)
+            names[f"{s['id']}.category"] = NameInfo(choices=tuple(b["id"] for b in s["bands"]))
         return names
 
     @staticmethod

@@ -25,7 +25,7 @@ def _every_factor(tree, outcome_id: str, provisional: bool) -> Outcome:
     values = sample_answers(tree)
     factors = tuple(RaisedFactor(r, values.get(r.question or "")) for r in tree.factors)
     evaluation = Evaluation(outcome_id, provisional, factors, compute_scores(tree, values),
-                            tree.advice, values)
+                            tree.advice)
     return Outcome(tree, Walk(tuple(values), None, values), evaluation,
                    {"case_label": "every factor"}, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
