@@ -1,8 +1,7 @@
 """What-if: change one answer of a finished consultation and say what changes.
 
 Pure and cheap (one replay and one evaluation), so the result screen can update on every
-key. `summary()` reads like `region: thoracic -> cervicothoracic turns MISS into OSS,
-adding: Cervicothoracic region`.
+key; the screen words the change in the question's own words.
 """
 
 from __future__ import annotations
@@ -20,13 +19,6 @@ from assistant.core.records import Record
 def factor_title(factor: RaisedFactor) -> str:
     rule = factor.rule
     return rule.title or rule.id.replace("_", " ").capitalize()
-
-
-def value_text(value: Any) -> str:
-    """Answer values as ids, compact (`cord_compression, instability`)."""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return "(not answered)" if value is None else str(value)
 
 
 class WhatIf(Record):
@@ -55,30 +47,6 @@ class WhatIf(Record):
     @property
     def unchanged(self) -> bool:
         return self.old == self.new
-
-    def summary(self) -> str:
-        """One sentence: the change, the recommendation's fate, the factors that move."""
-        change = f"{self.question.id}: {value_text(self.old)} -> {value_text(self.new)}"
-        if self.unchanged:
-            return f"{change}: that is the answer given; nothing changes"
-        if self.after is None:
-            needs = self.needs.prompt if self.needs else "another question"
-            return f"{change} leads to a question not answered yet: {needs}"
-        before, after = self.before, self.after
-        if after.recommendation != before.recommendation:
-            verdict = f"turns {before.recommendation} into {after.recommendation}"
-        else:
-            verdict = f"keeps {after.recommendation}"
-        if after.provisional != before.provisional:
-            verdict += " (now provisional)" if after.provisional else " (no longer provisional)"
-        parts = [f"{change} {verdict}"]
-        if self.added:
-            parts.append("adding: " + "; ".join(factor_title(f) for f in self.added))
-        if self.removed:
-            parts.append("removing: " + "; ".join(factor_title(f) for f in self.removed))
-        if not self.added and not self.removed:
-            parts.append("with the same factors")
-        return ", ".join(parts)
 
 
 def _not_in(one: Evaluation, other: Evaluation) -> tuple[RaisedFactor, ...]:

@@ -11,7 +11,7 @@ from assistant.core.errors import AnswerError
 from assistant.core.model import Tree
 from assistant.core.whatif import what_if
 from assistant.tui.launch import make_app
-from assistant.tui.screens.whatif import WhatIfScreen
+from assistant.tui.screens.whatif import WhatIfScreen, change_sentence
 from assistant.tui.widgets.question_box import QuestionBox
 from tests.tui.drive import fixture_values, screen_text, what_if_on
 
@@ -27,38 +27,44 @@ def test_region_change_turns_miss_into_oss(tree: Tree, miss: dict):
     assert change.after.recommendation == "OSS"
     assert [f.id for f in change.added] == ["cervicothoracic_region"]
     assert [f.id for f in change.removed] == ["thoracolumbar_region"]
-    assert change.summary() == (
-        "region: thoracolumbar -> cervicothoracic turns MISS into OSS, adding: "
-        "Cervicothoracic region, removing: Thoracolumbar region")
+    assert change_sentence(tree, change) == (
+        "“Region of the lesion to be operated?” Thoracolumbar (T11-L1) → Cervicothoracic "
+        "(C7-T2) turns Minimally invasive spine surgery (MISS) with early adjuvant RT into "
+        "Open spine surgery (OSS).")
 
 
 def test_same_recommendation_and_provisional(tree: Tree, miss: dict):
     change = what_if(tree, miss, "postoperative_rt_available", "unknown")
     assert change.after.recommendation == change.before.recommendation
-    assert change.summary().startswith(
-        "postoperative_rt_available: yes -> unknown keeps MISS (now provisional)")
+    assert change_sentence(tree, change).endswith(
+        "” Yes → Unknown keeps Minimally invasive spine surgery (MISS) with early adjuvant RT "
+        "(now provisional).")
 
 
 def test_unchanged_value(tree: Tree, miss: dict):
     change = what_if(tree, miss, "age_years", "58")
     assert change.unchanged
-    assert "nothing changes" in change.summary()
+    assert change_sentence(tree, change) == (
+        "“Age of the patient, in years?” 58 years → 58 years: that is the answer given; "
+        "nothing changes.")
 
 
 def test_a_change_that_needs_another_answer(tree: Tree, miss: dict):
     change = what_if(tree, miss, "hypervascular", "yes")
     assert not change.complete
     assert change.needs.id == "embolization"
-    assert "Preoperative embolization?" in change.summary()
+    assert change_sentence(tree, change).endswith(
+        "No → Yes, hypervascular leads to a question not answered yet: Preoperative "
+        "embolization?")
     assert change.added == () and change.removed == ()
 
 
 def test_multi_values_and_path_shortening(tree: Tree, miss: dict):
     change = what_if(tree, miss, "surgical_indications", ["none"])
     assert change.after.recommendation == "nonoperative"
-    assert change.summary().startswith(
-        "surgical_indications: instability, intractable_pain -> none turns MISS into "
-        "nonoperative")
+    assert change_sentence(tree, change).endswith(
+        "Spinal instability, Intractable pain → None of these turns Minimally invasive spine "
+        "surgery (MISS) with early adjuvant RT into Nonoperative treatment.")
     assert "region" not in change.walk.values
 
 
