@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, MarkdownViewer
 
-from assistant.core.decision_map import ADDED_MARK, COLUMNS, build_map, describe_condition
+from assistant.core.decision_map import ADDED_MARK, COLUMNS, build_map, outcome_rule
 from assistant.core.errors import terminal_safe
 from assistant.core.model import Tree
 
@@ -76,9 +76,7 @@ def map_markdown(tree: Tree) -> str:
             lines.append("")
     lines += ["## Outcome rules (the first that holds)", ""]
     for outcome in tree.outcomes:
-        rule = in_words(tree, describe_condition(tree, outcome.when))
-        rule = "otherwise" if rule == "always" else rule.replace("a factor favors",
-                                                                 "some factor favors")
+        rule = in_words(tree, outcome_rule(tree, outcome))
         lines.append(f"1. **{_text(outcome.title)}**: {_text(rule)}. "
                      f"*Source: {_text(tree.cite_text(outcome.cite))}.*")
     lines += ["", f"*{_text(tree.disclaimer)}*", ""]
