@@ -31,12 +31,11 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
-    """`text` with every control character shown as a visible escape (`\\x1b`, `\\u2028`).
+    """Every control character shown as a visible escape (`\\x1b`, `\\u2028`).
 
-    An escape sequence in a value or a file name could retitle, clear or rewrite the
-    terminal, a CR overwrite what was printed, a bidi override disguise a path. TAB is
-    escaped too: an error is one line that holds no control character. `keep_lines` keeps
-    LF and TAB for text shown as lines (a note, a graph); CR is still escaped.
+    An escape sequence could retitle, clear or rewrite the terminal, a CR overwrite what was
+    printed, a bidi override disguise a path. TAB too: an error line holds no control
+    character. `keep_lines` keeps LF and TAB for text shown as lines (a note); never CR.
     """
     if text.isprintable():  # the usual case, no copy: every character above is unprintable
         return text
@@ -44,7 +43,7 @@ def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
 
 
 def error_line(error: object) -> str:
-    """The one line printed for an error: `spine-assist: error: ...`, terminal-safe."""
+    """The one, terminal-safe line printed for an error."""
     return f"spine-assist: error: {terminal_safe(str(error))}"
 
 
@@ -114,14 +113,14 @@ class AnswerError(InputError):
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A ` did you mean 'x'?` suffix when something close exists, else ''."""
+    """A `; did you mean 'x'?` suffix, or ''."""
     import difflib  # with heapq ~2 ms of every start; only an error needs it
     close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def one_of(values: Iterable[str], limit: int = 12) -> str:
-    """`allowed: a, b, c` with a cut-off for long lists."""
+    """`allowed: a, b, c`, cut off for long lists."""
     items = [str(v) for v in values]
     shown = ", ".join(items[:limit])
     if len(items) > limit:

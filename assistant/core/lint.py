@@ -1,9 +1,8 @@
 """Whole-tree soundness: no cycle, no unreachable question, path counts, and templates that
 render on every outcome.
 
-Loading proves structure and references and calls `check_graph`; the `check` command
-(assistant/commands/check.py) adds path counts (counted over the DAG, never by walking each
-path) and templates rendered on each outcome.
+Loading calls `check_graph`; the `check` command adds path counts (over the DAG, never by
+walking each path) and templates rendered on each outcome.
 """
 
 from __future__ import annotations
@@ -28,8 +27,8 @@ def check_graph(tree: Tree, data: Any = None) -> None:
 
 
 def postorder(tree: Tree, locs: dict[str, Location] | None = None) -> list[str]:
-    """Questions reachable from the start, each after all its successors; a cycle is a
-    TreeError (located by `locs`). Iterative, so 50,000 questions are fine."""
+    """Reachable questions, each after its successors; a cycle is a TreeError. Iterative, so
+    50,000 questions are fine."""
     order: list[str] = []
     state: dict[str, bool] = {}  # True: on the trail (being explored), False: done
     trail: list[str] = []  # the path being explored, start first
@@ -61,7 +60,7 @@ def postorder(tree: Tree, locs: dict[str, Location] | None = None) -> list[str]:
 
 
 def count_paths(tree: Tree) -> int:
-    """Distinct question sequences from the start to the end, counted bottom-up (linear)."""
+    """Distinct question sequences from start to end, counted bottom-up (linear)."""
     counts: dict[str, int] = {}
     for node in postorder(tree):  # successors first
         targets = dict.fromkeys(b.goto for b in tree.questions[node].next)
@@ -70,14 +69,14 @@ def count_paths(tree: Tree) -> int:
 
 
 def format_count(count: int) -> str:
-    """A path count in words a person can read (and Python can print: counts grow huge)."""
+    """Readable, and printable by Python: counts grow huge."""
     if count < 10**15:
         return f"{count:,}"
     return f"about 10^{count.bit_length() * 30103 // 100000}"
 
 
 def sample_answers(tree: Tree) -> dict[str, Any]:
-    """One allowed answer for every question (for rendering templates on each outcome)."""
+    """One allowed answer per question, to render templates on each outcome."""
     out: dict[str, Any] = {}
     for q in tree.questions.values():
         if q.kind == "single":
@@ -92,9 +91,8 @@ def sample_answers(tree: Tree) -> dict[str, Any]:
 
 
 def _representative(tree: Tree, values: dict[str, Any], per_section: int = 3) -> dict[str, Any]:
-    """A few answers per section plus those the factors read: every template branch is
-    exercised, and rendering stays the same size however large the tree (keeps check linear).
-    """
+    """A few answers per section plus those the factors read: every template branch runs, and
+    rendering stays the same size however large the tree (keeps check linear)."""
     wanted = {rule.question for rule in tree.factors if rule.question}
     taken: dict[str, int] = {}
     out: dict[str, Any] = {}
@@ -107,7 +105,7 @@ def _representative(tree: Tree, values: dict[str, Any], per_section: int = 3) ->
 
 
 def check_templates(tree: Tree, folder: str | None = None) -> None:
-    """Render every format on a synthetic result for each outcome, every factor raised."""
+    """Every format on a synthetic result per outcome, every factor raised."""
     import datetime as dt
 
     from assistant.core.machine import Evaluation, RaisedFactor, Walk, compute_scores

@@ -1,8 +1,7 @@
-"""Tree files to `Tree` models: read, schema check, build (tree_builder: the references),
-graph soundness (lint).
+"""Tree files to `Tree` models: read, schema check, build (references), graph soundness (lint).
 
-Every problem is a `TreeError` located at the offending line and column. A tree is cached by
-its content hash (in the process and on disk); `check` proves it afresh every time.
+Every problem is a located `TreeError`. A tree is cached by its content hash (in the process
+and on disk); `check` proves it afresh every time.
 """
 
 from __future__ import annotations
@@ -21,9 +20,8 @@ MAX_TREE_BYTES = 8 * 1024 * 1024
 
 
 def load_tree(path: Path | str, *, cached: bool = True) -> Tree:
-    """Load, validate and prove sound one tree file. `cached=False` (`check`) proves it
-    whatever the caches hold, and stores nothing (writing a large tree's entry costs more
-    than a tenth of its check)."""
+    """`cached=False` (`check`) ignores the caches and stores nothing (writing a large tree's
+    entry costs more than a tenth of its check)."""
     file = Path(path)
     text = read_text(file, "tree file", MAX_TREE_BYTES)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,14 +1,12 @@
 """Immutable records: what `@dataclass(frozen=True, slots=True)` gives, declared the same way.
 
-Why not dataclasses: every headless command imports the model, and making the methods of
-its 26 frozen slotted dataclasses costs about 29 ms per process (the class is built twice for
-slots, and much is generated), against the cold-start and headless-run budgets; a record
-class costs about 0.05 ms. A record annotates its fields in order, with defaults, exactly as
-a dataclass would (mypy reads it as one: `dataclass_transform`); the metaclass makes the
-slots and `__init__`, and `Record` gives equality and hash by fields (same class only), the
-dataclass repr, `FrozenInstanceError` on assignment, pickling, `__match_args__`, and
-`replace(**changes)`. Every immutable value of the engine is a record; only mutable state
-(a Session being saved, a trainee's CaseResult) is a plain dataclass.
+Why not dataclasses: every headless command imports the model, and its 26 frozen slotted
+dataclasses cost about 29 ms per process (built twice for slots, much generated), against the
+cold-start and headless-run budgets; a record class costs about 0.05 ms. Fields are annotated
+as for a dataclass (mypy reads it as one: `dataclass_transform`); a record has equality and
+hash by fields (same class only), the dataclass repr, `FrozenInstanceError`, pickling,
+`__match_args__` and `replace(**changes)`. Only mutable state (a Session being saved, a
+trainee's CaseResult) is a plain dataclass.
 """
 
 from __future__ import annotations
@@ -43,7 +41,7 @@ class _RecordType(type):
 
 
 def _getter(fields: tuple[str, ...]) -> Any:
-    """A function of a record giving its field values as a tuple."""
+    """A record's field values as a tuple."""
     if len(fields) > 1:
         return staticmethod(attrgetter(*fields))
     get = attrgetter(*fields) if fields else None
@@ -51,7 +49,6 @@ def _getter(fields: tuple[str, ...]) -> Any:
 
 
 def _make_init(cls: type, fields: tuple[str, ...], defaults: dict[str, Any]) -> Any:
-    """`def __init__(self, a, b=<default>): set each field`."""
     names = {f"_default_{f}": v for f, v in defaults.items()}
     params = ", ".join(f"{f}=_default_{f}" if f in defaults else f for f in fields)
     body = [f"    _set(self, {f!r}, {f})" for f in fields]
@@ -64,8 +61,7 @@ def _make_init(cls: type, fields: tuple[str, ...], defaults: dict[str, Any]) -> 
 
 
 def _frozen(message: str) -> Exception:
-    """dataclasses' FrozenInstanceError, imported only when raised (dataclasses costs a
-    start about 1.5 ms that nothing else in a headless run pays)."""
+    """Imported only when raised: dataclasses costs a start about 1.5 ms."""
     from dataclasses import FrozenInstanceError
 
     return FrozenInstanceError(message)
@@ -101,7 +97,7 @@ class Record(metaclass=_RecordType):
         return type(self), tuple(self._values(self))
 
     def replace(self, **changes: Any) -> Self:
-        """A copy with some fields changed (as `dataclasses.replace` does)."""
+        """As `dataclasses.replace`."""
         unknown = set(changes).difference(self._fields)
         if unknown:
             raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
@@ -114,8 +110,7 @@ class Record(metaclass=_RecordType):
 
 
 def to_plain(value: Any) -> Any:
-    """Records, tuples, lists, dicts and scalars as JSON-ready data (`from_plain` undoes it);
-    anything else is a TypeError."""
+    """Records, tuples, lists, dicts and scalars as JSON-ready data; anything else: TypeError."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, Record):
@@ -130,7 +125,7 @@ def to_plain(value: Any) -> Any:
 
 
 def from_plain(data: Any) -> Any:
-    """What `to_plain` made, built again: only records of this program's own classes."""
+    """Builds only records of this program's own classes."""
     if isinstance(data, list):
         return [from_plain(v) for v in data]
     if not isinstance(data, dict):

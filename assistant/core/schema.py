@@ -20,7 +20,7 @@ from assistant.core.source import LocDict, loc_of, shown
 
 @cache
 def _schema_validator() -> Any:
-    """The compiled JSON Schema validator (jsonschema is imported only when a tree is new)."""
+    """jsonschema is imported only when a tree is new."""
     import jsonschema
 
     schema = json.loads(paths.schema_file().read_text(encoding="utf-8"))
@@ -28,7 +28,7 @@ def _schema_validator() -> Any:
 
 
 def validate_schema(data: Any, name: str) -> None:
-    """Check the structure against the shipped JSON Schema; report the best single error."""
+    """Raise the best single error as a located TreeError."""
     if not isinstance(data, dict):
         raise TreeError("a tree must be a mapping at the top level", Location(name, 1, 1))
     from assistant.core.fastschema import is_valid

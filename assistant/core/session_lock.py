@@ -41,9 +41,8 @@ class SessionLock:
 def claim(session_path: Path) -> SessionLock | None:
     """This app's hold on the session, or None when another running app holds it.
 
-    Where no lock can be made (a folder that cannot be written) there is nothing to guard
-    either: the lock returned holds nothing (`held` is False) and saving will say why it
-    fails.
+    An unwritable folder has nothing to guard: the lock holds nothing (`held` is False) and
+    saving will say why it fails.
     """
     from filelock import FileLock, Timeout
 

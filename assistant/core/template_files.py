@@ -1,11 +1,11 @@
 """Where templates come from on disk: a folder's regular files, and their compiled form.
 
 A site template folder may include only files inside it: no symlink leading out (to
-/etc/passwd), no FIFO (reading one blocks for ever), no device, folder or 200 MB file, and a
-name that is there but refused is never replaced by the shipped template of that name.
-Compiled templates are kept between runs (compiling the note costs a `run` about a fifth of
-its time), but Jinja2 stores them as marshal data, which runs as code when loaded: they are
-read only from a folder this user made with mode 0700, checked before every use.
+/etc/passwd), no FIFO (reading one blocks for ever), no device, folder or 200 MB file; a
+refused name is never replaced by the shipped template of that name. Compiled templates are
+kept between runs (compiling costs a `run` about a fifth of its time), but Jinja2's marshal
+data runs as code when loaded: it is read only from a folder this user made with mode 0700,
+checked before every use.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
 
 
 class FolderLoader(BaseLoader):
-    """Templates from one folder, as the module says: a name that is not there raises
-    TemplateNotFound (a site folder falls back to the shipped templates); one that is there
-    but refused is a TemplateError, never replaced by the shipped one and never opened."""
+    """A missing name is TemplateNotFound (a site folder falls back to the shipped templates);
+    a refused one is a TemplateError, never opened."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
@@ -70,8 +69,8 @@ def _ours(path: str) -> bool:
 
 
 class PrivateBytecodeCache(FileSystemBytecodeCache):
-    """Jinja2's compiled templates, read and written only in a folder that is surely ours
-    (`cache.private_dir`: made 0700, a real folder, this user's), each file checked too."""
+    """Jinja2's compiled templates, only in a folder surely ours (`cache.private_dir`), each
+    file checked too."""
 
     def _private(self, bucket: Bucket) -> bool:
         from assistant.core.cache import private_dir
@@ -89,8 +88,8 @@ class PrivateBytecodeCache(FileSystemBytecodeCache):
 
 
 def bytecode_cache() -> PrivateBytecodeCache | None:
-    """The compiled-template cache, keyed by the code that builds and compiles templates (a
-    changed option or limit must never meet code compiled under the old one); None: off."""
+    """Keyed by the code that compiles templates (a changed option or limit must never meet
+    code compiled under the old one); None: off."""
     import hashlib
 
     from assistant.core.cache import cache_dir, engine_fingerprint

@@ -1,9 +1,8 @@
 """PyYAML's errors in the reader's words: one located line, what was found, what to do.
 
-Why apart from yamlio: reading is one job, wording what went wrong another. libyaml counts
-bytes where a person counts characters, its messages name parser states, and the usual
-causes (a tab, an unclosed quote, ': ' in plain text) are not what it says; these functions
-locate and word each case.
+Apart from yamlio because wording is its own job: libyaml counts bytes where a person counts
+characters, its messages name parser states, and the usual causes (a tab, an unclosed quote,
+': ' in plain text) are not what it says.
 """
 
 from __future__ import annotations
@@ -23,14 +22,14 @@ _NAME_AT = re.compile(r"[&*]([^\s,\[\]{}]+)")
 
 
 def _name_at(text: str, mark: Any) -> str:
-    """The anchor or alias name written at a mark (`&x` or `*x` there), for a message."""
+    """The anchor or alias name (`&x` or `*x`) written at a mark."""
     lines = text.splitlines()
     found = _NAME_AT.search(lines[mark.line], mark.column) if mark.line < len(lines) else None
     return found.group(1) if found else "?"
 
 
 def composer_error(exc: yaml.composer.ComposerError, text: str, name: str) -> InputError:
-    """PyYAML's composer errors in our words: aliases, anchors, documents."""
+    """Aliases, anchors, documents."""
     mark = exc.problem_mark
     where = mark_loc(name, mark) if mark else Location(name)
     if exc.problem == "found undefined alias":
@@ -50,8 +49,7 @@ _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-
 
 
 def bad_character(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
-    """A control character (NUL, bell, ...) in the text: locate it ourselves, since libyaml
-    counts bytes and the pure-Python reader counts characters."""
+    """Located here: libyaml counts bytes, the pure-Python reader characters."""
     found = _NOT_YAML.search(text)
     index = found.start() if found else 0
     line = text.count("\n", 0, index) + 1
@@ -73,7 +71,7 @@ _QUOTE_HINTS = {
 
 
 def syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError:
-    """One located line for a parser error: the problem, and a hint at the usual cause."""
+    """The problem, and a hint at the usual cause."""
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "YAML syntax error").strip()
     loc = mark_loc(name, mark) if mark else Location(name)
@@ -103,7 +101,7 @@ _CLOSED_QUOTE = re.compile(r'(?:[^"\\]|\\.)*"')  # a backslash escapes the next 
 
 
 def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
-    """The first double-quoted value that opens but does not close on its line (line, col)."""
+    """(line, col) of the first double quote not closed on its line."""
     for number, line in enumerate(text.splitlines()[: upto + 1], 1):
         if line.lstrip().startswith("#"):
             continue
