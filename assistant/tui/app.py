@@ -1,14 +1,11 @@
 """The consultation app: the engine's Consultation, a session saved after every change.
 
-Thin on purpose: screens do the showing (they see the app as a `ConsultationHost`, see
-protocol.py), this holds the state (one Consultation, one Session) and the actions the
-bindings and the command palette share. Start-up builds only the conversation screen; the
-other screens are imported on first use.
+Thin on purpose: screens show (they see the app as a `ConsultationHost`, protocol.py); this
+holds the state and the actions bindings and palette share. Start-up builds only the
+conversation screen; the others are imported on first use.
 
-Saving is honest: when a save fails (a folder that cannot be written, a full disk) or the
-session is open in another window, the header turns red and says so until a save works
-again, Ctrl+S offers to write the answers elsewhere, and nothing claims a save it did not
-make (quitting asks first).
+Saving is honest: when a save fails or another window has the session, the header turns red
+until a save works again, Ctrl+S writes the answers elsewhere, and quitting asks first.
 """
 
 from __future__ import annotations
@@ -44,8 +41,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
     """spine-assist: one question at a time, the reasoning one key away, nothing lost."""
 
     TITLE = TITLE
-    # The conversation is the base screen (see get_default_screen), whose CSS Textual does
-    # not load by itself: it is read with the app's.
+    # Textual does not load the base screen's CSS by itself: read with the app's.
     CSS_PATH: ClassVar = ["app.tcss", "screens/consult.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit spine-assist", id="quit"),
@@ -87,7 +83,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     # -- start-up ------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
-        """The conversation is the base screen: the first frame shows the first question."""
+        """The first frame shows the first question."""
         from assistant.tui.screens.consult import ConsultScreen
 
         return ConsultScreen()
@@ -109,8 +105,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
                              lambda choice: self.take_offer(offer, choice))
 
     def take_offer(self, saved: sessions.Session, choice: str | None) -> None:
-        """"resume" takes the session over, "copy" continues a copy of it, "read" shows it
-        without saving; anything else starts afresh (the saved session stays)."""
+        """Anything but "resume", "copy", "read" starts afresh (the saved session stays)."""
         if choice not in ("resume", "copy", "read"):
             return
         self.consultation, warnings = sessions.restore(self.decision_tree, saved)
@@ -131,7 +126,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self.refresh_consultation()
 
     def _claim_current(self) -> bool:
-        """Own the session's file while this app runs; False when another app does."""
+        """False when another app owns the session's file."""
         claim = sessions.claim(self.session.path)
         if claim is None:
             return False
@@ -146,9 +141,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     # -- state changes (every one is saved before the screen updates) ------------------
     def save(self, *, finished: bool = False) -> bool:
-        """Save the session now; a failure is shown, never raised (the answers stay here).
-
-        True when the answers are on disk (or there is nothing to keep yet)."""
+        """A failure is shown, never raised (the answers stay here); True when on disk."""
         if not self.consultation.known and not self.session.file and \
                 not self.session.meta:
             return True  # nothing to keep yet
@@ -171,7 +164,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         return True
 
     def _show_save_problem(self, reason: str | None) -> None:
-        """The header says whether the answers are being saved (in red, and why, if not)."""
+        """The header says, in red and why, when the answers are not being saved."""
         self.save_problem = reason
         self.sub_title = self.decision_tree.title if reason is None else f"NOT SAVED: {reason}"
         self.set_class(reason is not None, "-unsaved")
@@ -188,7 +181,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
                         markup=False)
 
     def give_answer(self, question_id: str, value: Any) -> None:
-        """Answer (or change) a question; SKIPPED skips an optional one."""
+        """SKIPPED skips an optional question."""
         if value is SKIPPED:
             if question_id == getattr(self.consultation.current, "id", None):
                 self.consultation.skip()
@@ -213,7 +206,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
                 screen.refresh_view()
 
     def new_consultation(self, tree: Tree | None = None) -> None:
-        """Start again (on another tree, maybe); the finished session stays on disk."""
+        """The finished session stays on disk."""
         self.save(finished=self.consultation.complete)
         if tree is not None:
             self.decision_tree = tree
@@ -246,7 +239,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     # -- actions shared by bindings and the command palette ---------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
-        """Textual's own palette commands, then ours that the screen or the app allows now."""
+        """Textual's palette commands, then ours that the screen or app allows now."""
         yield from super().get_system_commands(screen)
         for title, action, where, help_text in COMMANDS:
             target: DOMNode = screen if where == "screen" else self
@@ -259,7 +252,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         return True
 
     def action_keep_answers(self) -> None:
-        """Write the answers somewhere else: a copy session when read-only, or a file."""
+        """A copy session when read-only, else a file."""
         from assistant.tui.screens.export import ExportScreen, answers_document
 
         if self.read_only:
@@ -273,7 +266,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         self.push_screen(ExportScreen(answers_document(self.consultation, self.session)))
 
     def _unless_losing(self, what: str, then: Callable[[], None]) -> None:
-        """Run `then`, after asking first when it would lose changes that are not saved."""
+        """Ask first when `then` would lose unsaved changes."""
         if self.save_problem is None or not self._unsaved_changes:
             then()
             return
@@ -285,7 +278,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
             lambda leave: then() if leave else None)
 
     async def action_quit(self) -> None:
-        """Quit; when the answers are not saved, ask first (and offer to keep them)."""
+        """Asks first when the answers are not saved."""
         self._unless_losing("Quit", self.exit)
 
     def action_restart(self) -> None:
@@ -327,8 +320,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     # -- never lose an answer -------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
-        """Textual's hook for an unhandled exception (its own prints a traceback): save
-        first, log the traceback, then leave with one short, true message (`panic`)."""
+        """Textual's own prints a traceback: save, log it, leave with one true line."""
         saved = False
         with contextlib.suppress(Exception):  # the crash path must not crash
             saved = self.save() and self.session.file is not None

@@ -1,9 +1,7 @@
 """The command palette: every action of the app, named "area: what it does".
 
-Offered through Textual's own system commands (`SpineAssistApp.get_system_commands`),
-found on the screen the palette was opened from (its `action_*` methods, kept only when
-`check_action` allows them) and on the app, so the palette never offers something that
-would do nothing.
+Offered via `SpineAssistApp.get_system_commands` only where `check_action` allows them, so
+the palette never offers something that would do nothing.
 """
 
 from __future__ import annotations

@@ -1,16 +1,13 @@
 """Keys reach the app's widgets one at a time, in the order they were typed.
 
-Why: Textual hands a key to the focused widget's queue and goes on to the next key at
-once; the widget, then each of its parents, then the app (which runs the bindings) handle
-it later, each in its own task. A key typed while the one before is still on that way goes
-to the widget that was focused before: after an answer, the next key could answer the
-old question again, or be lost in a list no longer shown, or digits land in a field that
-is then cleared. So a key waits until the one before it has been handled all the way up:
-a marker follows it through the same queues (each queue is first in, first out), and
-when the marker reaches the app the next key goes out. An answer applies itself and
-focuses the next question while its key is handled (question_box: calls, not messages),
-so the next key finds the next question. A person never notices the wait (well under a
-millisecond); a burst of typed-ahead keys is answered in order, none lost.
+Why: Textual queues a key on the focused widget and sends the next at once; the widget, its
+parents, then the app (bindings) handle it later, each in its own task. A key typed while
+the one before is on that way goes to the widget focused before: it could answer the old
+question again, be lost in a list no longer shown, or land in a field then cleared. So a key
+waits until the one before has been handled all the way up: a marker follows it through the
+same first-in-first-out queues, and when it reaches the app the next key goes out. An answer
+focuses the next question while its key is handled (question_box: calls, not messages). The
+wait is well under a millisecond; typed-ahead keys are answered in order, none lost.
 """
 
 from __future__ import annotations
@@ -50,8 +47,7 @@ class OrderedKeysApp(App[ReturnType]):
         await super().on_event(event)
 
     async def _send_next(self) -> None:
-        """Hand the oldest waiting key to the focused widget (or a priority binding), and
-        a marker after it."""
+        """The oldest waiting key to the focused widget (or a priority binding), a marker after."""
         if not self._keys_waiting:
             self._key_out = None
             return
@@ -65,9 +61,8 @@ class OrderedKeysApp(App[ReturnType]):
             await self._follow(self, number)
 
     async def _follow(self, node: DOMNode, number: int) -> None:
-        """`node` has handled what it held when the marker came: on to its parent, which
-        the key (if it went on up) reached before the marker; at the app (the root), the
-        key has been handled: send the next."""
+        """`node` has handled what it held before the marker: on to its parent, which the
+        key (if it went up) reached first; at the app, the key is done: send the next."""
         if self._key_out != number:
             return  # overdue, and the keys after it sent on meanwhile
         parent = node.parent
@@ -81,8 +76,7 @@ class OrderedKeysApp(App[ReturnType]):
             time.monotonic() - self._key_sent_at > OVERDUE
 
     async def _overdue(self) -> None:
-        """Keys wait and the key on its way is overdue: its marker was lost with a widget
-        that closed (the key then went nowhere anyway)."""
+        """The marker was lost with a widget that closed (its key went nowhere anyway)."""
         self._watchdog = None
         if self._overdue_now():
             await self._send_next()

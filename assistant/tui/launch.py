@@ -1,7 +1,6 @@
 """Building and running the app as the commands do: `spine-assist [consult]`, `resume`.
 
-Apart from the app so that the app's module holds the app only; tests build it with the
-same factories as the CLI.
+Tests build the app with the same factories as the CLI.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from assistant.tui.app import SpineAssistApp
 
 
 def make_app(tree: Tree, *, resume_offer: bool = True) -> SpineAssistApp:
-    """The app as `spine-assist consult` builds it (tests use the same factory)."""
+    """The app as `spine-assist consult` builds it."""
     offer, problems = sessions.startup_scan(tree.id)  # never one another app holds
     held = held_elsewhere(tree.id)
     if held is not None and (offer is None or held.updated > offer.updated):
@@ -28,11 +27,10 @@ RECENT_CLAIMS = 32
 def held_elsewhere(tree_id: str) -> sessions.Session | None:
     """The newest unfinished session of this tree that another running app holds.
 
-    Why here: the start-up scan skips held sessions (resuming one would let two apps write
-    over each other), but the person at the second window should see it is there and may
-    look at it or continue a copy. Only the most recently claimed sessions are tried (a
-    claim rewrites the session's lock file, so a running app's claim is among them), and
-    only a held one is read: a start costs a few lock attempts, no parsing.
+    The start-up scan skips held sessions (two apps would write over each other), but the
+    second window should see it to look at it or continue a copy. Only the most recently
+    claimed are tried (a claim rewrites the lock file) and only a held one is read: a start
+    costs a few lock attempts, no parsing.
     """
     folder = sessions.sessions_dir()
     try:
@@ -55,8 +53,7 @@ def held_elsewhere(tree_id: str) -> sessions.Session | None:
 
 
 def make_resume_app(session_id: str | None) -> SpineAssistApp:
-    """The app as `spine-assist resume [ID]` builds it: the session already taken over
-    (read-only when another running app holds it)."""
+    """Read-only when another running app holds the session."""
     scan = sessions.scan_sessions()
     saved: sessions.Session | None
     if session_id:
@@ -98,7 +95,7 @@ def _run(app: SpineAssistApp) -> int:
 
 
 def run_app(tree: Tree) -> int:
-    """`spine-assist` and `spine-assist consult`: offer to resume, then consult."""
+    """`spine-assist [consult]`: offer to resume, then consult."""
     return _run(make_app(tree))
 
 

@@ -1,9 +1,8 @@
 """What a screen may ask of the app: the consultation's state and the changes that are saved.
 
-Why a Protocol: screens used to import the app class (for its type) while the app imported
-the screens, a cycle. A screen now depends on this small interface only; `host(widget)`
-returns the running app typed as one. `SpineAssistApp` implements it (mypy checks that where
-the app is built), and a test can host a screen in any App that does.
+Why a Protocol: screens imported the app class while the app imported the screens, a
+cycle. mypy checks that `SpineAssistApp` implements it; a test can host a screen in any App
+that does.
 """
 
 from __future__ import annotations
@@ -27,33 +26,32 @@ class ConsultationHost(Protocol):
 
     @property
     def case_label(self) -> str:
-        """The free-text label of this case ("" when none was given)."""
+        """"" when none was given."""
         ...
 
     def set_case_label(self, label: str) -> None:
-        """Label the case (a label given: no label is no call); shown in the title, the
-        resume list and the note; saved."""
+        """Shown in the title, the resume list and the note; saved."""
 
     def give_answer(self, question_id: str, value: Any) -> None:
-        """Answer or change a question (SKIPPED skips an optional one); saved."""
+        """SKIPPED skips an optional question; saved."""
 
     def go_back(self) -> None:
-        """Take back the last answer; saved."""
+        """Saved."""
 
     def save(self, *, finished: bool = False) -> bool:
-        """Save now; False when it could not (the header then says why)."""
+        """False when it could not (the header then says why)."""
         ...
 
     def refresh_consultation(self) -> None:
         """Bring the conversation screen in line with the consultation."""
 
     def show_result(self) -> None:
-        """Open the recommendation (the consultation is complete)."""
+        """The consultation is complete."""
 
     def show_review(self) -> None:
-        """Open the review of every answer (the consultation is complete)."""
+        """The consultation is complete."""
 
 
 def host(node: DOMNode) -> ConsultationHost:
-    """The running app of `node`, as the interface the screens rely on."""
+    """The running app, typed as the interface the screens rely on."""
     return cast("ConsultationHost", node.app)

@@ -1,7 +1,6 @@
 """What the app says when a save fails or it crashes.
 
-Why here and not in the app: plain functions, tested without a terminal, and the app stays
-under its size.
+Apart from the app: tested without a terminal, and the app stays under its size.
 """
 
 from __future__ import annotations
@@ -10,12 +9,8 @@ from assistant.core.errors import InputError, terminal_safe
 
 
 def save_failure(exc: BaseException) -> str:
-    """Why a save failed, as one plain sentence: what went wrong first (a one-line header
-    cut at its end still says it), then where, then what to do; no control characters.
-
-    An InputError (what the core raises) carries its parts; an OSError has a strerror, or
-    not (then its text).
-    """
+    """One sentence, what went wrong first (a one-line header cut at its end still says
+    it), then where, then what to do."""
     if isinstance(exc, InputError):
         parts = [exc.message, str(exc.location) if exc.location else "", exc.allowed or ""]
         text = " - ".join(part for part in parts if part)
@@ -29,7 +24,7 @@ def save_failure(exc: BaseException) -> str:
 
 
 def crash_message(error: Exception, saved: bool, log: str | None) -> str:
-    """What a crash prints: true about the answers (saved or not) and the log."""
+    """True about the answers (saved or not) and the log."""
     lines = [terminal_safe(f"spine-assist: unexpected {type(error).__name__}: {error}")]
     if saved:
         lines.append("Your answers are saved: run `spine-assist resume` to continue.")

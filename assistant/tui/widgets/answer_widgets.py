@@ -1,10 +1,7 @@
 """One standard Textual widget per kind of answer, shared by every screen that asks.
 
-A single choice is an `OptionList` (digits pick), several choices a `SelectionList`
-(Space or digits tick, Enter confirms), a number or a short text an `Input` (restricted,
-validated as typed, the terminal's own cursor at the insertion point, so IME popups and
-screen readers find it). The widgets only say what the person did (calls to the box, see
-Asker); the question box around them decides what that means (answer, preview, complaint).
+The widgets only say what the person did (calls to the box, see Asker); the question box
+decides what that means (answer, preview, complaint).
 """
 
 from __future__ import annotations
@@ -29,21 +26,19 @@ from assistant.core.answers import allowed_text, parse_answer
 from assistant.core.errors import AnswerError, terminal_safe
 from assistant.core.model import Question
 
-SKIP_ID = "__skip__"  # the "skip this optional question" row of a single choice
+SKIP_ID = "__skip__"  # a single choice's "skip" row
 DIGITS = [Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)]
-# Not in the footer: the hint under the question says "s skips" where it does, and a footer
-# whose keys came and went with every optional question was rebuilt (three frames) each time.
+# Not in the footer: the hint says "s skips", and a footer whose keys came and went with
+# every optional question was rebuilt (three frames) each time.
 SKIP = Binding("s", "skip", "Skip", show=False, id="skip")
-# Vertebral levels, offered as the person types a level ("T1" completes to "T10"...).
+# Offered as a level is typed ("T1" completes to "T10"...).
 LEVELS = [f"C{n}" for n in range(1, 8)] + [f"T{n}" for n in range(1, 13)] + \
     [f"L{n}" for n in range(1, 6)] + ["S1", "S2"]
 
 
 class Asker(Protocol):
-    """The question box: what a key on an answer widget means is its decision.
-
-    Called, not messaged, so that an answer is applied (and the next question focused)
-    while the key that gave it is still being handled: see keyorder.py."""
+    """The question box. Called, not messaged: an answer is applied (next question focused)
+    while its key is still being handled (keyorder.py)."""
 
     def digit(self, number: int) -> None: ...
 
@@ -66,16 +61,15 @@ def numbered_text(number: int, label: str, extra: str = "", marked: str = "") ->
 
 
 class _ListKeys(OptionList):
-    """The keys both lists share: digits, Enter, and `s` where a question may be skipped."""
+    """The keys both lists share."""
 
     allow_skip = False
-    asker: Asker  # the question box around it sets it
+    asker: Asker  # set by the question box
     _wrapped_width = 0
 
     def on_resize(self, event: events.Resize) -> None:
-        """Only taller or shorter (another question's choices in the box): the lines are
-        wrapped as before, so OptionList need not drop and repaint them all, a frame after
-        the one that showed the question (a later frame is a later settled screen).
+        """Same width: the lines wrap as before, so OptionList need not drop and repaint
+        them all a frame after the one showing the question (a later settled screen).
         Runs before OptionList's own handler, which prevent_default skips."""
         if event.size.width == self._wrapped_width:
             event.prevent_default()
@@ -95,7 +89,7 @@ class _ListKeys(OptionList):
 
 
 class ChoiceList(_ListKeys):
-    """A single choice. Enter confirms; a click selects (OptionSelected)."""
+    """A single choice; a click selects (OptionSelected)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *DIGITS, SKIP, Binding("enter", "confirm", "Answer", show=False),
@@ -118,8 +112,8 @@ class ChoiceList(_ListKeys):
 
 
 class CheckList(_ListKeys, SelectionList[str]):
-    """Several choices: Space, a digit or a click ticks; Enter confirms. A ticked box
-    shows a tick, an unticked one is empty (not only another colour)."""
+    """Several choices. A ticked box shows a tick, an unticked one is empty (not only
+    another colour)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *DIGITS, SKIP, Binding("enter", "confirm", "Confirm", show=False),
@@ -139,11 +133,8 @@ class CheckList(_ListKeys, SelectionList[str]):
         self.highlighted = 0
 
     def render_line(self, y: int) -> Strip:
-        """`[✓] ` or `[ ] ` before an option's first line, blank before its wrapped lines.
-
-        Why not SelectionList's own: its box is the same `X` in another colour, and it
-        takes each line for an option, so a wrapped choice showed a second box.
-        """
+        """`[✓] `/`[ ] ` before an option's first line only. SelectionList's own box is
+        the same `X` in another colour, and a wrapped choice showed a second box."""
         line = OptionList.render_line(self, y)
         option = _option_of(line)
         if option is None:
@@ -198,21 +189,17 @@ def typed_problem(question: Question, text: str) -> str:
 class AnswerField(Input):
     """A number or a short text; Enter answers (the box checks the text)."""
 
-    asker: Asker  # the question box around it sets it
+    asker: Asker  # set by the question box
 
     async def action_submit(self) -> None:
-        """Enter: the box checks and answers now (Input's own posts Submitted, handled
-        only after the keys typed next were handed to this field)."""
+        """Now: Input's own posts Submitted, handled only after the keys typed next
+        reached this field."""
         self.asker.submit(self.value)
 
     @property
     def cursor_screen_offset(self) -> Offset:
-        """The insertion point on screen, where the app puts the terminal's own cursor.
-
-        Why: Input adds a cell when the cursor is at the end of the text (room for its
-        drawn cursor when scrolling), so the terminal's cursor, which IME popups and
-        screen readers follow, sat one cell past the insertion point.
-        """
+        """Where the terminal's cursor goes. Input adds a cell at the end of the text, so
+        the cursor, which IME popups and screen readers follow, sat one cell past."""
         x, y, _width, _height = self.content_region
         cells = cell_len(self.value[: self.cursor_position])
         return Offset(x + cells - self.scroll_offset.x, y)

@@ -1,6 +1,5 @@
-"""What a question box tells the screen that holds it: an answer, a skip, or a value to
-preview. Called, not messaged, as the answer widgets call the box (answer_widgets.Asker,
-keyorder.py); calls go up only: the box knows the question, never the consultation.
+"""What a question box tells the screen holding it. Called, not messaged (keyorder.py);
+calls go up only: the box knows the question, never the consultation.
 """
 
 from __future__ import annotations
@@ -11,13 +10,13 @@ from assistant.core.model import Question
 
 
 class AnswerTarget:
-    """A screen (or app) holding a QuestionBox; the box calls its nearest such ancestor."""
+    """The box calls its nearest such ancestor."""
 
     def answer_given(self, question: Question, value: Any) -> None:
         """A checked answer (in a what-if preview: the explicit apply)."""
 
     def answer_skipped(self, question: Question) -> None:
-        """The person skipped an optional question."""
+        """An optional question skipped."""
 
     def answer_proposed(self, question: Question, value: Any) -> None:
         """A value under the cursor, not confirmed (the what-if screen previews it)."""

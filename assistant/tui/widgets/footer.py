@@ -1,11 +1,9 @@
 """Textual's Footer, rebuilt only when the keys it shows change (Textualize/textual#6666).
 
-Why: Textual's Footer recomposes all its keys on every focus change and every
-`refresh_bindings`, mounting a FooterKey per binding (and data-binding each one, which
-leaves a watcher behind on the footer that is never pruned). In a consultation that is
-every answer, and it was half the key-to-paint latency and a steady memory leak. This
-footer compares what it would show (keys, labels, enabled state, tooltips) with what it
-shows now and keeps its widgets when nothing changed. It looks exactly like Textual's.
+Why: Textual's Footer remounts a FooterKey per binding on every focus change and
+`refresh_bindings` (each data-bound, leaving a watcher on the footer never pruned). Here that
+is every answer: half the key-to-paint latency and a steady memory leak. This footer keeps
+its widgets when what it would show is unchanged. It looks exactly like Textual's.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ class KeyFooter(Footer):
         self._shown: Hashable = None
 
     def _signature(self) -> Hashable:
-        """Everything that decides what the footer shows, as one comparable value."""
+        """Everything that decides what the footer shows."""
         app = self.app
         return (
             self.compact,
@@ -43,8 +41,7 @@ class KeyFooter(Footer):
         self._shown = self._signature() if self._bindings_ready else None
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget._reactive_connect:
-                # The footer's style set on the key instead of data-bound to it: the same
-                # look, and no watcher left on the footer once the key is gone.
+                # Set, not data-bound: no watcher left on the footer once the key is gone.
                 widget._reactive_connect = None
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)

@@ -1,10 +1,8 @@
 """The current question: prompt, suggestion, complaint, the answer widget and a hint.
 
-The same box asks in the consultation, the edit dialog, the what-if screen and trainee
-mode. It holds one standard widget per kind of answer (see answer_widgets), shows the one
-the question needs, and turns what the person did into one of three calls on the screen
-that holds it (asking.AnswerTarget): an answer, a skip, or (in a preview box) a proposal.
-Keys mean the same everywhere.
+One box asks in the consultation, edit dialog, what-if screen and trainee mode, so keys
+mean the same everywhere. What the person did becomes a call on the screen holding it
+(asking.AnswerTarget): an answer, a skip, or (in a preview box) a proposal.
 """
 
 from __future__ import annotations
@@ -32,7 +30,7 @@ from assistant.tui.widgets.asking import AnswerTarget
 
 
 def hint_for(kind: str, skip: bool, preview: bool) -> str:
-    """The keys that answer this kind of question, in words."""
+    """The answering keys, in words."""
     if kind == "single":
         keys = "1-9 or ↑↓ to look, Enter applies" if preview else "1-9, or ↑↓ and Enter"
         return keys + (" · s skips" if skip else "")
@@ -73,11 +71,11 @@ class QuestionBox(Vertical):
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.preview = preview  # what-if: moving and ticking only propose (Enter applies)
-        # steady: keep the height of the tallest question so far (at this terminal width), so
-        # the conversation above does not jump, nor is laid out again, with every question.
+        # steady: keep the tallest question's height so far (at this width), so the
+        # conversation above neither jumps nor is laid out again with every question.
         self.steady = steady
         self._steady_size = (0, 0)  # (width, tallest height at that width)
-        self.question: Question  # set by show(), before any of its widgets has a choice or text
+        self.question: Question  # set by show(), before any widget has a choice or text
         self.kind = ""
         self.allow_skip = False
         self._reason = ""
@@ -126,9 +124,8 @@ class QuestionBox(Vertical):
     def show(self, question: Question, default: Any = None, *, reason: str = "",
              title: str = "", subtitle: str = "", progress: str = "",
              allow_skip: bool = True, current: Any = None) -> None:
-        """Show `question`, `default` preselected or filled in, and focus its widget."""
+        """`default` preselected or filled in; focuses the answer widget."""
         self.question = question
-        # which widget answers it: a list for one choice or several, else the text field
         self.kind = question.kind if question.kind in ("single", "multi") else "value"
         self.allow_skip = allow_skip and question.optional
         self._reason = reason
@@ -155,16 +152,14 @@ class QuestionBox(Vertical):
         _update(self.progress, progress)
 
     def on_resize(self, event: events.Resize) -> None:
-        """The box grew or shrank (a complaint, a suggestion, another question): a steady
-        box keeps its tallest height, and the field may have moved (Input places the
-        terminal's cursor only when its own selection changes or it takes the focus)."""
+        """The field may have moved: Input places the terminal's cursor only when its
+        selection changes or it takes the focus."""
         if self.steady:
             self._keep_tallest(event.size.width, event.size.height)
         self.call_after_refresh(self._place_cursor)
 
     def _keep_tallest(self, width: int, height: int) -> None:
-        """At least as tall as the tallest question so far at this width; another width
-        (the terminal resized) starts again from the next question's own height."""
+        """A new width (terminal resized) starts again from the next question's height."""
         if width != self._steady_size[0]:
             self._steady_size = (width, 0)
             self.styles.min_height = None
@@ -178,8 +173,8 @@ class QuestionBox(Vertical):
             self.field.refresh()  # the next frame takes the cursor there
 
     def focus_answer(self) -> None:
-        """Focus the answer widget; after an answer at once (Widget.focus waits for the
-        app's queue, and a key already in it would go to the widget focused before)."""
+        """At once after an answer: Widget.focus waits for the app's queue, and a key
+        already in it would go to the widget focused before."""
         widget = self.widget
         if not self.is_mounted or self.screen.focused is widget:
             return
@@ -196,15 +191,14 @@ class QuestionBox(Vertical):
     # -- what the person did -------------------------------------------------------------
     @property
     def _target(self) -> AnswerTarget:
-        """The screen (or app) holding this box: it decides what an answer does."""
+        """The screen (or app) holding this box decides what an answer does."""
         return next(node for node in self.ancestors if isinstance(node, AnswerTarget))
 
     def _answer(self, value: Any) -> None:
         self._target.answer_given(self.question, value)
 
     def skip(self) -> None:
-        """Skip this optional question: `s`, the skip row and an empty field offer it only
-        where the question allows it."""
+        """Offered (`s`, skip row, empty field) only where the question allows it."""
         self._target.answer_skipped(self.question)
 
     def _propose(self, value: Any) -> None:
@@ -212,7 +206,7 @@ class QuestionBox(Vertical):
             self._target.answer_proposed(self.question, value)
 
     def digit(self, number: int) -> None:
-        """A digit on a list: pick (or in a preview, show) or tick that choice."""
+        """Pick (in a preview, show) or tick that choice."""
         question = self.question
         count = len(question.choices)
         if number > count:
@@ -227,8 +221,7 @@ class QuestionBox(Vertical):
             self._answer(question.choices[number - 1].id)
 
     def confirm(self) -> None:
-        """Answer with what the box shows (the highlighted choice, the ticked ones, the
-        typed text), or say why that is no answer."""
+        """Answer with what the box shows, or say why that is no answer."""
         if self.kind == "single":
             option = self.choices.highlighted_option
             if option is not None:
@@ -253,7 +246,7 @@ class QuestionBox(Vertical):
 
     @on(OptionList.OptionSelected, "#q-choices")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
-        """A click on a choice answers it; in a preview it only shows it (Enter applies)."""
+        """In a preview a click only shows the choice (Enter applies)."""
         event.stop()
         if not self.preview:
             self._chosen(event.option_id)
@@ -285,7 +278,7 @@ class QuestionBox(Vertical):
 
     @on(Input.Changed, "#q-field")
     def _typed(self, event: Input.Changed) -> None:
-        """Check the text as it is typed: the complaint says what is wrong at once."""
+        """The complaint says what is wrong as it is typed."""
         event.stop()
         if self.kind != "value":
             return
@@ -295,7 +288,7 @@ class QuestionBox(Vertical):
             self._propose(parse_answer(self.question, event.value))
 
     def submit(self, text: str) -> None:
-        """Enter in the field: answer with the text, skip when empty, or say why not."""
+        """Enter in the field: empty skips (where allowed)."""
         question = self.question
         if not text.strip() and self.allow_skip:
             self.skip()

@@ -1,7 +1,6 @@
-"""Derived scores (SINS) as soon as their last component is answered, in words.
+"""Derived scores (SINS) in words, as soon as their last component is answered.
 
-The engine computes them (`compute_scores`: a partial SINS is no SINS); this only says
-where in the conversation each one became known and how to read it.
+The engine computes them (a partial SINS is no SINS); this says where each became known.
 """
 
 from __future__ import annotations
@@ -11,8 +10,7 @@ from assistant.core.model import Score
 
 
 def completed_scores(consultation: Consultation) -> list[tuple[str, Score, ScoreResult]]:
-    """Each known score, in the tree's order, with the question on the path that completed
-    it (the last of its terms asked)."""
+    """Each known score with the question on the path that completed it."""
     order = {qid: index for index, qid in enumerate(consultation.walk.path)}
     results = compute_scores(consultation.tree, consultation.walk.values)
     return [(max(score.terms, key=lambda term: order.get(term, -1)), score, results[score.id])
@@ -20,7 +18,6 @@ def completed_scores(consultation: Consultation) -> list[tuple[str, Score, Score
 
 
 def score_lines(consultation: Consultation) -> dict[str, str]:
-    """`Spinal Instability Neoplastic Score (SINS): 9 of 18, indeterminate ...`, by the
-    question on the path that completed it."""
+    """`... (SINS): 9 of 18, indeterminate ...`, by the question that completed it."""
     return {qid: f"{score.title}: {result.total} of {score.maximum}, {result.label}"
             for qid, score, result in completed_scores(consultation)}

@@ -1,9 +1,7 @@
-"""Sections with their progress, scores known so far, and the factors raised so far grouped
-by what they favor.
+"""Sections and their progress, scores and factors so far, grouped by what they favor.
 
-One Static re-rendered from the consultation on each answer (an evaluation is a replay of
-a few dozen conditions; cheaper than diffing widgets). Marks and bullets sit in their own
-column, so a wrapped line keeps its indent.
+One Static re-rendered on each answer (an evaluation replays a few dozen conditions;
+cheaper than diffing widgets).
 """
 
 from __future__ import annotations
@@ -25,8 +23,7 @@ FAVOR_TITLES = (("OSS", "Favor open surgery (OSS)"), ("MISS", "Favor MISS"),
 
 
 def hanging(rows: Iterable[tuple[Text, Text]]) -> Table:
-    """(mark, text) rows: the text wraps under itself, not under the mark. The one grid of
-    every list with marks (this panel, the review, the result)."""
+    """The text wraps under itself, not under the mark; shared by every list with marks."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)

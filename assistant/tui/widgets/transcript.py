@@ -1,9 +1,7 @@
 """The conversation so far: the assistant's question, the user's answer, per exchange.
 
-One widget, not one per exchange: an OptionList whose options are the exchanges (the intro
-first, not selectable). An answer appends one option; a change after an earlier answer
-drops the options after the common prefix and appends the new ones. Laying out and
-painting the screen then costs the same at the twentieth answer as at the first.
+One OptionList, not a widget per exchange, updated after the common prefix only: laying
+out and painting cost the same at the twentieth answer as at the first.
 """
 
 from __future__ import annotations
@@ -19,23 +17,23 @@ from textual.widgets.option_list import Option
 
 from assistant.core.errors import terminal_safe
 
-FIRST = 1  # the index of the first exchange (the intro is option 0)
+FIRST = 1  # the intro is option 0
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One answered question as shown (a change in any field replaces the exchange)."""
+    """A change in any field replaces the exchange."""
 
     qid: str
-    section: str  # the section title, shown as a divider when it changes
+    section: str  # a divider when it changes
     prompt: str
     answer: str
     skipped: bool = False
-    note: str = ""  # what the answer completed (a score), on its own line
+    note: str = ""  # what the answer completed (a score)
 
 
 def exchange_text(entry: Entry, divider: bool) -> Text:
-    """A question and its answer, with the section's name when a new section begins."""
+    """With the section's name when a new section begins."""
     text = Text()
     if divider:
         text.append(f"── {terminal_safe(entry.section)} ", style="bold")
@@ -51,8 +49,8 @@ def exchange_text(entry: Entry, divider: bool) -> Text:
 
 
 class Transcript(OptionList):
-    """The scrolling conversation above the current question; Enter or a click on an
-    answer selects it (OptionSelected, its id the question's): the screen changes it."""
+    """The conversation above the question; a selected answer (OptionSelected, the
+    question's id) is changed by the screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Change", tooltip="Change this answer", id="edit-answer"),
@@ -63,13 +61,13 @@ class Transcript(OptionList):
         self.entries: list[Entry] = []
 
     def begin(self, intro: Text) -> None:
-        """A new conversation: the intro alone (first, not selectable), no exchange yet."""
+        """A new conversation: the intro alone, not selectable."""
         self.entries = []
         self.clear_options()
         self.add_option(Option(Text.assemble(intro, "\n"), disabled=True))
 
     def sync(self, entries: list[Entry]) -> None:
-        """Show `entries`, touching only what changed after the common prefix."""
+        """Touches only what changed after the common prefix."""
         keep = 0
         for old, new in zip(self.entries, entries, strict=False):
             if old != new:
@@ -95,20 +93,20 @@ class Transcript(OptionList):
 
     # -- focus and keys --------------------------------------------------------------
     def focus_last(self) -> None:
-        """Focus the last answer (the `e` key), if there is one yet."""
+        """The `e` key."""
         if self.entries:
             self.highlighted = self.option_count - 1
             self.focus()
 
     def action_cursor_down(self) -> None:
-        """Down from the last answer goes on to the current question."""
+        """Down from the last answer goes to the current question."""
         if self.highlighted == self.option_count - 1:
             self.screen.focus_next()
         else:
             super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        """Up stops at the first answer (no wrapping round to the last)."""
+        """Up stops at the first answer (no wrapping)."""
         if self.highlighted is None or self.highlighted > FIRST:
             super().action_cursor_up()
 
