@@ -1,6 +1,4 @@
-"""A yes/no question (overwrite a file? quit without saving?).
-
-The question is shown literally (a file name may hold `[/]`: never parsed as markup)."""
+"""A yes/no question, shown literally (a file name may hold `[/]`: never markup)."""
 
 from __future__ import annotations
 

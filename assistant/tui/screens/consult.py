@@ -1,7 +1,6 @@
 """The conversation: transcript above, the current question below, the side panel beside.
 
-Each answer is saved (by the app) before anything is repainted; the transcript grows by
-one exchange; the side panel re-renders from the consultation. A fresh consultation first
+Each answer is saved (by the app) before anything is repainted. A fresh consultation first
 asks for an optional case label, in the same box as the questions.
 """
 
@@ -47,9 +46,8 @@ def intro_text(tree: Tree) -> Text:
 
 
 def progress_of(consultation: Consultation) -> str:
-    """`question 5 of ~16`: counts every question asked (skipped ones too), so it never
-    repeats or goes back after a skip; the total follows the path (an edit that removes
-    questions shrinks it)."""
+    """`question 5 of ~16`: skipped ones count, so it never repeats or goes back after a
+    skip; the total follows the path."""
     path = consultation.walk.path
     asked = len(path) + 1
     skipped = sum(1 for qid in path if consultation.known.get(qid) is SKIPPED)
@@ -97,12 +95,10 @@ class ConsultScreen(AnswerTarget, Screen[None]):
 
     # -- showing -------------------------------------------------------------------------
     def refresh_view(self, *, question_first: bool = False) -> None:
-        """Bring question, transcript, panel and footer in line with the consultation.
-
-        `question_first` (after an answer): the next question in a frame of its own, the
-        rest in the frame after. The box keeps its height and the footer its keys, so the
-        question's frame lays out and paints the box alone (measured: 17 ms of CPU from
-        the key to the question on screen, against 21-24 ms when all is in one frame).
+        """`question_first` (after an answer): the next question in a frame of its own, the
+        rest in the frame after. The box keeps its height and the footer its keys, so that
+        frame lays out and paints the box alone (measured: 17 ms of CPU from key to question
+        on screen, against 21-24 ms all in one frame).
         """
         self._show_current()
         if question_first and self.is_current:
@@ -225,13 +221,13 @@ class ConsultScreen(AnswerTarget, Screen[None]):
 
     @on(OptionList.OptionSelected, "#transcript")
     def _edit_requested(self, event: OptionList.OptionSelected) -> None:
-        """Enter or a click on an answer in the transcript (the intro cannot be selected)."""
+        """The intro cannot be selected."""
         event.stop()
         if event.option_id:
             self.edit(event.option_id)
 
     def edit(self, qid: str) -> None:
-        """Change an earlier answer in a dialog, the answer given preselected."""
+        """In a dialog, the answer given preselected."""
         from assistant.tui.screens.edit import EditAnswerScreen
 
         def changed(value: Any) -> None:
@@ -245,8 +241,8 @@ class ConsultScreen(AnswerTarget, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         consultation = host(self).consultation
         typing = isinstance(self.focused, Input)
-        # True: enabled; None: shown greyed out; False: hidden (Textual runs an action only
-        # on True). A letter key is typed into a text field, so it is not offered there.
+        # True: enabled; None: greyed out; False: hidden. A letter key is typed into a
+        # text field, so it is not offered there.
         if action == "back":
             return True if consultation.can_go_back else None
         if action == "edit":

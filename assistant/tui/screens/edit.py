@@ -1,7 +1,7 @@
 """Change one earlier answer: the question again, the answer given preselected.
 
-Esc cancels the edit and nothing else: a modal screen's bindings hide those of the screens
-below (there, Esc goes back a question and takes back an answer).
+Esc cancels the edit only: a modal screen's bindings hide those below (where Esc takes
+back an answer).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Export the note (or, when they are not being saved, the answers): choose a format and a
-file; atomic write; never overwrite unasked. In a browser the file is a download instead.
+"""Export the note (or the answers, when not being saved): atomic write, never overwrite
+unasked. In a browser the file is a download instead.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ MIME_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".html": "text/html"
 
 @dataclass(frozen=True)
 class Document:
-    """What an export writes: a title, its formats, a default file stem, a renderer."""
+    """What an export writes."""
 
     title: str
     formats: tuple[str, ...]
@@ -52,16 +52,13 @@ class Document:
 
 
 def _slug(text: str) -> str:
-    """`Ward 7, bed 4` -> `ward-7-bed-4`: letters and digits, one dash between words."""
+    """`Ward 7, bed 4` -> `ward-7-bed-4`."""
     words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
     return "-".join(words)[:30].strip("-")
 
 
 def note_document(outcome: Outcome) -> Document:
-    """The note in every format the renderer offers, FHIR among them.
-
-    File `<notes>/2026-01-01-0000-bed-4-MISS.md`: sortable, says what it is.
-    """
+    """File `<notes>/2026-01-01-0000-bed-4-MISS.md`: sortable, says what it is."""
     from assistant.core import render
     from assistant.core.fhir import questionnaire_response_json
 

@@ -1,11 +1,9 @@
 """The result screen's content, built from the outcome's data (`Outcome.context()`).
 
-Why not the rendered Markdown note: the screen orders things for reading at a glance
-(recommendation, then what to find out, then the reasons), and a note parsed back from
-Markdown couples the screen to the template. Export and copy keep the note as rendered.
-Every text is a `rich.text.Text` (never markup: a case label `[draft]` or a tree text with
-brackets shows as written) passed through `terminal_safe` (no raw control characters).
-Lists are two-column grids, so a wrapped line keeps its indent.
+Why not the rendered Markdown note: the screen orders things for a glance (recommendation,
+what to find out, reasons), and a note parsed back from Markdown couples the screen to the
+template. Every text is a `Text`, never markup (a label `[draft]` shows as written), passed
+through `terminal_safe`.
 """
 
 from __future__ import annotations
@@ -36,12 +34,12 @@ def plural(count: int, word: str) -> str:
 
 
 def safe(text: Any, style: str = "") -> Text:
-    """User or tree text, shown literally and without control characters."""
+    """Shown literally, without control characters."""
     return Text(terminal_safe(" ".join(str(text).split())), style=style)
 
 
 def banner(context: dict[str, Any]) -> Text:
-    """The recommendation in one line, then the balance in words (none for nonoperative)."""
+    """The recommendation, then the balance in words (none for nonoperative)."""
     recommendation = context["recommendation"]
     text = Text()
     text.append("Recommendation: ", style="bold")
@@ -104,7 +102,7 @@ def score_table(score: dict[str, Any]) -> Table:
 
 
 def outcome_renderable(context: dict[str, Any]) -> RenderableType:
-    """Everything below the banner, in reading order; the record lines last."""
+    """Everything below the banner, in reading order."""
     parts: list[RenderableType] = []
     if context["provisional"]:
         parts.append(Text("PROVISIONAL: one or more answers were \"unknown\", so this "

@@ -1,7 +1,7 @@
 """The recommendation: prominent on top, the reasons below, the actions in the footer.
 
-Drawn from the outcome's data (outcome_view.py), not from the rendered note; the note
-(Jinja2, imported on first use) is rendered for copy and export only.
+Drawn from the outcome's data (outcome_view.py); the note (Jinja2, imported on first use)
+is rendered for copy and export only.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class ResultScreen(Screen[None]):
 
     @property
     def note(self) -> str:
-        """The Markdown note as exported (rendered once, on first copy or export)."""
+        """Rendered once, on first copy or export."""
         if self._note is None:
             from assistant.core.render import render
 

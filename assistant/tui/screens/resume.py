@@ -1,8 +1,7 @@
 """The offer on launch: resume the unfinished consultation, or start a new one.
 
-When another running spine-assist holds that consultation (a second window on the same
-state folder), resuming it would let two apps overwrite each other's answers: the offer
-is then to open it read-only or to continue a copy.
+When another running spine-assist holds it, two apps would overwrite each other's answers:
+the offer is then to open it read-only or to continue a copy.
 """
 
 from __future__ import annotations
@@ -38,8 +37,7 @@ def offer_text(saved: Session, tree: Tree, busy: bool) -> Text:
 
 
 class ResumeScreen(ModalScreen[str | None]):
-    """Dismisses "resume", "read" (read-only), "copy", or None (start afresh; the old
-    session stays saved)."""
+    """Dismisses "resume", "read", "copy", or None (start afresh; the old one stays saved)."""
 
     CSS_PATH = "resume.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

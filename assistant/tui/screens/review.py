@@ -1,8 +1,7 @@
 """Every answer by section before the recommendation; any can be changed from here.
 
-The first line shows the recommendation (the highlight starts there, so Enter goes on),
-and the sections follow from the top: the first section's heading is in view when the
-review opens. A computed score (SINS) shows its total and band under its section.
+The highlight starts on the recommendation line, so Enter goes on; the first section's
+heading is in view when the review opens.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ RESULT_ID = "__result__"
 
 
 def answer_prompt(prompt: str, answer: Text) -> RenderableType:
-    """The question, then its answer under it; wrapped lines keep their indent."""
+    """Wrapped lines keep their indent."""
     arrow = Text("➜", style="dim")
     return Padding(Group(Text(terminal_safe(prompt)), hanging([(arrow, answer)])), (0, 0, 0, 2))
 
@@ -45,8 +44,7 @@ def answer_text(consultation: Consultation, qid: str) -> Text:
 
 
 def review_options(consultation: Consultation) -> list[Option]:
-    """The recommendation line, then each section's heading, answers and scores (a score
-    under the section of the question that completed it)."""
+    """A score goes under the section of the question that completed it."""
     tree = consultation.tree
     by_section: dict[str, list[Option]] = {}
     for qid in consultation.walk.path:

@@ -1,8 +1,7 @@
 """What if: pick an answer, look through other values, see the recommendation change.
 
-The diff comes from assistant.core.whatif (pure); this screen only shows it, in the
-question's words and the answers' labels. Looking (arrows, digits, ticks, typing, a click)
-only previews: nothing changes until Enter applies, and Esc leaves everything as it was.
+The diff comes from assistant.core.whatif (pure). Looking only previews: nothing changes
+until Enter applies, and Esc leaves everything as it was.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from assistant.tui.widgets.side_panel import FAVOR_TITLES
 
 
 def change_sentence(tree: Tree, change: WhatIf) -> str:
-    """One sentence in the question's words: the change and the recommendation's fate."""
+    """The change and the recommendation's fate, in the question's words."""
     question = change.question
 
     def label(value: Any) -> str:
@@ -121,7 +120,6 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
         self._show(choosing=True)
 
     def _show(self, *, choosing: bool) -> None:
-        """The list of answers (choosing one), or the chosen question and the diff."""
         self.answers.display = choosing
         self.question_box.display = self.diff.display = not choosing
         if choosing:
@@ -151,7 +149,7 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
             self.diff.update("")
 
     def answer_proposed(self, question: Question, value: Any) -> None:
-        """A value looked at (not applied): the diff shows what it would change."""
+        """Not applied: the diff shows what it would change."""
         app = host(self)
         try:
             self.change = what_if(app.decision_tree, app.consultation.known, question.id,
@@ -168,8 +166,7 @@ class WhatIfScreen(AnswerTarget, Screen[str | None]):
         return True
 
     def action_apply(self) -> None:
-        """Enter: the box checks what it shows and answers (answer_given), or says why
-        not."""
+        """The box checks what it shows and calls answer_given, or says why not."""
         self.question_box.confirm()
 
     def answer_given(self, question: Question, value: Any) -> None:

@@ -16,7 +16,7 @@ from assistant.core.model import Question, Tree
 
 
 def _plain(text: str) -> str:
-    """Tree text on one line, control characters shown as escapes (never sent raw)."""
+    """Control characters shown as escapes, never sent raw."""
     return terminal_safe(" ".join(text.split()))
 
 
