@@ -1,5 +1,4 @@
 """Trainee mode: a round of vignettes (TrainApp), the decision map and the tree outline.
 
-`DecisionMapScreen(tree)` and `TreeOutlineScreen(tree, path)` stand alone, so the
-consultation app can push them from its command palette.
+The map and outline screens stand alone, so the consultation app's palette can push them.
 """

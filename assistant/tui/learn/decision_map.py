@@ -1,10 +1,8 @@
-"""The decision map as a screen: which answers favor OSS, MISS or nonoperative care, section
-by section, each with its source. Generated from the tree, so it cannot drift from it.
+"""The decision map as a screen, generated from the tree so it cannot drift from it.
 
-Why not the core's Markdown map (`spine-assist map`): its summary table has five columns,
-unreadable at 80 columns, and names factors and questions by their ids. Here the same map
-(`build_map`) is a list per section, questions named by their prompts, in Textual's
-Markdown viewer (its table of contents lists the sections).
+Why not the core's Markdown map (`spine-assist map`): its five-column table is unreadable at
+80 columns and names questions by their ids. Here the same `build_map` is a list per
+section, questions named by their prompts.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|])")
 
 
 def _text(text: str) -> str:
-    """Tree text as inert Markdown on one line, without control characters."""
+    """Inert Markdown on one line, without control characters."""
     return _MARKDOWN.sub(r"\\\1", terminal_safe(" ".join(text.split())))
 
 
@@ -43,13 +41,12 @@ def in_words(tree: Tree, description: str) -> str:
             return f"{score.title} {name.split('.', 1)[1]}"
         return name.replace("_", " ")
 
-    # A pattern (`level` matches `^(T[2-5]|...)`) says nothing to a reader: the rule's title
-    # names the range.
+    # A pattern (`^(T[2-5]|...)`) says nothing to a reader; the rule's title names the range.
     return _ID.sub(prompt, _PATTERN.sub(" is in the range the rule names", description))
 
 
 def map_markdown(tree: Tree) -> str:
-    """The map as lists (no wide table), readable at 80 columns."""
+    """Lists, no wide table: readable at 80 columns."""
     lines = [
         f"# Decision map: {_text(tree.title)}", "",
         f"Generated from the decision tree (version {_text(tree.version)}), so it always "
@@ -84,8 +81,7 @@ def map_markdown(tree: Tree) -> str:
 
 
 class DecisionMapScreen(Screen[None]):
-    """Which answers favor OSS, MISS or nonoperative care, section by section, each with its
-    citation. Generated from the tree, so it cannot drift from it."""
+    """Which answers favor OSS, MISS or nonoperative care, each with its citation."""
 
     CSS_PATH = "decision_map.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

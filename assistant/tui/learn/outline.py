@@ -20,8 +20,7 @@ ON_PATH = "bold #f59e0b"
 
 
 class TreeOutlineScreen(Screen[None]):
-    """Sections, their questions (choices and branches beneath), the factors each section
-    raises and the outcome rules. Questions on `path` are marked ▶ and opened."""
+    """Sections, questions, factors and outcome rules; questions on `path` marked ▶, open."""
 
     CSS_PATH = "outline.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,7 +103,7 @@ class TreeOutlineScreen(Screen[None]):
         self.query_one("#outline", TreeWidget).root.expand_all()
 
     def action_collapse_path(self) -> None:
-        """Open the sections and questions on the path, close the rest; cursor on the last."""
+        """Only the path open; cursor on its last question."""
         widget = self.query_one("#outline", TreeWidget)
         for section_node in widget.root.children:
             section_node.collapse_all()

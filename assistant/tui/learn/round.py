@@ -68,7 +68,7 @@ class RoundScreen(AnswerTarget, Screen[None]):
         self.show_step()
 
     def show_step(self) -> None:
-        """Ask what the round's phase needs: an answer, the prediction, or go on."""
+        """An answer, the prediction, or go on, as the round's phase needs."""
         self._status()
         box = self.query_one("#ask", QuestionBox)
         hint = self.query_one("#next-hint", Label)

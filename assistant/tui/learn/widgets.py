@@ -1,7 +1,6 @@
 """Trainee mode's pieces: the prediction asked as a question, and feedback cards.
 
-The questions themselves are asked in the consultation's own QuestionBox (same keys,
-same widgets, digits pick, long prompts wrap).
+The questions are asked in the consultation's own QuestionBox, so keys mean the same.
 """
 
 from __future__ import annotations
@@ -21,13 +20,13 @@ WHY_THIS = {"OSS": "One OSS factor is enough for OSS.",
 
 
 def prediction_question(outcomes: Sequence[tuple[str, str]]) -> Question:
-    """Before the reveal: which recommendation does the tree derive for this story?"""
+    """Asked before the reveal."""
     return Question("prediction", "", "Your prediction: what does the tree recommend?",
                     "single", choices=tuple(Choice(oid, title) for oid, title in outcomes))
 
 
 def answer_card(feedback: AnswerFeedback) -> Static:
-    """✓ or ✗, what the story implied and why, with the question's source."""
+    """✓ or ✗, what the story implied and why, with the source."""
     text = Text()
     if feedback.correct:
         text.append("✓ ", style="bold green")
@@ -44,7 +43,7 @@ def answer_card(feedback: AnswerFeedback) -> Static:
 
 
 def reveal_card(result: CaseResult) -> Static:
-    """The reveal: the prediction against the tree, then every factor with its citation."""
+    """The prediction against the tree, then every factor with its citation."""
     text = Text()
     right = result.prediction_right
     text.append("✓ Right: " if right else "✗ Wrong: ", style="bold green" if right else "bold red")
