@@ -97,9 +97,7 @@ def _many(tree: Tree, inputs: list[Path], fmt: str, output: Path, templates: str
 
 
 def _report(inputs: list[Path], chunks: list[tuple[int, int]]) -> int:
-    """Make the notes (in worker processes when there are several chunks) and report each
-    file in order: its warnings, its error, the progress on a terminal. Returns how many
-    failed."""
+    """Report each file in order (warnings, error, progress on a terminal); how many failed."""
     failed = 0
     show_progress = sys.stderr.isatty()
     total = len(inputs)
@@ -140,11 +138,9 @@ _BATCH: _Batch | None = None
 
 
 def _make_notes(span: tuple[int, int]) -> list[tuple[str | None, list[str]]]:
-    """Make and write a chunk of notes (the jobs from `span[0]` to before `span[1]`): for
-    each, its error line (None when written) and its warnings. Making a note leaves no
-    cyclic garbage, yet the thousands of dicts and lists each one makes would set the
-    collector off again and again (why the pause: a tenth of a batch's time); a file that
-    fails leaves a cycle (its traceback), collected after the chunk."""
+    """Per job in `span`: its error line (None when written) and warnings. The collector is
+    paused (a tenth of a batch's time): a note leaves no cyclic garbage, only a failure does
+    (its traceback), collected after the chunk."""
     batch = _BATCH
     assert batch is not None
     out: list[tuple[str | None, list[str]]] = []
@@ -171,11 +167,9 @@ def _make_notes(span: tuple[int, int]) -> list[tuple[str | None, list[str]]]:
 
 @contextlib.contextmanager
 def _workers(chunks: int) -> Iterator[Any]:
-    """A process per core for a batch of several chunks (notes are made independently: on
-    two cores a batch takes about half the time), forked so that each has the tree
-    already (each loads PyYAML and Jinja2 itself, at the same time as the other: loading
-    them here first made a batch slower); None (make them here) for one chunk, one core,
-    or a system without fork."""
+    """A process per core (on two cores a batch takes about half the time), forked so each
+    has the tree already (each imports PyYAML and Jinja2 itself: importing them here first
+    was slower); None for one chunk, one core, or no fork."""
     count = min(os.cpu_count() or 1, chunks, _MAX_WORKERS)
     if count < 2:
         yield None
@@ -192,9 +186,8 @@ def _workers(chunks: int) -> Iterator[Any]:
 
 
 def _worker_signals() -> None:
-    """Ctrl-C is the parent's to handle (no traceback from each worker); a worker stopped
-    by the parent (SIGTERM) raises SystemExit where it is, so a note being written is rolled
-    back (atomic_write removes its temporary file)."""
+    """Ctrl-C is the parent's (no traceback per worker); SIGTERM raises SystemExit, so a note
+    being written is rolled back (atomic_write removes its temporary file)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

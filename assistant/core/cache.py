@@ -1,14 +1,11 @@
 """A cache of validated trees on disk, keyed by content, so a tree is proven sound only once.
 
-Why: parsing, schema-checking and cross-checking the default tree costs more than the rest
-of a headless `run` together (and pulls in PyYAML and jsonschema). A tree that passed every
-check is written as JSON (data only: reading it can build nothing but the model's own
-records) in `trees/` under the user's cache folder, keyed by the sha256 of its text and by a
-fingerprint of the code that judged it (package version, Python version, the engine modules
-and the schema). The folder is one the app made with mode 0700, and is checked (a real
-folder, not a link, ours, closed to others) before every use. Any doubt (missing, stale,
-unreadable or foreign entry, a folder not ours) means a full load; the cache can only ever
-skip work on a tree that the same code already accepted.
+Why: proving the default tree sound costs more than the rest of a headless `run` together
+(and pulls in PyYAML and jsonschema). A sound tree is written as JSON (data only: reading it
+builds nothing but the model's own records), keyed by the sha256 of its text and a
+fingerprint of the code that judged it (package and Python versions, engine modules, schema),
+in a folder the app made with mode 0700, checked (real folder, ours, closed to others) before
+every use. Any doubt means a full load: the cache only skips work the same code already did.
 
 `SPINE_ASSIST_CACHE_DIR` moves the cache; `SPINE_ASSIST_NO_CACHE=1` turns it off. When
 `SPINE_ASSIST_STATE_DIR` is set (tests), the cache lives beneath it.
@@ -41,9 +38,8 @@ _ENGINE = ("yamlio.py", "yaml_errors.py", "source.py", "conditions.py", "model.p
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building a large object graph.
 
-    Python 3.11 runs a collection every 700 new containers and each one walks the young
-    objects; a 50,000-question tree creates millions of containers that all survive, which
-    makes parsing superlinear. Nothing built here is cyclic garbage, so pausing is safe.
+    Python 3.11 collects every 700 new containers; a 50,000-question tree makes millions that
+    all survive, so parsing went superlinear. Nothing built here is cyclic garbage.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -73,9 +69,8 @@ def cache_dir() -> Path | None:
 
 
 def private_dir(folder: Path) -> Path | None:
-    """`folder`, made with mode 0700 if missing, once it is surely ours: a real folder (not
-    a symbolic link), owned by this user, closed to group and others; else None (never
-    repaired: a folder someone opened or planted is simply not used)."""
+    """`folder` (made 0700 if missing) if a real folder, this user's, closed to others; else
+    None (never repaired: a folder someone opened or planted is simply not used)."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)

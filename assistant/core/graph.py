@@ -1,8 +1,7 @@
 """The tree as a diagram: plain graph data first, then Mermaid or DOT text.
 
-Sections are clusters; questions are nodes; branches are edges labelled with their
-conditions; the end fans out to the outcome rules. With a path (the questions an answer file
-reaches) the nodes and edges taken are highlighted, and so is the outcome reached.
+Sections are clusters, questions nodes, branches edges labelled with their conditions; the end
+fans out to the outcome rules. With a path (an answer file's), what it takes is highlighted.
 Node ids are prefixed (`q_`, `o_`, `s_`) so no question id can collide with a keyword of
 either language (Mermaid's `end`, DOT's `node`, `edge`, `graph`...).
 """

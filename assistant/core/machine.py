@@ -1,10 +1,8 @@
 """The consultation as a state machine of answers.
 
-The only state is the answers given (a mapping, in the order given). Everything else (the
-path, the current question, factors, the outcome) is derived by replaying the tree over
-them, so going back or editing an earlier answer can never leave stale state behind.
-Answers to questions that fall off the path stay in the mapping and simply come back if the
-path returns to them.
+The only state is the answers given, in order. Everything else (path, current question,
+factors, outcome) is replayed from them, so going back or editing can never leave stale
+state. Answers that fall off the path stay, and come back if the path returns to them.
 """
 
 from __future__ import annotations

@@ -29,9 +29,8 @@ def _wrap(text: str, width: int = 80, indent: str = "", subsequent: str | None =
 
 
 def fill_words(words: list[str], width: int, indent: str, subsequent: str) -> list[str]:
-    """The lines of `textwrap.fill(" ".join(words), ...)`, break_long_words and no breaks on
-    hyphens, in linear time: textwrap copies what is left of a long word at every line it
-    cuts from it (a 20 MB word took minutes); here a long word is cut at offsets."""
+    """`textwrap.fill`'s lines (break_long_words, no breaks on hyphens) in linear time:
+    textwrap copies the rest of a long word at every cut (a 20 MB word took minutes)."""
     lines: list[str] = []
     line: list[str] = []  # the words (or pieces) of the line being filled, joined by blanks
     used, room = 0, width - len(indent)
@@ -124,8 +123,8 @@ def _wrap_paragraphs(text: str, width: int = 80, indent: str = "") -> str:
 def environment(folder: str | None = None) -> Any:
     """A limited sandbox over the site folder (if any) then the shipped templates.
 
-    Compiled templates are kept only in a private folder, checked before every use
-    (`template_files.PrivateBytecodeCache`): Jinja2 stores them as marshal data.
+    Compiled templates (marshal data) are kept only in a private folder, checked before
+    every use (`template_files.PrivateBytecodeCache`).
     """
     from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
 
@@ -223,11 +222,8 @@ def get_template(name: str, folder: str | None = None) -> Any:
 
 
 def render_template(name: str, context: dict[str, Any], folder: str | None = None) -> str:
-    """Render one template (compiled once per process and folder).
-
-    Whatever a template does wrong (a limit, `1/0`, a filter given the wrong thing) is one
-    located line; only the tool's own errors pass through as they are.
-    """
+    """Compiled once per process and folder. Whatever a template does wrong (a limit, `1/0`,
+    a filter given the wrong thing) is one located line; the tool's own errors pass as is."""
     from assistant.core.sandbox import render_limited
 
     template = get_template(name, folder)

@@ -42,8 +42,7 @@ class Outcome(Record):
         return self.evaluation.recommendation
 
     def factor_dicts(self) -> list[dict[str, Any]]:
-        """The raised factors as dicts; one that reports a score (`question: sins`) gives the
-        score's total as its answer and the score as its label."""
+        """A factor reporting a score (`question: sins`) answers with the score's total."""
         tree = self.tree
         scores = self.evaluation.scores
         out = []
@@ -73,8 +72,7 @@ class Outcome(Record):
                 "components": dict(score.components)}
 
     def to_json(self, note: str, factors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """The machine-readable result, exactly as the contract lays it out (`factors`: this
-        outcome's `factor_dicts()` when the caller has them already)."""
+        """Exactly as the contract lays it out (`factors`: `factor_dicts()` if already made)."""
         return {
             "tree": {"id": self.tree.id, "version": self.tree.version,
                      "sha256": self.tree.sha256},
@@ -92,8 +90,8 @@ class Outcome(Record):
         }
 
     def context(self) -> dict[str, Any]:
-        """The template context: fresh plain dicts and lists, so templates stay simple and a
-        caller may change what it gets. See templates/README.md."""
+        """Fresh plain dicts and lists, so templates stay simple and a caller may change what
+        it gets. See templates/README.md."""
         tree = self.tree
         factors = self.factor_dicts()
         favoring: dict[str, list[dict[str, Any]]] = {fav: [] for fav in _COUNTED}
@@ -207,8 +205,7 @@ _PRIMARY_WORDS = {"other": "", "unknown": "unknown-primary"}  # else the label, 
 
 
 def _subject(answers: Mapping[str, dict[str, Any]]) -> str:
-    """What the note is about, from the level and the primary when given: "T11 renal cell
-    metastasis", "Lung metastasis" (empty when neither question is in the answers)."""
+    """The note's subject ("T11 renal cell metastasis"); empty without level and primary."""
     level = answers.get("level")
     primary = answers.get("primary_histology")
     if level is None and primary is None:

@@ -78,8 +78,8 @@ def loc_of(container: Any, key: Any = None) -> Location | None:
 
 
 def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
-    """Read a regular UTF-8 file of at most `limit` bytes (checked before parsing: a FIFO or
-    /dev/zero is refused, not read); every failure is an InputError naming the file."""
+    """A regular UTF-8 file of at most `limit` bytes (a FIFO or /dev/zero is refused, not
+    read); every failure is an InputError naming the file."""
     data = read_regular_file(path, limit, what)
     try:
         return data.decode("utf-8-sig")
@@ -89,7 +89,7 @@ def read_text(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> st
 
 def not_utf8(data: bytes, exc: UnicodeDecodeError, file: str, what: str = "",
              error: type[InputError] = InputError) -> InputError:
-    """`{what}not valid UTF-8`, located at the first byte that is not."""
+    """Located at the first byte that is not UTF-8."""
     line = data[: exc.start].count(b"\n") + 1
     column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
     return error(f"{what}not valid UTF-8 (byte 0x{data[exc.start]:02x})",
@@ -97,8 +97,7 @@ def not_utf8(data: bytes, exc: UnicodeDecodeError, file: str, what: str = "",
 
 
 def shown(value: Any, quoted: bool = False) -> str:
-    """A value in words for an error: `a list`, `nothing`, `the number 3`, `the text 'x'`;
-    with quoted, plain values are just quoted as written (`'true'`, `'3'`)."""
+    """A value in words for an error (`the number 3`); `quoted`: as written (`'3'`)."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -1,10 +1,9 @@
 """Practice vignettes: case stories with the answers they imply, checked against a tree.
 
-A vignette file sits beside its tree (`trees/miss_vs_oss.vignettes.yaml` for
-`trees/miss_vs_oss.yaml`). Loading checks every answer against the tree and replays the
-answers through the engine: the recommendation, the provisional flag and the exact set of
-factors raised must be what the vignette expects. So a vignette can never teach something
-the tree does not derive, and any drift between the two is one located error in `check`.
+A vignette file sits beside its tree (`miss_vs_oss.vignettes.yaml`). Loading replays its
+answers through the engine: the recommendation, the provisional flag and the exact factors
+raised must be what the vignette expects. So a vignette can never teach something the tree
+does not derive, and any drift is one located error in `check`.
 """
 
 from __future__ import annotations

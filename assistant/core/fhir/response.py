@@ -20,10 +20,8 @@ _BLANKS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
 
 def _harmless(attribute: str, value: str) -> bool:
-    """A link a narrative may keep is http(s), mailto (href only) or a fragment; a style
-    loads nothing. Browsers ignore blanks and control characters inside a scheme
-    (`java\tscript:`), so they are dropped before looking; anything else (javascript:,
-    data:, vbscript:, file:, a relative path) is removed from the narrative."""
+    """Links only to http(s), mailto (href) or a fragment; a style loads nothing. Blanks and
+    controls are dropped first: browsers ignore them inside a scheme (`java\tscript:`)."""
     bare = _BLANKS.sub("", value).lower()
     if attribute == "style":
         return not any(word in bare for word in ("url(", "expression(", "javascript:", "@import"))
