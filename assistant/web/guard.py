@@ -1,9 +1,8 @@
 """Who may start an app process: the access token, the browser's session id, the origin.
 
-Pure functions over a request's cookies and headers, so they are tested without a server.
-The token is the only secret: it is sent once in the URL, then kept in an HttpOnly cookie,
-and compared in constant time. The session id is not a secret from its own browser; it only
-keeps one browser's saved consultations apart from another's.
+Pure, so tested without a server. The token is the only secret: sent once in the URL, then
+kept in an HttpOnly cookie. The session id is no secret from its own browser; it only keeps
+one browser's saved consultations apart from another's.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ SESSION_MAX_AGE = 90 * 24 * 3600  # the browser keeps its consultations for 90 d
 
 
 def is_loopback(host: str) -> bool:
-    """True for addresses only this machine can reach (no token needed there)."""
+    """Only this machine can reach it: no token needed."""
     if host == "localhost":
         return True
     try:
@@ -48,22 +47,19 @@ def new_session_id() -> str:
 
 
 def valid_session_id(value: str | None) -> bool:
-    """A session id this server could have made: 24 URL-safe characters, nothing else."""
+    """One this server could have made: 24 URL-safe characters, nothing else."""
     return value is not None and re.fullmatch(r"[A-Za-z0-9_-]{24}", value) is not None
 
 
 def session_folder(root: Path, session_id: str) -> Path:
-    """The state folder of one browser: named by a hash, so no cookie value reaches a path."""
+    """Named by a hash, so no cookie value reaches a path."""
     digest = hashlib.sha256(session_id.encode("ascii")).hexdigest()[:32]
     return root / digest
 
 
 def same_origin(origin: str | None, host: str | None, public_url: str | None) -> bool:
-    """A websocket may only be opened by our own page (no cross-site websocket hijacking).
-
-    Browsers always send Origin on a websocket handshake; a missing one is a non-browser
-    client, which still needs the token and the session cookie.
-    """
+    """Against cross-site websocket hijacking. A missing Origin is a non-browser client
+    (browsers always send it), which still needs the token and the session cookie."""
     if origin is None:
         return True
     origin_host = urlsplit(origin).netloc.lower()

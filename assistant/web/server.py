@@ -1,17 +1,13 @@
 """`spine-assist serve`: the consultation in a browser, one app process per browser tab.
 
-textual-serve does the work: its page runs xterm.js, and each websocket starts the app in a
-process of its own (Textual's web driver). This module only adds what a clinical tool
-needs around it:
+textual-serve does the work; this adds what a clinical tool needs around it:
 
-- a token when other machines can reach it (bound to anything but loopback, or given a
-  public URL that is not loopback, as behind a reverse proxy): sent once in the URL, then
-  an HttpOnly SameSite cookie; without it every request gets 403 and no process starts;
-- one state folder per browser (a random id in a cookie), passed to the app process as
-  SPINE_ASSIST_STATE_DIR, so resume never offers another browser's patients, and a download
-  is served only to the browser whose app made it;
+- a token when other machines can reach it (not loopback, or a public URL that is not, as
+  behind a proxy): without it every request gets 403 and no process starts;
+- one state folder per browser (a random id in a cookie), so resume never offers another
+  browser's patients, and a download goes only to the browser whose app made it;
 - a limit on concurrent app processes, with a page that says so;
-- a page with no request to a third party (textual-serve's own page loads a web font).
+- a page with no request to a third party (textual-serve's own loads a web font).
 """
 
 from __future__ import annotations
@@ -41,11 +37,11 @@ log = logging.getLogger("textual-serve")
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_MAX_SESSIONS = 8
-SESSION_KEY = "spine_assist.state_folder"  # the browser's state folder, set by the guard
+SESSION_KEY = "spine_assist.state_folder"  # set by the guard
 
 
 class BrowserAppService(AppService):
-    """One app process, its state kept in the folder of the browser that opened it."""
+    """One app process, its state in the folder of the browser that opened it."""
 
     def __init__(self, command: str, *, state_folder: Path, **kwargs: Any) -> None:
         super().__init__(command, **kwargs)
@@ -87,25 +83,24 @@ class SpineAssistServer(Server):
         return app
 
     async def close_sessions(self, app: web.Application) -> None:
-        """On Ctrl+C or SIGTERM: close every websocket, so each app is told to quit (it saves
-        as it goes) and the server need not wait out aiohttp's shutdown timeout."""
+        """Each app is told to quit (it saves as it goes): no waiting out aiohttp's shutdown
+        timeout."""
         await asyncio.gather(*(websocket.close(code=WSCloseCode.GOING_AWAY,
                                                message=b"spine-assist is stopping")
                                for websocket in list(self.running.values())),
                              return_exceptions=True)
 
     def base_url(self, request: web.Request) -> str:
-        """Where the browser reached us: --public-url behind a proxy, else the request's."""
+        """--public-url behind a proxy, else the request's."""
         return (self.given_public_url or f"{request.scheme}://{request.host}").rstrip("/")
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
         """Token, then the browser's session id; nothing else runs without both.
 
-        The cookies are SameSite=Lax, not Strict: the link is often followed from a web mail
-        or chat page, and a Strict cookie would be withheld from that first visit (a 403 after
-        the token, or a new session id in place of the browser's own). Lax still keeps them
-        from another site's websocket, and the Origin is checked there besides.
+        SameSite=Lax, not Strict: the link is often followed from web mail or chat, and a
+        Strict cookie would be withheld from that first visit (a 403, or a new session id).
+        Lax still keeps them from another site's websocket, whose Origin is checked too.
         """
         secure = self.base_url(request).startswith("https:")
         if self.token is not None:
@@ -151,7 +146,7 @@ class SpineAssistServer(Server):
         return page(request, "app_index.html", context)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """textual-serve's handler, with the browser's state folder and the process limit."""
+        """textual-serve's, with the browser's state folder and the process limit."""
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         if len(self.running) >= self.max_sessions:
@@ -188,13 +183,13 @@ class SpineAssistServer(Server):
         return await super().handle_download(request)
 
     def initialize_logging(self) -> None:
-        """textual-serve's logging, less the access log: a first request carries the token."""
+        """No access log: a first request carries the token."""
         super().initialize_logging()
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     def serve_on(self, sock: socket.socket) -> None:
-        """textual-serve's serve(), on a socket already bound (so a busy port is a clear error
-        before anything is printed), saying where to go once it listens."""
+        """textual-serve's serve(), on a socket already bound: a busy port is a clear error
+        before anything is printed."""
         self.initialize_logging()
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
@@ -209,7 +204,7 @@ class SpineAssistServer(Server):
                     print=lambda *_: print(*lines, sep="\n", flush=True))
 
     def start_url(self) -> str:
-        """The URL to open: the public one, else this machine's, with the token if any."""
+        """The public URL, else this machine's, with the token if any."""
         if self.given_public_url:
             base = self.given_public_url.rstrip("/")
         else:
@@ -228,14 +223,14 @@ def refused(request: web.Request, reason: str) -> web.Response:
 
 def page(request: web.Request, template: str, context: dict[str, Any],
          status: int = 200) -> web.Response:
-    """One of our pages, never cached (each depends on the browser's token and session)."""
+    """Never cached: each depends on the browser's token and session."""
     response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def serve(args: Any) -> int:
-    """Entry point of `spine-assist serve` (args: host, port, public_url, token, max_sessions)."""
+    """`spine-assist serve`."""
     host = args.host or "127.0.0.1"
     token = args.token
     public_host = urlsplit(args.public_url).hostname if args.public_url else None
@@ -266,7 +261,7 @@ def serve(args: Any) -> int:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket for host (a name, IPv4 or IPv6 address) and port."""
+    """`host`: a name, IPv4 or IPv6 address."""
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
