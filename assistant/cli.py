@@ -17,10 +17,9 @@ from assistant.core.errors import ExitCode, InputError, Location, SpineAssistErr
 if TYPE_CHECKING:  # argparse itself is imported only when there are arguments to parse
     import argparse
 
-# Short-lived commands run with the cyclic collector off: it would walk every object they
-# import and build (~5 ms of a warm `run`, ~14 ms with the tree cache cold) and find none to
-# free (a batch collects after a chunk in which a note failed). The consultation starts with
-# it off too, and turns it on after its first frame (assistant/tui/startup.py says why).
+# The cyclic collector off: it would walk every object imported and built (~5 ms of a warm
+# `run`, ~14 ms with the tree cache cold) and free none (a batch collects after a chunk in
+# which a note failed). The consultation turns it on after its first frame (tui/startup.py).
 GC_OFF = frozenset({"run", "check", "graph", "trees", "export-fhir", "map", "consult", "resume"})
 
 
@@ -38,8 +37,7 @@ COMMANDS = ("consult", "resume", "run", "check", "graph", "trees", "export-fhir"
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line; with `only`, the top level and that one subcommand (why: the ten
-    subcommands' parsers took ~4 ms of every command's start, and a command needs one)."""
+    """With `only`, that one subcommand: the ten parsers took ~4 ms of every start."""
     import argparse
 
     def wanted(name: str) -> bool:
@@ -179,8 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # ---------------------------------------------------------------------------- handlers
 def _handler(name: str) -> Callable[[argparse.Namespace], int]:
-    """`cmd_x` in this module, or `module:function` in assistant.commands: a command's
-    module is imported only when it runs."""
+    """`cmd_x` here, or `module:function` in assistant.commands, imported only when run."""
     module, _, function = name.rpartition(":")
     if not module:
         return globals()[function]
@@ -250,7 +247,7 @@ def cmd_trees(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`spine-assist serve`: Textual, textual-serve and aiohttp are imported only here."""
+    """Textual, textual-serve and aiohttp are imported only here."""
     try:
         from assistant.web.server import serve
     except ModuleNotFoundError as exc:

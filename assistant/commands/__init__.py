@@ -1,2 +1,1 @@
-"""The headless commands' work, one module each; `assistant.cli` wires the arguments and
-imports a module only when its command runs."""
+"""The headless commands, one module each, imported by `assistant.cli` only when run."""

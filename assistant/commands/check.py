@@ -1,8 +1,8 @@
-"""`spine-assist check`: every tree (or the ones named) loads, is sound, renders every format
-on every outcome, and its vignettes (when it has them) derive what they expect.
+"""`spine-assist check`: trees load, are sound, render every format on every outcome, and
+their vignettes derive what they expect.
 
-Nothing to check is an error (exit 2), never a silent success: a `check` that found no tree
-once passed on an install that shipped none.
+Nothing to check is exit 2, never a silent success: a `check` that found no tree once passed
+on an install that shipped none.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ class Report:
 
 
 def check_tree(path: Path, templates: str | None = None) -> Report:
-    # The whole check with the collector paused, not only the tree's building: with a
-    # large tree alive, each of the collector's full passes walks all of it, which made
-    # the time grow faster than the tree (the checks themselves leave no cycles).
+    # The whole check paused, not only the building: with a large tree alive each full pass
+    # walks all of it, so the time grew faster than the tree (the checks leave no cycles).
     with gc_paused():
         tree = load_tree(path, cached=False)  # proved now, whatever a cache holds
         check_templates(tree, templates)

@@ -1,6 +1,5 @@
-"""`spine-assist train` (a trainee round in the TUI) and `spine-assist map` (the decision map).
-
-Textual is imported only by `train`, once its cases are known to be good.
+"""`spine-assist train` and `spine-assist map`. Textual is imported only by `train`, once its
+cases are known to be good.
 """
 
 from __future__ import annotations

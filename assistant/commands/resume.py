@@ -1,7 +1,7 @@
 """`spine-assist resume --list`: the saved sessions, headless (no Textual).
 
-A broken file is set aside and named on stderr; every other session is still listed, and
-the list ends with exit 0 (a list that could be shown is a success).
+A broken file is set aside and named on stderr; the others are still listed, exit 0 (a list
+that could be shown is a success).
 """
 
 from __future__ import annotations
