@@ -134,9 +134,9 @@ def text_pattern(pattern: str) -> Any:
 def pattern_problem(pattern: str) -> tuple[str, str] | None:
     """(what is wrong, what is allowed) with a tree's regular expression, or None.
 
-    RE2 runs the pattern, so RE2 judges it (compiled once: the answers reuse it). A refusal
-    is worded by Python's parser when it refuses too (it words syntax errors best), else by
-    RE2 (what it cannot run in linear time: backreferences, lookaround)."""
+    RE2 runs the pattern, so RE2 judges it (compiled once, reused by the answers); Python's
+    parser words a refusal it shares (it words syntax errors best), else RE2 does
+    (backreferences, lookaround: not linear)."""
     if len(pattern) > MAX_PATTERN:
         return (f"pattern is too long ({len(pattern)} characters)",
                 f"at most {MAX_PATTERN} characters")

@@ -1,9 +1,9 @@
 """Files in and out: one atomic writer and one careful reader, each wording its failures.
 
 Writing: a temporary file in the same folder, then a rename (or a hard link, when nothing may
-be overwritten), so readers see the old file or the new one, never half. A failure at any
-point (a full disk, a folder that cannot be written, a crash) leaves the old file as it was
-and no temporary file behind, and becomes one InputError line.
+be overwritten), so readers see the old file or the new one, never half. A failure (full
+disk, unwritable folder, crash) leaves the old file as it was, no temporary file, and one
+InputError line.
 
 Reading: only regular files, opened without blocking (a FIFO would wait for ever for a
 writer, /dev/zero never ends), with a size limit that holds while reading.
@@ -49,19 +49,18 @@ def _reason(exc: OSError) -> str:
 
 
 def kind_of(mode: int) -> str:
-    """`a named pipe (FIFO)`, `a character device`...: what a file that is neither a regular
-    file nor a folder is."""
+    """`a named pipe (FIFO)`, `a character device`...: for neither a file nor a folder."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 # --------------------------------------------------------------------------- reading
 def read_regular_file(path: Path | str, limit: int, what: str = "file", *,
                       follow_symlinks: bool = True) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; anything else is an InputError.
+    """A regular file of at most `limit` bytes; anything else is an InputError.
 
-    Checked before opening (a FIFO, a device, a socket is never opened), opened
-    non-blocking (a file swapped for a FIFO in between cannot hang us) and checked again on
-    the open file. `follow_symlinks=False` (session files) refuses a symbolic link itself.
+    Checked before opening (a FIFO, device or socket is never opened), opened non-blocking
+    (a file swapped for a FIFO in between cannot hang us), checked again once open.
+    `follow_symlinks=False` (session files) refuses a symbolic link itself.
     """
     name = os.fspath(path)
     where = Location(str(name))
@@ -135,8 +134,8 @@ def near_miss(path: Path) -> str:
 # --------------------------------------------------------------------------- JSON
 def parse_json(raw: bytes, where: Location, error: type[InputError] = InputError,
                max_depth: int = 8) -> Any:
-    """JSON with every number finite and short, and at most `max_depth` levels of nesting
-    (Infinity, NaN, 1e400, a 5,000-digit number and deep nesting are refused, located)."""
+    """Infinity, NaN, 1e400, a 5,000-digit number and nesting past `max_depth` are refused,
+    located."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant,
                           parse_float=_finite_float, parse_int=_short_int)
@@ -181,9 +180,8 @@ def _too_deep(data: Any, levels: int) -> bool:
 
 # --------------------------------------------------------------------------- writing
 def check_output(path: Path | str) -> None:
-    """Refuse an output that exists and is not a regular file (a FIFO, a device, a folder),
-    whatever --force says: replacing it would break what it is, and writing into it could
-    block or reach a device."""
+    """Refuse an existing output that is not a regular file, whatever --force says: replacing
+    it would break what it is, and writing into it could block or reach a device."""
     name = os.fspath(path)
     try:
         info = os.stat(name)  # a link is judged by what it points at
@@ -196,13 +194,11 @@ def check_output(path: Path | str) -> None:
 
 def atomic_write(path: Path | str, text: str, *, overwrite: bool = True, durable: bool = True,
                  mode: int | None = None) -> Path:
-    """Write `text` to `path` so readers see the old file or the new one, never half.
+    """Readers see the old file or the new one, never half.
 
-    `durable=False` leaves out the two fsyncs (file and folder): for the session saved
-    after every answer (the rename alone survives a killed process) and for a batch of many
-    notes, which calls `sync_folder` once at the end (an fsync per note costs more than
-    rendering it). `mode`: the new file's permissions (sessions pass 0o600); by default
-    what a plain `open()` gives.
+    `durable=False` skips the two fsyncs: for the session saved after every answer (the
+    rename alone survives a killed process) and for a batch, which calls `sync_folder` once
+    at the end (an fsync per note costs more than rendering it). `mode`: sessions pass 0o600.
     """
     target = Path(path)
     check_output(target)
@@ -245,13 +241,10 @@ def _exists(target: Path) -> InputError:
 
 
 def _create_temporary(target: Path, mode: int, named: list[str]) -> int:
-    """A new, empty temporary file beside the target (the folder made if need be), open for
-    writing; its name is appended to `named` before it is made, so that the caller can
-    remove it whatever interrupts (a SIGTERM that stops a batch worker is raised as soon as
-    `os.open` returns: a file made but not yet returned was left behind).
-
-    The name keeps at most 40 characters of the target's, so a target of any valid length
-    has a valid temporary name.
+    """Its name goes into `named` before it is made, so the caller can remove it whatever
+    interrupts (a SIGTERM stopping a batch worker is raised as soon as `os.open` returns: a
+    file made but not yet returned was left behind). At most 40 characters of the target's
+    name, so any valid target has a valid temporary name.
     """
     folder = target.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | \

@@ -1,10 +1,9 @@
 """Jinja2's sandbox with limits on size, repetition, formats, depth and time.
 
 A site template is code from outside the project: the sandbox keeps it from Python's
-internals, and the limits here keep it from the machine's time and memory (`'a'*10**9`,
+internals, the limits from the machine's time and memory (`'a'*10**9`,
 `'%0999999999d'|format(1)`, loops in loops, a macro or include that calls itself). Each
-refusal is a `TemplateLimit`, reported at its template line. Where templates are read
-from (and their compiled form kept) is `template_files`.
+refusal is a `TemplateLimit` at its template line. Reading templates: `template_files`.
 """
 
 from __future__ import annotations
@@ -90,8 +89,7 @@ def render_limited(template: Any, context: dict[str, Any]) -> str:
 
 
 class LimitedTemplate(Template):
-    """A template whose plain `render()` and `generate()` keep the limits too (one budget
-    per render: its loops, macros and output counted together)."""
+    """Plain `render()` and `generate()` keep the limits too (one budget per render)."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         return render_limited(self, dict(*args, **kwargs))
@@ -105,8 +103,8 @@ def _size(value: Any) -> int:
 
 
 def _checked(value: Any) -> Any:
-    """A value a template built, within the size limits; and the render within its time
-    (checked after every call and operation: a chain of big ones runs no loop)."""
+    """Size and time, checked after every call and operation: a chain of big ones runs no
+    loop."""
     budget = _budget.get(None)
     if budget is not None:
         budget.check_time()

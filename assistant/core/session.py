@@ -195,8 +195,7 @@ def record(session: Session, consultation: Consultation, *, finished: bool = Fal
 
 # --------------------------------------------------------------------------- files
 def save_session(session: Session, *, durable: bool = False) -> Path:
-    """Write the session atomically; return its path. A failure is a SessionError of one
-    plain, located sentence (`...: cannot write the file: no space left on device...`)."""
+    """Atomic; a failure is one located SessionError (`...: no space left on device...`)."""
     target = session.path
     text = json.dumps(session.to_json(), indent=1, ensure_ascii=False) + "\n"
     try:
@@ -208,9 +207,8 @@ def save_session(session: Session, *, durable: bool = False) -> Path:
 
 
 def load_session(path: Path | str) -> Session:
-    """Read one session file; SessionError when it is not a whole, valid session. Only a
-    regular file is read (a link to /dev/zero, a FIFO are refused unopened), at most
-    MAX_SESSION_BYTES of it, parsed with bounded numbers and depth."""
+    """SessionError unless a whole, valid session: a regular file (a link to /dev/zero or a
+    FIFO is refused unopened) of at most MAX_SESSION_BYTES, with bounded numbers and depth."""
     file = Path(path)
     where = Location(str(file))
     try:
@@ -233,8 +231,8 @@ def set_aside(path: Path) -> Path:
 
 
 class Scan(Record):
-    """Sessions found (the last saved first), the broken files set aside with the reason, and the
-    ids of sessions another running app holds (`claim`)."""
+    """Sessions (last saved first), broken files set aside with the reason, and the ids
+    another running app holds (`claim`)."""
 
     sessions: list[Session]
     set_aside: list[tuple[Path, str]]
@@ -262,8 +260,7 @@ def _session_files(folder: Path) -> list[Path]:
 
 
 def _readable(aside: list[tuple[Path, str]]) -> Iterator[Session]:
-    """The readable sessions, the last written first; each broken file met is renamed
-    `*.corrupt` and listed in `aside` with the reason."""
+    """Last written first; each broken file met is renamed `*.corrupt` and put in `aside`."""
     for file in _session_files(sessions_dir()):
         try:
             yield load_session(file)
@@ -287,8 +284,8 @@ def scan_sessions() -> Scan:
 
 
 def startup_scan(tree_id: str) -> tuple[Session | None, list[str]]:
-    """The newest unfinished session of this tree that no other app holds, and the broken
-    files met on the way (set aside); reads newest first and stops at the first match."""
+    """The newest unfinished session of this tree no other app holds, and the broken files
+    met on the way; stops at the first match."""
     aside: list[tuple[Path, str]] = []
     offer = next((s for s in _readable(aside) if _resumable(s, tree_id) and not in_use(s.path)),
                  None)
@@ -315,8 +312,7 @@ def find_session(session_id: str, scan: Scan | None = None) -> Session:
 
 
 def copy_session(session: Session) -> Session:
-    """A new session with the same answers (for a session another app holds): saved under
-    a new id, it never touches the original."""
+    """For a session another app holds: a new id, so the original is never touched."""
     moment = now_utc()
     return replace(session, id=new_id(session.tree_id, moment), file=None,
                    known=dict(session.known), remembered=dict(session.remembered),
@@ -324,8 +320,8 @@ def copy_session(session: Session) -> Session:
 
 
 def restore(tree: Tree, session: Session) -> tuple[Consultation, list[str]]:
-    """A Consultation from a session, and one warning per answer dropped because the tree
-    changed since (shown to the person, so naming the question by its prompt)."""
+    """Warnings: one per answer dropped because the tree changed since (by prompt: a person
+    reads them)."""
     warnings: list[str] = []
     known: dict[str, Any] = {}
     for qid, value in session.known.items():

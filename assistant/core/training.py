@@ -1,9 +1,9 @@
 """A trainee round, without a terminal: picking cases, judging answers and predictions,
 per-factor feedback with citations, the score and the Markdown summary.
 
-The TUI (`assistant.tui.learn`) is a shell over `Round`: it shows the story, passes each
-typed answer to `Round.answer`, the prediction to `Round.predict`, and renders the
-feedback objects returned. Everything here is deterministic for a given seed.
+The TUI (`assistant.tui.learn`) is a shell over `Round`: it passes answers to `Round.answer`
+and the prediction to `Round.predict`, and renders the feedback returned. Everything here is
+deterministic for a given seed.
 """
 
 from __future__ import annotations

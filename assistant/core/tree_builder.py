@@ -1,7 +1,6 @@
 """Schema-valid tree data to the `Tree` model, every cross-reference checked.
 
-The loader reads, validates and caches; this module builds: each problem a `TreeError` at
-the line and column of the value that causes it.
+Each problem is a `TreeError` at the line and column of the value that causes it.
 """
 
 from __future__ import annotations

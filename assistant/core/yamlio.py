@@ -3,11 +3,10 @@
 Why not `yaml.safe_load`: it reads YAML 1.1, where `020` is 16 (octal), `1:10` is 70
 (sexagesimal), `yes`/`no`/`on`/`off` are booleans and a tag (`!!bool`, `!!int`) changes what
 a value means; it silently keeps the last of duplicate keys and forgets where each value came
-from. Here PyYAML's own composer runs over libyaml's events with a YAML 1.2 core-schema
-resolver; every tag is refused; nodes are counted while composing (nesting, alias expansion
-and plain size all have limits, so memory is bounded by nodes, not only by bytes); then one
-builder makes dicts and lists that remember the line and column of every key and item.
-PyYAML's own errors are worded by yaml_errors.
+from. Here PyYAML's composer runs over libyaml's events with a YAML 1.2 core-schema resolver;
+every tag is refused; nodes are counted while composing (nesting, alias expansion and size
+are limited, so memory is bounded by nodes, not only bytes); the values built remember the
+line and column of every key and item. yaml_errors words PyYAML's errors.
 """
 
 from __future__ import annotations
@@ -59,10 +58,9 @@ class _Refused(Exception):
 
 
 class LimitedComposing:
-    """The limits held while PyYAML composes (libyaml's composer, in C, when the loader is
-    a CSafeLoader): these are the hooks it calls for every node it makes. Nesting within
-    MAX_DEPTH and at most `max_nodes` nodes (a 30 MB list stops after that many items);
-    aliases make no node (what they repeat is counted before building)."""
+    """Limits held in the hooks PyYAML's composer (libyaml's, in C) calls per node: nesting
+    within MAX_DEPTH, at most `max_nodes` nodes (a 30 MB list stops there); aliases make no
+    node (what they repeat is counted before building)."""
 
     max_nodes = MAX_NODES
     made = 0  # nodes made so far: the one that broke a limit is found by its number
@@ -194,9 +192,9 @@ class _ValueBuilder:
         self.lines = lines  # the text's lines when it holds a `!`: a tag may be there
 
     def count_expanded(self, root: yaml.Node, max_nodes: int) -> None:
-        """Refuse a graph whose aliases repeat more than `max_nodes` values in all (a
-        billion-laughs file is a few hundred nodes), nest too deep, or contain themselves;
-        each node is counted once, so this takes as long as the file is big."""
+        """Refuse aliases repeating more than `max_nodes` values in all (a billion-laughs
+        file is a few hundred nodes), nesting too deep, or containing themselves; each node is
+        counted once, so this is linear in the file."""
         sizes: dict[int, int] = {}
         open_nodes: set[int] = set()
 
