@@ -42,8 +42,8 @@ class Walk(Record):
 
 def replay(tree: Tree, known: Mapping[str, Any], skip_missing_optional: bool = False, *,
            guess: bool = False) -> Walk:
-    """Walk the tree from the start, taking known answers, until one is missing or the end
-    (with `guess`, a missing answer is a likely one and the walk goes to the end)."""
+    """From the start until an answer is missing or the end (`guess`: a likely answer fills
+    a missing one, so the walk reaches the end)."""
     path: list[str] = []
     values: dict[str, Any] = {}
     ctx = EvalContext(values)

@@ -64,8 +64,7 @@ class AnswerFeedback(Record):
 
 
 class FactorFeedback(Record):
-    """A factor the story's answers raise, with its citation and whether the trainee's
-    answers to the questions it reads were right."""
+    """A factor the story raises, and whether the trainee answered the questions it reads."""
 
     id: str
     title: str
