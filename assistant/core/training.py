@@ -64,7 +64,7 @@ class AnswerFeedback(Record):
 
 
 class FactorFeedback(Record):
-    """A factor the story raises, and whether the trainee answered the questions it reads."""
+    """A factor the story raises, and whether the trainee got the questions it reads right."""
 
     id: str
     title: str
