@@ -76,7 +76,9 @@ the machine slows both runs of a pair. Each run gets a new state folder (nothing
    YAML reader's limit of 200,000 values in a file). 5a: in one process after a
    warm-up on a tiny tree, so imports and template compilation do not flatter the growth
    (a cost that every check pays whatever the size, such as rendering the templates'
-   samples, still does); 10x the questions may take at most 12x the time. 5b: the whole
+   samples, still does); 10x the questions may take at most 12x the CPU time (CPU, not
+   wall time: the figure is the code's growth, and load elsewhere once read 13x for a
+   10.2x growth). 5b: the whole
    `spine-assist check` command at 5,000 questions. `check` proves a tree every time
    (it never reads or writes the tree cache); the compiled templates are kept, as after
    any earlier use.
