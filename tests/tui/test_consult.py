@@ -588,3 +588,25 @@ async def test_the_sins_total_shows_once_its_six_parts_are_answered(tree: Tree):
              "impending instability (7-12)")
         assert "9 of 18, indeterminate" in region_text(app, transcript)
         assert "9 of 18, indeterminate" in region_text(app, app.screen.query_one("#panel"))
+
+
+async def test_down_from_the_last_answer_returns_to_the_question(tree: Tree):
+    """From the transcript, Down past the last answer goes back to the question asked now,
+    and moves or changes nothing on the way."""
+    app = make_app(tree)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all_partial(pilot, FIRST, stop_at="primary_histology")
+        known = dict(app.consultation.walk.values)
+        await pilot.press("e", "up")  # the last answer, then the one before it
+        await pilot.pause()
+        assert app.focused.highlighted_option.id != "escc_grade"
+        await pilot.press("down")
+        await pilot.pause()
+        assert isinstance(app.focused, Transcript)  # not past the last answer yet
+        assert app.focused.highlighted_option.id == "escc_grade"
+        await pilot.press("down")
+        await pilot.pause()
+        assert not isinstance(app.focused, Transcript)
+        assert app.screen.question_box in app.focused.ancestors_with_self
+        assert app.consultation.current.id == "primary_histology"
+        assert dict(app.consultation.walk.values) == known

@@ -1,5 +1,6 @@
 """The review: opens with the recommendation line and the first section in view, wrapped
-lines keep their indent, the SINS total and band show, Enter on an answer changes it."""
+lines keep their indent, the SINS total and band show, Enter on an answer changes it, Esc
+goes back to the last question."""
 
 from __future__ import annotations
 
@@ -55,3 +56,21 @@ async def test_no_sins_line_when_the_sins_questions_were_skipped(tree: Tree):
         await open_review(pilot)
         sins = next(s for s in tree.scores if s.id == "sins")
         assert f"{sins.title}: " not in screen_text(app)
+
+
+async def test_esc_on_the_review_goes_back_to_the_last_question(tree: Tree):
+    """Esc is Back: the last question asked again, its answer remembered to pick again."""
+    from assistant.tui.screens.consult import ConsultScreen
+
+    app = finished_app(tree, "oss_several.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot)
+        path = list(app.consultation.walk.path)
+        last, given = path[-1], app.consultation.walk.values[path[-1]]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsultScreen)
+        assert app.consultation.current is not None
+        assert app.consultation.current.id == last
+        assert list(app.consultation.walk.path) == path[:-1]
+        assert app.consultation.remembered[last] == given
