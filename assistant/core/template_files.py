@@ -27,8 +27,9 @@ MAX_TEMPLATE_BYTES = 1024 * 1024  # the shipped notes are 5-13 KB
 
 
 class FolderLoader(BaseLoader):
-    """A missing name is TemplateNotFound (a site folder falls back to the shipped templates);
-    a refused one is a TemplateError, never opened."""
+    """A missing name is TemplateNotFound (a site folder falls back to the shipped templates).
+    One that is not a regular file inside the folder (a FIFO, a folder, a link leading out) is
+    a TemplateError and never opened; one too large or not UTF-8 is a TemplateError too."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)

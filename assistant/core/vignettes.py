@@ -66,7 +66,7 @@ def load_vignettes(tree: Tree, path: Path | str) -> list[Vignette]:
                          data.value_loc("tree"), f"allowed: {tree.id}")
     items = data.get("vignettes")
     if not isinstance(items, LocList) or not items:
-        raise InputError("'vignettes' must be a non-empty list", _at(data, "vignettes"),
+        raise InputError("'vignettes' must be a non-empty list", data.value_loc("vignettes"),
                          "a list of vignettes")
     out: dict[str, Vignette] = {}
     for index, item in enumerate(items):
@@ -84,11 +84,6 @@ def _only_keys(item: LocDict, allowed: tuple[str, ...], what: str) -> None:
         if key not in allowed:
             raise InputError(f"unknown field '{key}' in {what}{did_you_mean(str(key), allowed)}",
                              item.key_loc(key), one_of(allowed))
-
-
-def _at(item: LocDict, key: str) -> Location:
-    """Where `key`'s value is, or the mapping itself when the key is missing."""
-    return item.value_loc(key) if key in item else item.loc
 
 
 def _text(item: LocDict, key: str, what: str) -> str:
@@ -114,13 +109,13 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     answers, why, locs = _answers(tree, item, what)
     expect = item.get("expect")
     if not isinstance(expect, LocDict):
-        raise InputError(f"{what} needs an 'expect' mapping", _at(item, "expect"),
+        raise InputError(f"{what} needs an 'expect' mapping", item.value_loc("expect"),
                          "keys: recommendation, provisional, factors")
     _only_keys(expect, _EXPECT_KEYS, f"'expect' of {what}")
     recommendation = expect.get("recommendation")
     if recommendation not in tree.outcome_ids:
         raise InputError(f"{what}: unknown recommendation '{recommendation}'",
-                         _at(expect, "recommendation"), one_of(tree.outcome_ids))
+                         expect.value_loc("recommendation"), one_of(tree.outcome_ids))
     provisional = expect.get("provisional", False)
     if not isinstance(provisional, bool):
         raise InputError(f"{what}: 'provisional' must be true or false",
@@ -128,7 +123,7 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     factors = expect.get("factors")
     if not isinstance(factors, LocList):
         raise InputError(f"{what}: 'factors' must be a list of factor ids (may be empty)",
-                         _at(expect, "factors"))
+                         expect.value_loc("factors"))
     known = [f.id for f in tree.factors]
     for index, fid in enumerate(factors):
         if fid not in known:
@@ -152,7 +147,7 @@ def _vignette(tree: Tree, item: Any, where: Location) -> Vignette:
     if evaluation.provisional != provisional:
         raise InputError(
             f"{what} expects provisional: {str(provisional).lower()} but the tree derives "
-            f"{str(evaluation.provisional).lower()}", _at(expect, "provisional"))
+            f"{str(evaluation.provisional).lower()}", expect.value_loc("provisional"))
     raised = [f.id for f in evaluation.factors]
     missing = [f for f in raised if f not in factors]
     extra = [f for f in factors if f not in raised]
@@ -172,7 +167,8 @@ def _answers(
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, Location]]:
     raw = item.get("answers")
     if not isinstance(raw, LocDict) or not raw:
-        raise InputError(f"{what} needs an 'answers' mapping of question ids", _at(item, "answers"),
+        raise InputError(f"{what} needs an 'answers' mapping of question ids",
+                         item.value_loc("answers"),
                          "e.g. fit_for_surgery: {value: \"yes\", why: \"...\"}")
     answers: dict[str, Any] = {}
     why: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """What-if: change one answer of a finished consultation and say what changes.
 
-Pure and cheap (one replay and one evaluation), so the result screen can update on every
-key; the screen words the change in the question's own words.
+Pure and cheap (a replay and an evaluation for each side), so the result screen can update
+on every key; the screen words the change in the question's own words.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.core.answers import parse_answer
 from assistant.core.errors import AnswerError
-from assistant.core.machine import Evaluation, RaisedFactor, Walk, derive
+from assistant.core.machine import Evaluation, RaisedFactor, Walk, derive, evaluate, replay
 from assistant.core.model import Question, Tree
 from assistant.core.records import Record
 
@@ -62,7 +62,8 @@ def what_if(tree: Tree, known: Mapping[str, Any], question_id: str, raw: Any) ->
         raise AnswerError(f"unknown question id '{question_id}'")
     new = parse_answer(question, raw)
     before_walk, before = derive(tree, known)
-    walk, after = derive(tree, {**known, question_id: new})
+    walk = replay(tree, {**known, question_id: new}, skip_missing_optional=True)
+    after = evaluate(tree, walk.values) if walk.complete else None  # no outcome half-way
     needs = tree.questions[walk.current] if walk.current else None
-    return WhatIf(question, before_walk.values.get(question_id), new, before, walk,
-                  after if walk.complete else None, needs)
+    return WhatIf(question, before_walk.values.get(question_id), new, before, walk, after,
+                  needs)
