@@ -140,11 +140,15 @@ class SpineAssistApp(OrderedKeysApp[int]):
             self._claim = None
 
     # -- state changes (every one is saved before the screen updates) ------------------
+    @property
+    def _anything_to_keep(self) -> bool:
+        return bool(self.consultation.known or self.session.file or self.session.meta)
+
     def save(self, *, finished: bool = False) -> bool:
-        """A failure is shown, never raised (the answers stay here); True when on disk."""
-        if not self.consultation.known and not self.session.file and \
-                not self.session.meta:
-            return True  # nothing to keep yet
+        """A failure is shown, never raised (the answers stay here); True when on disk, or
+        when there is nothing to keep yet."""
+        if not self._anything_to_keep:
+            return True
         sessions.record(self.session, self.consultation, finished=finished)
         if self.read_only:
             self._unsaved_changes = True
@@ -205,9 +209,10 @@ class SpineAssistApp(OrderedKeysApp[int]):
             if isinstance(screen, ConsultScreen):
                 screen.refresh_view()
 
-    def new_consultation(self, tree: Tree | None = None) -> None:
-        """The finished session stays on disk."""
-        self.save(finished=self.consultation.complete)
+    def new_consultation(self, tree: Tree | None = None) -> bool:
+        """The finished session stays on disk: True when it is there (False: nothing to
+        keep, or a failed save, which the header says)."""
+        kept = self._anything_to_keep and self.save(finished=self.consultation.complete)
         if tree is not None:
             self.decision_tree = tree
         self.consultation = Consultation(self.decision_tree)
@@ -220,6 +225,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.refresh_consultation()
+        return kept
 
     # -- navigation (screens ask for it: no screen imports another's module) -----------
     def show_review(self) -> None:
@@ -283,8 +289,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     def action_restart(self) -> None:
         def restart() -> None:
-            saved = self.save(finished=self.consultation.complete)
-            self.new_consultation()
+            saved = self.new_consultation()
             self.notify("A new consultation; the previous one is saved." if saved else
                         "A new consultation.", title="Restarted")
 

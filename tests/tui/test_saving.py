@@ -261,3 +261,16 @@ async def test_quitting_a_read_only_window_without_changes_does_not_ask(tree: Tr
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0  # left by exit(), not closed by the test
+
+
+async def test_starting_anew_says_saved_only_when_something_was_saved(tree: Tree):
+    app = make_app(tree, resume_offer=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.new_consultation() is False  # nothing answered: nothing on disk to speak of
+        app.give_answer("fit_for_surgery", "yes")
+        await pilot.pause()
+        file = app.session.file
+        assert app.new_consultation() is True
+        assert file is not None and file.exists()
+        assert app.consultation.known == {}
