@@ -325,7 +325,7 @@ class SpineAssistApp(OrderedKeysApp[int]):
 
     # -- never lose an answer -------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
-        """Textual's own prints a traceback: save, log it, leave with one true line."""
+        """Textual's own prints a traceback: save, log it, leave with a short true message."""
         saved = False
         with contextlib.suppress(Exception):  # the crash path must not crash
             saved = self.save() and self.session.file is not None

@@ -1,7 +1,7 @@
 """Change one earlier answer: the question again, the answer given preselected.
 
-Esc cancels the edit only: a modal screen's bindings hide those below (where Esc takes
-back an answer).
+Esc cancels the edit only: it is this screen's binding, and the screen below (where Esc
+takes back an answer) is not asked for keys while this one is on top.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from assistant.core import paths
 from assistant.core.errors import InputError, terminal_safe
 from assistant.core.fileio import atomic_write
 from assistant.core.machine import SKIPPED
+from assistant.core.render import EXTENSIONS as NOTE_EXTENSIONS
 from assistant.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -32,8 +33,7 @@ if TYPE_CHECKING:
 
 FORMAT_LABELS = {"md": "Markdown", "txt": "Text", "html": "HTML", "json": "JSON",
                  "fhir": "FHIR", "answers": "Answers (JSON)"}
-EXTENSIONS = {"md": ".md", "txt": ".txt", "html": ".html", "json": ".json",
-              "fhir": ".fhir.json", "answers": ".answers.json"}
+EXTENSIONS = {**NOTE_EXTENSIONS, "fhir": ".fhir.json", "answers": ".answers.json"}
 MIME_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".html": "text/html",
               ".json": "application/json"}
 

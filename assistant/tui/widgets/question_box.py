@@ -154,7 +154,7 @@ class QuestionBox(Vertical):
     def on_resize(self, event: events.Resize) -> None:
         """The field may have moved: Input places the terminal's cursor only when its
         selection changes or it takes the focus."""
-        if self.steady:
+        if self.steady and not self.complaint.display:  # a complaint is gone at the next key
             self._keep_tallest(event.size.width, event.size.height)
         self.call_after_refresh(self._place_cursor)
 
