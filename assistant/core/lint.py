@@ -7,6 +7,7 @@ walking each path) and templates rendered on each outcome.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from assistant.core.errors import Location, TreeError
@@ -32,30 +33,32 @@ def postorder(tree: Tree, locs: dict[str, Location] | None = None) -> list[str]:
     order: list[str] = []
     state: dict[str, bool] = {}  # True: on the trail (being explored), False: done
     trail: list[str] = []  # the path being explored, start first
-    stack: list[tuple[str, int]] = [(tree.start, 0)]
-    while stack:
-        node, index = stack.pop()
-        if index == 0:
-            if node in state:
-                continue
-            state[node] = True
-            trail.append(node)
+    stack: list[tuple[str, Iterator[str]]] = []
+
+    def enter(node: str) -> None:
+        state[node] = True
+        trail.append(node)
         # the last branch first (the FHIR export's order of questions comes from here)
-        targets = [b.goto for b in reversed(tree.questions[node].next) if b.goto != END]
-        if index < len(targets):
-            stack.append((node, index + 1))
-            target = targets[index]
-            if state.get(target):
-                raise TreeError(
-                    "circular reference: " + " -> ".join([*trail[trail.index(target):], target]),
-                    (locs or {}).get(node, Location(tree.path)),
-                    "branches must lead forward to a later question or 'end'",
-                )
-            stack.append((target, 0))
-        else:
+        stack.append((node, (b.goto for b in reversed(tree.questions[node].next)
+                             if b.goto != END)))
+
+    enter(tree.start)
+    while stack:
+        node, targets = stack[-1]
+        target = next(targets, None)
+        if target is None:  # every successor done
+            stack.pop()
             state[node] = False
             trail.pop()
             order.append(node)
+        elif target not in state:
+            enter(target)
+        elif state[target]:
+            raise TreeError(
+                "circular reference: " + " -> ".join([*trail[trail.index(target):], target]),
+                (locs or {}).get(node, Location(tree.path)),
+                "branches must lead forward to a later question or 'end'",
+            )
     return order
 
 
