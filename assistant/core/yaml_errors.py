@@ -14,8 +14,17 @@ import yaml
 
 from assistant.core.errors import InputError, Location, terminal_safe
 from assistant.core.source import mark_loc
+from assistant.core.yamlio import MAX_DEPTH  # yamlio imports this module only on an error
 
-MAX_DEPTH = 64  # nesting levels in one file (PyYAML >= 6.0.4 has a limit of its own too)
+
+def worded(exc: yaml.YAMLError, text: str, name: str) -> InputError:
+    """The located error for what PyYAML raised while composing."""
+    if isinstance(exc, yaml.composer.ComposerError):
+        return composer_error(exc, text, name)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return syntax_error(exc, text, name)
+    assert isinstance(exc, yaml.reader.ReaderError)
+    return bad_character(exc, text, name)
 
 
 _NAME_AT = re.compile(r"[&*]([^\s,\[\]{}]+)")

@@ -27,14 +27,9 @@ from assistant.core.source import (  # noqa: F401 - re-exported: located reading
     mark_loc,
     read_text,
 )
-from assistant.core.yaml_errors import (
-    MAX_DEPTH,
-    bad_character,
-    composer_error,
-    syntax_error,
-)
 
 MAX_NODES = 200_000  # values in one file, aliases expanded: an answer file has about 30
+MAX_DEPTH = 64  # nesting levels in one file (PyYAML >= 6.0.4 has a limit of its own too)
 
 _INT, _FLOAT, _BOOL, _NULL = (
     f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null"))
@@ -131,12 +126,10 @@ def load_data(text: str, name: str, max_nodes: int = MAX_NODES) -> Any:
     except _Refused as exc:
         raise InputError(exc.message, mark_loc(name, _node_mark(text, reader.made)),
                          exc.allowed) from None
-    except yaml.composer.ComposerError as exc:
-        raise composer_error(exc, text, name) from None
-    except yaml.MarkedYAMLError as exc:
-        raise syntax_error(exc, text, name) from None
-    except yaml.reader.ReaderError as exc:
-        raise bad_character(exc, text, name) from None
+    except (yaml.MarkedYAMLError, yaml.reader.ReaderError) as exc:
+        from assistant.core.yaml_errors import worded  # only a bad file needs the wording
+
+        raise worded(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", Location(name)) from None
     finally:
