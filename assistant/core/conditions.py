@@ -19,7 +19,7 @@ from functools import lru_cache
 from operator import ge, gt, le, lt
 from typing import Any
 
-from assistant.core.errors import Location, TreeError, did_you_mean, one_of, terminal_safe
+from assistant.core.errors import Location, TreeError, one_of, terminal_safe, unknown_name
 from assistant.core.records import Record
 from assistant.core.source import loc_of, shown
 
@@ -262,16 +262,14 @@ class ConditionParser:
             known = self.factor_ids if factor else self.favors
             if value not in known:
                 what = "factor" if factor else "favors value"
-                raise TreeError(f"unknown {what} '{value}'{did_you_mean(str(value), known)}",
-                                where, one_of(known))
+                raise unknown_name(f"unknown {what} '{value}'", str(value), known, where)
             return FactorRaised(str(value)) if factor else Favoring(str(value))
         name = str(key)
         info = self.names.get(name)
         if info is None:
-            raise TreeError(
-                f"condition names unknown question or value '{terminal_safe(name)}'"
-                f"{did_you_mean(name, self.names)}",
-                key_where,
+            raise unknown_name(
+                f"condition names unknown question or value '{terminal_safe(name)}'", name,
+                self.names, key_where,
                 one_of(list(self.names) + list(RESERVED if self.allow_factors else RESERVED[:3])),
             )
         if isinstance(value, dict):
@@ -289,8 +287,7 @@ class ConditionParser:
         where: Location | None, op_where: Location | None,
     ) -> Compare:
         if op not in COMPARISONS:
-            raise TreeError(f"unknown comparison '{op}'{did_you_mean(op, COMPARISONS)}",
-                            op_where, one_of(COMPARISONS))
+            raise unknown_name(f"unknown comparison '{op}'", op, COMPARISONS, op_where)
         if op == "answered":
             if not isinstance(operand, bool):
                 raise TreeError("'answered' takes true or false", where)
@@ -332,10 +329,6 @@ class ConditionParser:
         if info.choices is not None:
             text = self._norm(value) if isinstance(value, bool) else str(value)
             if text not in info.choices:
-                raise TreeError(
-                    f"'{name}' has no value '{text}'{did_you_mean(text, info.choices)}",
-                    where,
-                    one_of(info.choices),
-                )
+                raise unknown_name(f"'{name}' has no value '{text}'", text, info.choices, where)
         elif info.numeric and not _is_number(value):
             raise TreeError(f"'{name}' is a number, found {shown(value)}", where)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from enum import IntEnum
 from functools import cache
 
@@ -126,3 +126,9 @@ def one_of(values: Iterable[str], limit: int = 12) -> str:
     if len(items) > limit:
         shown += f", ... ({len(items)} in all)"
     return f"allowed: {shown}"
+
+
+def unknown_name(message: str, name: str, known: Collection[str], where: Location | None,
+                 allowed: str | None = None) -> TreeError:
+    """A name a tree uses and does not define: `message`, a did-you-mean, and what is."""
+    return TreeError(f"{message}{did_you_mean(name, known)}", where, allowed or one_of(known))

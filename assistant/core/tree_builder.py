@@ -9,7 +9,7 @@ from collections.abc import Collection
 from typing import Any
 
 from assistant.core.conditions import ConditionParser, NameInfo, pattern_problem
-from assistant.core.errors import Location, TreeError, did_you_mean, one_of
+from assistant.core.errors import Location, TreeError, did_you_mean, one_of, unknown_name
 from assistant.core.model import (
     END,
     FAVORS,
@@ -91,7 +91,7 @@ class TreeBuilder:
         )
         start = d.get("start", question_ids[0])
         if start not in questions:
-            raise _unknown(f"start names unknown question '{start}'", start, questions,
+            raise unknown_name(f"start names unknown question '{start}'", start, questions,
                            d.value_loc("start"))
         return Tree(
             id=d["id"], title=d["title"], version=str(d["version"]),
@@ -115,7 +115,7 @@ class TreeBuilder:
 
     def _ref(self, item: LocDict, key: str, allowed: Collection[str], what: str) -> None:
         if item[key] not in allowed:
-            raise _unknown(f"unknown {what} '{item[key]}'", item[key], allowed,
+            raise unknown_name(f"unknown {what} '{item[key]}'", item[key], allowed,
                            item.value_loc(key))
 
     def _cite(self, item: LocDict, key: str) -> Cite | None:
@@ -124,7 +124,7 @@ class TreeBuilder:
             return None
         source = raw["source"]
         if source not in self.sources:
-            raise _unknown(f"cites unknown source '{source}'", source, self.sources,
+            raise unknown_name(f"cites unknown source '{source}'", source, self.sources,
                            raw.value_loc("source"))
         return Cite(source, raw.get("section"), raw.get("passage"))
 
@@ -175,7 +175,7 @@ class TreeBuilder:
                 raise TreeError("'exclusive' is for several-choice questions",
                                 q.key_loc("exclusive"))
             if x not in seen:
-                raise _unknown(f"exclusive choice '{x}' is not a choice of '{qid}'", x, seen,
+                raise unknown_name(f"exclusive choice '{x}' is not a choice of '{qid}'", x, seen,
                                loc_of(q["exclusive"], i))
         minimum, maximum = q.get("min"), q.get("max")
         if kind != "integer" and (minimum is not None or maximum is not None):
@@ -202,7 +202,7 @@ class TreeBuilder:
                                     s.value_loc("value"), one_of(seen))
                 value = [str(v) for v in value]
             elif choices and str(value) not in seen:
-                raise _unknown(f"suggested value '{value}' is not a choice of '{qid}'",
+                raise unknown_name(f"suggested value '{value}' is not a choice of '{qid}'",
                                str(value), seen, s.value_loc("value"))
             suggestions.append(Suggestion(
                 str(value) if choices and not isinstance(value, list) else value,
@@ -242,7 +242,7 @@ class TreeBuilder:
 
     def _target(self, target: str, where: Location) -> None:
         if target not in self.targets:
-            raise _unknown(f"goto names unknown question '{target}'", target, self.targets,
+            raise unknown_name(f"goto names unknown question '{target}'", target, self.targets,
                            where, f"a question id or '{END}'")
 
     def _score(self, s: LocDict, questions: dict[str, Question]) -> Score:
@@ -257,7 +257,7 @@ class TreeBuilder:
                 )
             for choice in points:
                 if str(choice) not in question.choice_ids:
-                    raise _unknown(f"'{choice}' is not a choice of '{qid}'", str(choice),
+                    raise unknown_name(f"'{choice}' is not a choice of '{qid}'", str(choice),
                                    question.choice_ids, points.key_loc(choice))
             missing = [c for c in question.choice_ids if c not in map(str, points)]
             if missing:
@@ -311,12 +311,6 @@ class TreeBuilder:
                 "end 'outcomes' with one that has no 'when'",
             )
         return tuple(out)
-
-
-def _unknown(message: str, name: str, known: Collection[str], where: Location | None,
-             allowed: str | None = None) -> TreeError:
-    """A name that is not defined: `message`, a did-you-mean, and what is (`allowed`)."""
-    return TreeError(f"{message}{did_you_mean(name, known)}", where, allowed or one_of(known))
 
 
 def _ordered_names(data: Any) -> list[str]:
